@@ -1,0 +1,48 @@
+import logging
+
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+def home(request):
+    return render(request, "home.html")
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """Liveness and readiness for load balancers: 200 when every part answers, 503 naming
+    the part that does not."""
+    checks = {"database": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.warning("healthz: database unreachable: %s", error)
+        checks["database"] = "unreachable"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@cache_control(public=True, max_age=3600)
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors that touch the database: the database may be why we are here.
+    return render(request, "500.html", status=500)

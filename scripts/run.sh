@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Start the background-task worker and a web server together; stop both on Ctrl-C.
+#   scripts/run.sh dev    Django's development server with DEBUG on (make run)
+#   scripts/run.sh prod   gunicorn with DEBUG off and WhiteNoise static files (make serve)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-dev}"
+port="${PORT:-8000}"
+py=.venv/bin/python
+
+mkdir -p var/log
+"$py" manage.py db_worker --queue-name '*' --interval 1 >>var/log/worker.log 2>&1 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT INT TERM
+
+cat <<MSG
+
+  Newsroom is at http://127.0.0.1:$port/   (admin: http://127.0.0.1:$port/admin/)
+  Background worker log: var/log/worker.log; mail is written to var/mail/ unless EMAIL_URL is set.
+MSG
+if [ -f var/demo-logins.txt ]; then cat var/demo-logins.txt; fi
+echo
+
+if [ "$mode" = "prod" ]; then
+  .venv/bin/gunicorn newsroom.wsgi:application --config deploy/gunicorn.conf.py --bind "127.0.0.1:$port"
+else
+  "$py" manage.py runserver "127.0.0.1:$port"
+fi

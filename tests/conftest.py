@@ -1,0 +1,101 @@
+"""Shared fixtures: personas, builders and a headless Chromium for browser journeys."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import UserFactory
+
+SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Without the networking flags Chromium tries Google's hosts at start-up; the machine has no
+# network beyond loopback and the tests must make no third-party request anyway.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_configure(config):
+    # Hashing with PBKDF2 costs ~100 ms a password; the suite creates hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(email="reader@example.org", display_name="Rita Reader")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="chief@example.org", is_staff=True, is_superuser=True)
+
+
+# Browser ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """pytest-django's live server, serving static files from STATIC_ROOT.
+
+    Its default handler looks files up with the finders, which know nothing of the hashed
+    names that the manifest storage puts in our pages; serving the collected files is also
+    what production does. `make test` runs collectstatic first.
+    """
+    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("127.0.0.1", start=False)
+    server.thread = LiveServerThread("127.0.0.1", static_handler=_StaticFilesHandler, connections_override={})
+    server.thread.daemon = True
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab whose relative URLs resolve against the live server.
+
+    Any request to a host other than the live server fails the test: pages must not load
+    third-party assets.
+    """
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    foreign_requests = []
+    context.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((live_server.url, "data:", "about:"))
+            else foreign_requests.append(request.url)
+        ),
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+    assert foreign_requests == [], f"pages requested third-party URLs: {foreign_requests}"
+
+
+def save_screenshot(tab, name):
+    """Keep a full-page screenshot under var/screenshots/ (ignored by git) for a human to judge."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
