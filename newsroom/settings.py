@@ -48,8 +48,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_tasks_db",
+    "taggit",
+    "simple_history",
+    "django_prose_editor",
+    "sorl.thumbnail",
     "newsroom",
     "accounts",
+    "authors",
     "articles",
 ]
 
@@ -63,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -157,6 +163,9 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
 TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
+
+# Tags: case-insensitive, so "Housing" and "housing" are one tag.
+TAGGIT_CASE_INSENSITIVE = True
 
 # Site identity; the admin-editable SiteSettings row takes over once it exists.
 SITE_NAME = env_str("SITE_NAME", "The Civic Ledger")

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
+from articles import views as article_views
 from newsroom import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", article_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
@@ -15,6 +16,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Last: section slugs sit at the top level, so every fixed prefix must come before them.
+urlpatterns += [path("", include("articles.urls"))]
 
 handler404 = "newsroom.views.page_not_found"
 handler500 = "newsroom.views.server_error"

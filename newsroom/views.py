@@ -10,11 +10,6 @@ from django.views.decorators.http import require_safe
 logger = logging.getLogger(__name__)
 
 
-@require_safe
-def home(request):
-    return render(request, "home.html")
-
-
 @never_cache
 @require_safe
 def healthz(request):

@@ -1,0 +1,510 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Func, Q, Value
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from articles.video import video_embed_url
+from authors.models import Author
+from newsroom.lib.images import validate_image_file
+from newsroom.lib.sanitize import clean_body_html, plain_text
+
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Table": True,
+}
+
+
+class Sponsor(models.Model):
+    """A company or foundation that pays for an article or a section, disclosed on the page."""
+
+    name = models.CharField(max_length=120, unique=True)
+    logo = models.ImageField(upload_to="sponsors/", blank=True, validators=[validate_image_file])
+    url = models.URLField("link", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+# Top-level paths that belong to something else; a section slug may not take one.
+RESERVED_SLUGS = {
+    "admin", "accounts", "api", "authors", "comments", "corrections", "feed", "healthz", "media",
+    "newsletter", "preview", "robots.txt", "search", "sitemap.xml", "sources", "static",
+    "subscriptions", "tags", "enquiries", "contact", "about",
+}  # fmt: skip
+
+
+def validate_section_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"“{value}” is already used by another part of the site; choose another slug.")
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[validate_section_slug])
+    description = models.TextField(blank=True, max_length=500)
+    position = models.PositiveSmallIntegerField(
+        "order in the navigation", default=100, help_text="Lower numbers come first."
+    )
+    sponsor = models.ForeignKey(Sponsor, null=True, blank=True, on_delete=models.SET_NULL)
+    editorial_email = models.EmailField(
+        blank=True,
+        help_text="Where article enquiries about this section go. Blank: the general editorial address.",
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Source(models.Model):
+    """A partner organisation whose work we publish or syndicate."""
+
+    class ImportMode(models.TextChoices):
+        DRAFT = "draft", "As drafts for an editor to review"
+        PUBLISH = "publish", "Published at once"
+
+    name = models.CharField(max_length=160, unique=True)
+    slug = models.SlugField(max_length=160, unique=True)
+    logo = models.ImageField(upload_to="sources/", blank=True, validators=[validate_image_file])
+    website = models.URLField(blank=True)
+    attribution = models.CharField(
+        max_length=300, blank=True, help_text="Shown with each of its articles, e.g. “First published by …”."
+    )
+    feed_url = models.URLField("feed URL", blank=True, max_length=500)
+    import_active = models.BooleanField("import the feed", default=False)
+    import_mode = models.CharField(max_length=10, choices=ImportMode, default=ImportMode.DRAFT)
+    default_section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    default_tags = models.CharField(
+        max_length=300, blank=True, help_text="Comma-separated tags added to every imported article."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.import_active and not self.feed_url:
+            raise ValidationError({"feed_url": "Give the feed's address to import it."})
+        if self.import_active and not self.default_section_id:
+            raise ValidationError({"default_section": "Imported articles need a section to go in."})
+
+
+class TaggedArticle(TaggedItemBase):
+    """Tag links with a real foreign key, so a tag page is an indexed join, not a generic one."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        indexes = [
+            # Tag pages: the articles of one tag.
+            models.Index(fields=["tag", "content_object"], name="taggedarticle_tag_article_idx"),
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """The one definition of what readers may see: published, its time come, not withdrawn.
+
+        Scheduled publishing and withdrawal need no job: the clock alone moves articles in
+        and out of this set.
+        """
+        now = at or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now).filter(
+            Q(withdraw_at__isnull=True) | Q(withdraw_at__gt=now)
+        )
+
+    def scheduled(self, at=None):
+        now = at or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
+
+    def in_review(self):
+        return self.filter(status=Article.Status.REVIEW)
+
+    def for_listing(self):
+        """What an article card needs, in a fixed number of queries."""
+        return self.select_related("section", "source", "sponsor").prefetch_related(
+            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="The last part of the address.")
+    standfirst = models.TextField(
+        max_length=600,
+        blank=True,
+        help_text="The summary under the headline; also the search and feed summary.",
+    )
+    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=clean_body_html, blank=True)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True)
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles", blank=True)
+    author_names = models.CharField(
+        max_length=500, blank=True, editable=False, help_text="Authors in byline order, kept for search."
+    )
+
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    original_url = models.URLField(
+        "original URL", max_length=500, blank=True, help_text="For syndicated pieces: the canonical address."
+    )
+    syndication_guid = models.CharField(max_length=500, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    import_checksum = models.CharField(max_length=64, blank=True, editable=False)
+
+    featured_image = models.ImageField(
+        upload_to="articles/%Y/%m/", blank=True, validators=[validate_image_file]
+    )
+    image_alt = models.CharField(
+        "image description", max_length=250, blank=True, help_text="What the image shows, for screen readers."
+    )
+    image_caption = models.CharField(max_length=300, blank=True)
+    image_credit = models.CharField(max_length=150, blank=True)
+    video_url = models.URLField(
+        "video URL", blank=True, help_text="A YouTube or Vimeo address; shown without tracking cookies."
+    )
+
+    sponsor = models.ForeignKey(
+        Sponsor, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    is_premium = models.BooleanField("premium", default=False, help_text="Full text for subscribers only.")
+    comments_open = models.BooleanField(default=True)
+    comments_close_at = models.DateTimeField(
+        null=True, blank=True, help_text="Blank: the site's comment policy decides when comments close."
+    )
+    seo_title = models.CharField("SEO title", max_length=70, blank=True)
+    seo_description = models.CharField("SEO description", max_length=160, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When readers first see it. A future time schedules it."
+    )
+    withdraw_at = models.DateTimeField(
+        null=True, blank=True, help_text="Optional: after this time the article is no longer shown."
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Bumped by every save; an edit form carries the number it started from, so a save over
+    # somebody else's newer change is caught instead of silently overwriting it.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    search = models.GeneratedField(
+        expression=(
+            SearchVector("headline", weight="A", config="english")
+            + SearchVector("standfirst", weight="B", config="english")
+            + SearchVector(
+                Func(
+                    F("body"),
+                    Value("<[^>]*>"),
+                    Value(" "),
+                    Value("g"),
+                    function="regexp_replace",
+                    output_field=models.TextField(),
+                ),
+                weight="C",
+                config="english",
+            )
+            + SearchVector("author_names", weight="D", config="english")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    history = HistoricalRecords(excluded_fields=["search", "version", "updated_at"])
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        permissions = [
+            ("publish_article", "Can publish, schedule and withdraw articles"),
+            ("edit_any_article", "Can edit articles written by others"),
+        ]
+        indexes = [
+            # Home page and site feed: newest published first.
+            models.Index(
+                F("publish_at").desc(),
+                F("id").desc(),
+                name="article_published_idx",
+                condition=Q(status="published"),
+            ),
+            # Section pages and feeds.
+            models.Index(
+                "section",
+                F("publish_at").desc(),
+                F("id").desc(),
+                name="article_section_published_idx",
+                condition=Q(status="published"),
+            ),
+            # Source pages and feeds.
+            models.Index(
+                "source",
+                F("publish_at").desc(),
+                F("id").desc(),
+                name="article_source_published_idx",
+                condition=Q(status="published"),
+            ),
+            # Admin planning view and state filters.
+            models.Index(fields=["status", "publish_at"], name="article_status_publish_idx"),
+            # Search.
+            GinIndex(fields=["search"], name="article_search_gin"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "syndication_guid"],
+                condition=~Q(syndication_guid=""),
+                name="article_unique_syndicated_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review"]) | Q(publish_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message="A published or withdrawn article needs a publish time.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        # Every writer of bodies passes here, not only the admin form.
+        self.body = clean_body_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.first_published_at is None and self.publish_at:
+            self.first_published_at = self.publish_at
+        old_slug = getattr(self, "_loaded_slug", None)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_slug and old_slug != self.slug:
+                SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+                # The new slug may be one this article (or another) once had.
+                SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        self._loaded_slug = self.slug
+
+    def get_absolute_url(self):
+        when = timezone.localtime(self.publish_at or self.created_at or timezone.now())
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "section": self.section.slug if self.section_id else "news",
+                "year": when.year,
+                "month": f"{when.month:02d}",
+                "day": f"{when.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        # Remember the slug it was loaded with, so a change can leave a redirect behind.
+        article._loaded_slug = article.__dict__.get("slug")
+        return article
+
+    # State, as readers and editors see it ---------------------------------------------------
+
+    @property
+    def is_published(self):
+        """True when readers can see it now: the same rule as ArticleQuerySet.published()."""
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= now
+            and (self.withdraw_at is None or self.withdraw_at > now)
+        )
+
+    @property
+    def state_label(self):
+        now = timezone.now()
+        if self.status == self.Status.PUBLISHED:
+            if self.publish_at and self.publish_at > now:
+                return "Scheduled"
+            if self.withdraw_at and self.withdraw_at <= now:
+                return "Withdrawn"
+            return "Published"
+        return self.get_status_display()
+
+    def missing_for_publication(self):
+        """Names of what an article lacks before it may be published, in the editor's words."""
+        missing = []
+        if not self.headline.strip():
+            missing.append("a headline")
+        if not plain_text(self.body):
+            missing.append("a body")
+        if not self.section_id:
+            missing.append("a section")
+        if not self.pk or not self.bylines.exists():
+            missing.append("at least one author")
+        return missing
+
+    # What pages show -----------------------------------------------------------------------
+
+    @property
+    def display_title(self):
+        return self.seo_title or self.headline
+
+    @property
+    def meta_description(self):
+        return self.seo_description or plain_text(self.standfirst)[:160]
+
+    @property
+    def video_embed_url(self):
+        return video_embed_url(self.video_url)
+
+    @property
+    def canonical_url(self):
+        return self.original_url or None
+
+    @property
+    def effective_sponsor(self):
+        return self.sponsor or (self.section.sponsor if self.section_id else None)
+
+    @property
+    def was_updated(self):
+        return bool(
+            self.first_published_at and self.updated_at - self.first_published_at > timedelta(minutes=5)
+        )
+
+    def refresh_author_names(self):
+        """Keep the denormalised author names (searched, and kept in revisions) in step."""
+        names = ", ".join(byline.author.name for byline in self.bylines.select_related("author"))
+        if names != self.author_names:
+            self.author_names = names
+            Article.objects.filter(pk=self.pk).update(author_names=names)
+
+    def clean(self):
+        super().clean()
+        if self.video_url and not video_embed_url(self.video_url):
+            raise ValidationError({"video_url": "Only YouTube and Vimeo video addresses can be embedded."})
+        if self.withdraw_at and self.publish_at and self.withdraw_at <= self.publish_at:
+            raise ValidationError({"withdraw_at": "The withdrawal time must come after the publish time."})
+        if self.featured_image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the image for readers who cannot see it."})
+
+
+class ArticleAuthor(models.Model):
+    """One name in an article's byline, in order, with an optional role for this article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(
+        "role on this article", max_length=120, blank=True, help_text="Blank: the author's usual role."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once_per_article"),
+        ]
+        indexes = [
+            # Author pages: one author's articles.
+            models.Index(fields=["author", "article"], name="byline_author_article_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+    @property
+    def display_role(self):
+        return self.role or self.author.role
+
+
+class Correction(models.Model):
+    """A dated note appended to a published article, shown to readers and on /corrections/."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(max_length=2000)
+    published_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-published_at"]
+        indexes = [models.Index(F("published_at").desc(), name="correction_recent_idx")]
+
+    def __str__(self):
+        return f"Correction to {self.article} on {self.published_at:%d %b %Y}"
+
+
+class SlugRedirect(models.Model):
+    """A slug an article used to have; its old address answers with a permanent redirect."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class DailyReadCount(models.Model):
+    """Reads of an article on one day, for “most read”. Written off the page's critical path."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_counts")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "day"], name="read_count_once_per_day")]
+        indexes = [models.Index(fields=["day", "article"], name="read_count_day_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} on {self.day}: {self.count}"

@@ -1,0 +1,5 @@
+from django.contrib import admin
+
+from authors.models import Author
+
+admin.site.register(Author)
