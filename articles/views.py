@@ -52,4 +52,10 @@ def detail(request, section, year, month, day, slug):
     if request.path != canonical:
         # A changed section or date keeps old addresses working.
         return redirect(canonical, permanent=True)
-    return render(request, "articles/detail.html", {"article": article, "now": timezone.now()})
+    return render(request, "articles/detail.html", article_page_context(request, article))
+
+
+def article_page_context(request, article, *, preview=False):
+    """Everything templates/articles/detail.html needs. The admin preview renders the same
+    template through this function, so a preview is exactly what readers will see."""
+    return {"article": article, "now": timezone.now(), "is_preview": preview}

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import preview as article_preview
 from articles import views as article_views
 from newsroom import views
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
+    path("preview/<str:token>/", article_preview.preview, name="article-preview"),
 ]
 
 if settings.DEBUG:

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.factories import UserFactory
+from accounts.roles import EDITOR, MODERATOR, WRITER
+from tests.factories import AuthorFactory, UserFactory
 
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -29,9 +30,40 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Personas: one of each kind of person the site serves, defined once.
+
+
 @pytest.fixture
 def reader(db):
     return UserFactory(email="reader@example.org", display_name="Rita Reader")
+
+
+@pytest.fixture
+def subscriber(db):
+    # Becomes a paying subscriber once the subscriptions app gives it a plan.
+    return UserFactory(email="subscriber@example.org", display_name="Sam Subscriber")
+
+
+@pytest.fixture
+def writer(db):
+    user = UserFactory(email="writer@example.org", display_name="Wendy Writer", roles=[WRITER])
+    AuthorFactory(name="Wendy Writer", slug="wendy-writer", user=user)
+    return user
+
+
+@pytest.fixture
+def other_writer(db):
+    return UserFactory(email="writer2@example.org", display_name="Will Writer", roles=[WRITER])
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(email="editor@example.org", display_name="Eddie Editor", roles=[EDITOR])
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(email="moderator@example.org", display_name="Mo Moderator", roles=[MODERATOR])
 
 
 @pytest.fixture

@@ -1,8 +1,15 @@
 """Builders for test data. Each makes a valid, saved row with sensible defaults."""
 
+from datetime import timedelta
+
 import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import sync_roles
+from articles.models import Article, ArticleAuthor, Correction, Section, Source, Sponsor
+from authors.models import Author
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -20,3 +27,96 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or DEFAULT_PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """UserFactory(roles=["Editor"]) puts the user in those role groups (and the admin)."""
+        if not create or not extracted:
+            return
+        if Group.objects.filter(name__in=extracted).count() != len(extracted):
+            sync_roles()
+        self.groups.set(Group.objects.filter(name__in=extracted))
+        if not self.is_staff:
+            self.is_staff = True
+            self.save(update_fields=["is_staff"])
+
+
+class SponsorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sponsor
+
+    name = factory.Sequence(lambda n: f"Sponsor {n}")
+    url = factory.Sequence(lambda n: f"https://sponsor{n}.example.com/")
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    description = "Reporting and analysis."
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    name = factory.Sequence(lambda n: f"Partner Institute {n}")
+    slug = factory.Sequence(lambda n: f"partner-{n}")
+    website = factory.Sequence(lambda n: f"https://partner{n}.example.org/")
+    attribution = factory.LazyAttribute(lambda source: f"First published by {source.name}.")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Author Number{n}")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+    role = "Reporter"
+    organisation = "The Civic Ledger"
+    bio = "Covers local government and public services."
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article with one author by default.
+
+    ArticleFactory(authors=[a, b]) sets the byline in that order;
+    ArticleFactory(status="draft", publish_at=None) makes a draft.
+    """
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    headline = factory.Sequence(lambda n: f"Council reviews budget plan number {n}")
+    slug = factory.Sequence(lambda n: f"council-reviews-budget-plan-{n}")
+    standfirst = "Councillors weigh cuts against rising demand for services."
+    body = "<p>The council met on Tuesday to discuss the plan.</p><p>A vote is expected next month.</p>"
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if not create:
+            return
+        authors = extracted if extracted is not None else [AuthorFactory()]
+        for position, author in enumerate(authors):
+            ArticleAuthor.objects.create(article=self, author=author, position=position)
+        self.refresh_author_names()
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    text = "An earlier version of this article gave the wrong date for the vote."

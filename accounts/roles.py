@@ -1,0 +1,85 @@
+"""Staff roles as groups, and the permissions each carries.
+
+The groups are kept in step with this table after every `migrate` (and after the test
+database is flushed), so an app added later only has to list its permissions here. A
+permission whose app is not installed yet is skipped, not an error.
+"""
+
+import logging
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+
+logger = logging.getLogger(__name__)
+
+WRITER = "Writer"
+EDITOR = "Editor"
+MODERATOR = "Moderator"
+
+_EDITORIAL_MODELS = ["article", "articleauthor", "section", "source", "sponsor", "correction"]
+
+ROLE_PERMISSIONS = {
+    # Writes and edits own drafts, sends them for review; cannot publish.
+    WRITER: [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.add_articleauthor",
+        "articles.change_articleauthor",
+        "articles.delete_articleauthor",
+        "articles.view_articleauthor",
+        "articles.view_section",
+        "articles.view_source",
+        "articles.view_sponsor",
+        "articles.view_correction",
+        "authors.view_author",
+        "taggit.view_tag",
+    ],
+    # Edits and publishes anything, withdraws, manages sections, authors, sources, sponsors.
+    EDITOR: [
+        *[
+            f"articles.{action}_{model}"
+            for model in _EDITORIAL_MODELS
+            for action in ("add", "change", "delete", "view")
+        ],
+        "articles.publish_article",
+        "articles.edit_any_article",
+        "articles.view_slugredirect",
+        "articles.delete_slugredirect",
+        "authors.add_author",
+        "authors.change_author",
+        "authors.delete_author",
+        "authors.view_author",
+        "taggit.add_tag",
+        "taggit.change_tag",
+        "taggit.delete_tag",
+        "taggit.view_tag",
+    ],
+    # Comments only; no content rights. Comment permissions are added by the comments app.
+    MODERATOR: [],
+}
+
+
+def sync_roles(app_config=None, **kwargs):
+    """Create the role groups and give each exactly the permissions listed above.
+
+    post_migrate fires once per app; permissions of every app exist only after the last one,
+    so the work is done then (or whenever called directly, without an app_config).
+    """
+    if app_config is not None:
+        with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+        if app_config is not with_models[-1]:
+            return
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".", 1)
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is None:
+                logger.debug("role %s: permission %s does not exist (yet)", role, name)
+                continue
+            wanted.append(permission)
+        group.permissions.set(wanted)
