@@ -1,0 +1,28 @@
+"""The client's IP address, as rate limits and logs must see it.
+
+X-Forwarded-For is written by whoever sends the request, so only the entries added by our own
+proxies can be trusted. TRUSTED_PROXY_COUNT says how many proxies stand in front of the app
+(0: none, use the socket's address); the address those proxies saw is then the one that many
+places from the right of the header.
+"""
+
+import ipaddress
+
+from django.conf import settings
+
+
+def client_ip(request):
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops <= 0:
+        return remote
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if len(forwarded) < hops:
+        return remote
+    candidate = forwarded[-hops]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
