@@ -27,7 +27,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "display_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("display_name",)}),
+        ("Profile", {"fields": ("display_name", "bio")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )

@@ -1,7 +1,12 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+# What readers see in place of the name of someone who has deleted their account, for example
+# beside their anonymised comments; no living account may take it as a display name.
+DELETED_ACCOUNT_NAME = "deleted account"
 
 
 class UserManager(BaseUserManager):
@@ -40,6 +45,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text="Shown beside your comments. Leave blank to use the part of your address before the @.",
     )
+    bio = models.TextField(
+        "short bio",
+        max_length=500,
+        blank=True,
+        help_text="A sentence or two about yourself.",
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Can log into the admin site. Roles come from groups."
     )
@@ -59,6 +70,14 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_email_unique_ci",
                 violation_error_message="An account with this email address already exists.",
             ),
+            # Readers tell commenters apart by name, so two accounts never share one in any
+            # letter case. Blank names are many: they fall back to the address's first part.
+            models.UniqueConstraint(
+                Lower("display_name"),
+                condition=~Q(display_name=""),
+                name="user_display_name_unique_ci",
+                violation_error_message="Another reader already uses this display name.",
+            ),
         ]
 
     def __str__(self):
@@ -67,6 +86,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
+
+    @property
+    def has_verified_email(self):
+        """Whether the reader has confirmed, by the emailed link, that their current address is
+        theirs. The one test for "may comment"; an address being changed stays unverified (and
+        the old one stays in use) until its link is followed."""
+        return self.emailaddress_set.filter(email__iexact=self.email, verified=True).exists()
 
     @property
     def public_name(self):

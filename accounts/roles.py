@@ -54,9 +54,49 @@ ROLE_PERMISSIONS = {
         "taggit.change_tag",
         "taggit.delete_tag",
         "taggit.view_tag",
+        # Editors read comments and the moderation log; deciding on comments is the Moderator's.
+        "comments.view_comment",
+        "comments.view_report",
+        "comments.view_moderationlogentry",
+        # Editors see who subscribes and what the newsletter sent; changing them is for admins.
+        *[
+            f"subscriptions.view_{model}"
+            for model in (
+                "plan",
+                "subscription",
+                "webhookdelivery",
+                "newslettersubscriber",
+                "digestissue",
+                "digestrun",
+            )
+        ],
+        # Editors answer readers' enquiries (marking them answered) and review the share log.
+        "enquiries.view_enquiry",
+        "enquiries.change_enquiry",
+        "enquiries.view_share",
+        "enquiries.change_share",
+        "enquiries.view_sharerecipient",
     ],
-    # Comments only; no content rights. Comment permissions are added by the comments app.
-    MODERATOR: [],
+    # Comments only; no content rights (reading articles is enough to set a per-article policy).
+    MODERATOR: [
+        "comments.moderate_comment",
+        "comments.view_comment",
+        "comments.view_report",
+        "comments.view_suspension",
+        "comments.view_moderationlogentry",
+        "comments.view_guidelines",
+        "comments.change_guidelines",
+        "comments.view_moderationreason",
+        "comments.add_moderationreason",
+        "comments.change_moderationreason",
+        "comments.view_commentpolicy",
+        "comments.change_commentpolicy",
+        "comments.view_articlecommentpolicy",
+        "comments.add_articlecommentpolicy",
+        "comments.change_articlecommentpolicy",
+        "comments.delete_articlecommentpolicy",
+        "articles.view_article",
+    ],
 }
 
 

@@ -1,0 +1,33 @@
+"""How django-allauth fits the publication: the site's name on every email, links that point
+at the public address, and where people land after each step."""
+
+from urllib.parse import urlsplit
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.urls import reverse
+
+# Context entries that allauth fills with absolute URLs built from the request's host.
+_LINKS_IN_EMAILS = ("activate_url", "password_reset_url", "signup_url")
+
+
+def on_public_site(url):
+    """The same page on SITE_URL: emails are read away from the request that sent them, so
+    their links use the one public address, as every other email of ours does."""
+    parts = urlsplit(url)
+    return settings.SITE_URL + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def format_email_subject(self, subject):
+        return f"[{settings.SITE_NAME}] {subject}"
+
+    def send_mail(self, template_prefix, email, context):
+        context = {**context, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+        for name in _LINKS_IN_EMAILS:
+            if context.get(name):
+                context[name] = on_public_site(context[name])
+        super().send_mail(template_prefix, email, context)
+
+    def get_password_change_redirect_url(self, request):
+        return reverse("accounts:overview")

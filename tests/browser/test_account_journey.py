@@ -1,0 +1,104 @@
+"""A reader's whole life with an account, in a real browser: sign up, confirm the address from
+the email, sign in, choose a display name, download their data, delete the account.
+
+(Posting a comment under the new name joins this journey when the comments app lands.)
+"""
+
+import json
+import re
+from importlib import resources
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+
+from accounts.models import User
+from tests.conftest import save_screenshot
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-and-unusual-passphrase-42"
+AXE_SOURCE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+def assert_no_serious_accessibility_problems(page, name):
+    page.evaluate(AXE_SOURCE)
+    results = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', "
+        "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+    )
+    serious = [
+        f"{violation['id']}: {violation['help']} at {[node['target'] for node in violation['nodes']][:3]}"
+        for violation in results["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert serious == [], f"{name}: {serious}"
+
+
+def link_in_latest_email():
+    [url] = [
+        u for u in re.findall(r"https?://\S+", mail.outbox[-1].body) if urlsplit(u).path not in ("", "/")
+    ]
+    return urlsplit(url).path
+
+
+def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(page):
+    UserFactory(email="someone@example.org", display_name="Ada Lovelace")
+
+    page.goto("/accounts/signup/")
+    page.get_by_label("Email address").fill("ada@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    assert_no_serious_accessibility_problems(page, "sign-up")
+    save_screenshot(page, "account-signup")
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+
+    page.goto(link_in_latest_email())
+    page.get_by_role("button", name="Confirm my address").click()
+    assert page.get_by_text("Thank you: ada@example.org is confirmed.").is_visible()
+    assert_no_serious_accessibility_problems(page, "sign-in")
+
+    page.get_by_label("Email address").fill("ada@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your account"
+
+    # A name someone else already has is refused, and the focus lands on the field to fix.
+    page.get_by_label("Display name").fill("ada lovelace")
+    page.get_by_role("button", name="Save profile").click()
+    assert page.get_by_text("“ada lovelace” is already used by another reader.").is_visible()
+    assert page.evaluate("document.activeElement.id") == "id_display_name"
+    assert_no_serious_accessibility_problems(page, "account page with an error")
+    save_screenshot(page, "account-display-name-taken")
+
+    page.get_by_label("Display name").fill("Ada of Marylebone")
+    page.get_by_label("Short bio").fill("Reads the council pages every week.")
+    page.get_by_role("button", name="Save profile").click()
+    assert page.get_by_text("Your profile has been saved.").is_visible()
+    assert page.locator("#profile-heading + p strong").inner_text() == "Ada of Marylebone"
+    save_screenshot(page, "account-overview")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download my data").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("the-civic-ledger-my-data-")
+    with open(download.path(), encoding="utf-8") as exported:
+        data = json.load(exported)
+    assert data["profile"]["display_name"] == "Ada of Marylebone"
+    assert data["email_addresses"] == [{"email": "ada@example.org", "verified": True, "primary": True}]
+    assert len(data["login_history"]) == 1
+
+    page.get_by_role("link", name="Delete your account").click()
+    assert page.get_by_text("shown as written by a “deleted account”").is_visible()
+    page.get_by_label("Your password").fill(PASSWORD)
+    assert_no_serious_accessibility_problems(page, "delete account")
+    save_screenshot(page, "account-delete")
+    page.get_by_role("button", name="Delete my account").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your account has been deleted"
+    save_screenshot(page, "account-deleted")
+    assert not User.objects.filter(email="ada@example.org").exists()
+
+    page.goto("/accounts/")
+    assert urlsplit(page.url).path == "/accounts/login/"
