@@ -27,11 +27,15 @@ BODY_EDITOR_EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},
     "BulletList": True,
     "OrderedList": True,
+    "ListItem": True,
     "Blockquote": True,
     "HorizontalRule": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
 }
 
 
@@ -320,6 +324,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Every writer of bodies passes here, not only the admin form.
         self.body = clean_body_html(self.body)
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         if self.status == self.Status.PUBLISHED and self.first_published_at is None and self.publish_at:
             self.first_published_at = self.publish_at
         old_slug = getattr(self, "_loaded_slug", None)
@@ -417,11 +425,22 @@ class Article(models.Model):
         )
 
     def refresh_author_names(self):
-        """Keep the denormalised author names (searched, and kept in revisions) in step."""
+        """Keep the denormalised author names (searched, and kept in revisions) in step.
+
+        Bylines are saved after the article itself (they need its id), so the revision that
+        save recorded still has the old names; it describes this same edit, so it is corrected
+        rather than followed by a second, confusing revision.
+        """
         names = ", ".join(byline.author.name for byline in self.bylines.select_related("author"))
         if names != self.author_names:
             self.author_names = names
             Article.objects.filter(pk=self.pk).update(author_names=names)
+            latest = self.history.order_by("-history_date", "-history_id").values("pk")[:1]
+            Article.history.filter(pk__in=latest).update(author_names=names)
+
+    def latest_revision(self):
+        """The newest revision: who made the last change, when, and why."""
+        return self.history.select_related("history_user").order_by("-history_date", "-history_id").first()
 
     def clean(self):
         super().clean()

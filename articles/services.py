@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_text_list
 
-from articles.models import Article, Correction
+from articles.models import Article, Correction, Section, Source, Sponsor
 
 Status = Article.Status
 
@@ -41,9 +41,9 @@ def can_edit(user, article):
 def _save_transition(article, by, reason, fields):
     article._change_reason = reason
     article._history_user = by  # simple-history's hook for saves made outside a request
-    article.version += 1
     try:
-        article.save(update_fields=[*fields, "version", "updated_at", "first_published_at"])
+        # Article.save bumps the version, so an editor's open form sees this change as newer.
+        article.save(update_fields=[*fields, "updated_at", "first_published_at"])
     finally:
         # simple-history would otherwise stamp this reason on the instance's next save too.
         del article._change_reason, article._history_user
@@ -62,10 +62,20 @@ def submit_for_review(*, article, by):
 
 @transaction.atomic
 def send_back_to_draft(*, article, by):
-    if article.status not in {Status.REVIEW, Status.WITHDRAWN}:
-        raise WorkflowError("Only an article in review or withdrawn can go back to draft.")
+    """From review or withdrawn back to draft; also takes a scheduled article off the schedule."""
+    scheduled = (
+        article.status == Status.PUBLISHED and article.publish_at and article.publish_at > timezone.now()
+    )
+    if article.status not in {Status.REVIEW, Status.WITHDRAWN} and not scheduled:
+        raise WorkflowError("Only an article in review, scheduled or withdrawn can go back to draft.")
+    if scheduled:
+        if by is not None and not can_publish(by):
+            raise PermissionDenied("Only editors can take an article off the schedule.")
+        if article.first_published_at and article.first_published_at > timezone.now():
+            # Set by the scheduling save; it was never actually seen by readers.
+            article.first_published_at = None
     article.status = Status.DRAFT
-    _save_transition(article, by, "Returned to draft", ["status"])
+    _save_transition(article, by, "Taken off the schedule" if scheduled else "Returned to draft", ["status"])
     return article
 
 
@@ -121,3 +131,47 @@ def add_correction(*, article, text, by):
         raise WorkflowError("Write what was corrected.")
     correction = Correction.objects.create(article=article, text=text, created_by=by)
     return correction
+
+
+# What a revision brings back. The workflow state (status and its times) is not content:
+# restoring an old wording must not unpublish or republish the article.
+RESTORED_FIELDS = [
+    "headline", "slug", "standfirst", "body", "section", "source", "original_url",
+    "featured_image", "image_alt", "image_caption", "image_credit", "video_url", "sponsor",
+    "is_premium", "comments_open", "comments_close_at", "seo_title", "seo_description",
+]  # fmt: skip
+_RESTORED_RELATIONS = {"section": Section, "source": Source, "sponsor": Sponsor}
+
+
+@transaction.atomic
+def restore_revision(*, article, revision, by):
+    """Put an earlier revision's content back; the restore is itself a new revision."""
+    if by is not None and not can_edit(by, article):
+        raise PermissionDenied("You cannot change this article.")
+    if revision.id != article.pk:
+        raise WorkflowError("That revision belongs to another article.")
+    if (
+        revision.slug != article.slug
+        and Article.objects.filter(slug=revision.slug).exclude(pk=article.pk).exists()
+    ):
+        raise WorkflowError(
+            f"The revision's slug “{revision.slug}” is now used by another article; change that one first."
+        )
+    gone = []
+    for name in RESTORED_FIELDS:
+        field = Article._meta.get_field(name)
+        value = getattr(revision, field.attname)
+        related = _RESTORED_RELATIONS.get(name)
+        if related and value is not None and not related.objects.filter(pk=value).exists():
+            # Deleted since: keep what the article has now rather than point at nothing.
+            gone.append(field.verbose_name)
+            continue
+        setattr(article, field.attname, value)
+    when = timezone.localtime(revision.history_date)
+    article._change_reason = f"Restored the revision of {when:%d %b %Y %H:%M}"
+    article._history_user = by
+    try:
+        article.save()
+    finally:
+        del article._change_reason, article._history_user
+    return gone

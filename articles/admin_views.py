@@ -1,0 +1,298 @@
+"""Editorial pages inside the article admin: preview and shareable preview links, the
+comparison of two revisions (and restoring one), and the planning page.
+
+They are methods of a mixin so they share the article admin's permission checks: who may see
+an article in the admin may preview it and read its history; who may edit it may share a
+preview link and restore a revision; planning is for those who publish.
+"""
+
+import re
+from difflib import SequenceMatcher
+from itertools import groupby
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from articles import preview, services
+from articles.models import Article
+from newsroom.lib.sanitize import plain_text
+
+# Fields shown when two revisions are compared, in the order of the edit form. The body has
+# its own paragraph-by-paragraph comparison below the table.
+COMPARED_FIELDS = [
+    "headline", "slug", "standfirst", "author_names", "section", "source", "original_url",
+    "featured_image", "image_alt", "image_caption", "image_credit", "video_url", "sponsor",
+    "is_premium", "comments_open", "comments_close_at", "seo_title", "seo_description",
+    "status", "publish_at", "withdraw_at",
+]  # fmt: skip
+
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|figcaption|caption|tr)>|<br\s*/?>|<hr\s*/?>", re.I)
+_WORDS = re.compile(r"(\s+)")
+# Runs of unchanged paragraphs longer than this are folded, keeping one on each side as context.
+UNCHANGED_RUN_SHOWN = 2
+
+
+def body_paragraphs(html):
+    """The text of each block of a body, in order, without markup."""
+    return [text for text in (plain_text(part) for part in _BLOCK_END.split(html or "")) if text]
+
+
+def word_diff(old, new):
+    """One paragraph with removed words in <del> and added words in <ins>, escaped."""
+    old_words, new_words = _WORDS.split(old), _WORDS.split(new)
+    parts = []
+    matcher = SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for operation, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        removed = "".join(old_words[a_start:a_end])
+        added = "".join(new_words[b_start:b_end])
+        if operation == "equal":
+            parts.append(escape(removed))
+            continue
+        if removed:
+            parts.append(format_html("<del>{}</del>", removed))
+        if added:
+            parts.append(format_html("<ins>{}</ins>", added))
+    return mark_safe("".join(str(part) for part in parts))
+
+
+def _similar(before, after):
+    return SequenceMatcher(a=before.split(), b=after.split(), autojunk=False).ratio() >= 0.5
+
+
+def body_diff(old_html, new_html):
+    """Rows of (kind, html) for a readable comparison of two bodies: kind is one of
+    "same", "changed", "removed", "added" or "folded" (a run of unchanged paragraphs)."""
+    old, new = body_paragraphs(old_html), body_paragraphs(new_html)
+    rows = []
+    matcher = SequenceMatcher(a=old, b=new, autojunk=False)
+    for operation, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        if operation == "equal":
+            same = old[a_start:a_end]
+            if len(same) > UNCHANGED_RUN_SHOWN + 1:
+                rows.append(("same", escape(same[0])))
+                rows.append(("folded", f"{len(same) - 2} unchanged paragraphs"))
+                rows.append(("same", escape(same[-1])))
+            else:
+                rows.extend(("same", escape(text)) for text in same)
+        elif operation == "replace" and a_end - a_start == b_end - b_start:
+            for before, after in zip(old[a_start:a_end], new[b_start:b_end], strict=True):
+                if _similar(before, after):
+                    rows.append(("changed", word_diff(before, after)))
+                else:
+                    # A rewrite marked word by word is harder to read than old and new in full.
+                    rows += [("removed", escape(before)), ("added", escape(after))]
+        else:
+            rows.extend(("removed", escape(text)) for text in old[a_start:a_end])
+            rows.extend(("added", escape(text)) for text in new[b_start:b_end])
+    return rows
+
+
+def _display_value(field, value):
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "tzinfo"):
+        local = timezone.localtime(value)
+        return f"{local.day} {local:%B %Y, %H:%M}"
+    return str(value)
+
+
+def field_changes(older, newer):
+    """[(label, old value, new value, changed?)] for the compared fields of two revisions."""
+    rows = []
+    for name in COMPARED_FIELDS:
+        field = Article._meta.get_field(name)
+        old_value, new_value = getattr(older, field.attname), getattr(newer, field.attname)
+        if field.is_relation:
+            related = field.related_model._default_manager.in_bulk([v for v in (old_value, new_value) if v])
+            old_value, new_value = related.get(old_value, old_value), related.get(new_value, new_value)
+        label = "authors" if name == "author_names" else field.verbose_name
+        rows.append(
+            (
+                label[:1].upper() + label[1:],
+                _display_value(field, old_value),
+                _display_value(field, new_value),
+                old_value != new_value,
+            )
+        )
+    return rows
+
+
+def revision_summary(revision):
+    local = timezone.localtime(revision.history_date)
+    who = revision.history_user.get_full_name() if revision.history_user else "an automatic process"
+    return {
+        "revision": revision,
+        "when": f"{local.day} {local:%B %Y, %H:%M:%S}",
+        "who": who,
+        "reason": revision.history_change_reason or "",
+    }
+
+
+def _day_groups(articles, moment):
+    """[(date, [articles])] in time order, each article placed on the local day of moment(a)."""
+    ordered = sorted(articles, key=moment)
+    return [
+        (day, list(items)) for day, items in groupby(ordered, key=lambda a: timezone.localdate(moment(a)))
+    ]
+
+
+class ArticleEditorialViews:
+    """Mixed into ArticleAdmin; `self` is the ModelAdmin."""
+
+    def get_editorial_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("planning/", wrap(self.planning_view), name="articles_article_planning"),
+            path("<path:object_id>/preview/", wrap(self.preview_view), name="articles_article_preview"),
+            path(
+                "<path:object_id>/preview/share/",
+                wrap(self.share_preview_view),
+                name="articles_article_share_preview",
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                wrap(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:history_id>/restore/",
+                wrap(self.restore_view),
+                name="articles_article_restore",
+            ),
+        ]
+
+    def _article_for(self, request, object_id, *, edit=False):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("There is no such article; it may have been deleted.")
+        allowed = (
+            self.has_change_permission(request, article)
+            if edit
+            else self.has_view_permission(request, article)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return article
+
+    def _page_context(self, request, article, title):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "original": article,
+            "change_url": reverse("admin:articles_article_change", args=[article.pk]),
+            "history_url": reverse("admin:articles_article_history", args=[article.pk]),
+        }
+
+    # Preview ------------------------------------------------------------------------------
+
+    def preview_view(self, request, object_id):
+        article = self._article_for(request, object_id)
+        return preview.render_preview(request, article)
+
+    def share_preview_view(self, request, object_id):
+        article = self._article_for(request, object_id, edit=True)
+        token = preview.preview_token(article)
+        context = self._page_context(request, article, f"Share a preview of “{article.headline}”")
+        context |= {
+            "preview_url": settings.SITE_URL + reverse("article-preview", args=[token]),
+            "expires_at": timezone.now() + preview.max_age(),
+            "max_age_hours": settings.ARTICLE_PREVIEW_MAX_AGE_HOURS,
+        }
+        return TemplateResponse(request, "admin/articles/article/share_preview.html", context)
+
+    # Revisions ----------------------------------------------------------------------------
+
+    def compare_view(self, request, object_id):
+        article = self._article_for(request, object_id)
+        revisions = article.history.select_related("history_user")
+        newest_first = revisions.order_by("-history_date", "-history_id")
+        newer_id, older_id = request.GET.get("newer"), request.GET.get("older")
+        try:
+            newer = revisions.get(pk=int(newer_id)) if newer_id else newest_first.first()
+            if older_id:
+                older = revisions.get(pk=int(older_id))
+            else:
+                older = newest_first.filter(history_date__lt=newer.history_date).first() if newer else None
+        except (ValueError, Article.history.model.DoesNotExist):
+            raise Http404("This article has no such revision.") from None
+        if newer is None or older is None:
+            messages.info(request, "This article has only one revision so far: there is nothing to compare.")
+            return HttpResponseRedirect(reverse("admin:articles_article_history", args=[article.pk]))
+        if (older.history_date, older.pk) > (newer.history_date, newer.pk):
+            older, newer = newer, older
+        latest = newest_first.first()
+        changes = field_changes(older, newer)
+        context = self._page_context(request, article, f"Compare revisions of “{article.headline}”")
+        context |= {
+            "older": revision_summary(older),
+            "newer": revision_summary(newer),
+            "changed_fields": [row for row in changes if row[3]],
+            "unchanged_count": sum(1 for row in changes if not row[3]),
+            "body_rows": body_diff(older.body, newer.body),
+            "body_changed": older.body != newer.body,
+            "can_restore": self.has_change_permission(request, article),
+            "latest_id": latest.pk,
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def restore_view(self, request, object_id, history_id):
+        return require_POST(self._restore)(request, object_id, history_id)
+
+    def _restore(self, request, object_id, history_id):
+        article = self._article_for(request, object_id, edit=True)
+        revision = get_object_or_404(article.history.select_related("history_user"), pk=history_id)
+        try:
+            gone = services.restore_revision(article=article, revision=revision, by=request.user)
+        except services.WorkflowError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("admin:articles_article_history", args=[article.pk]))
+        summary = revision_summary(revision)
+        messages.success(
+            request,
+            f"Restored the revision of {summary['when']} by {summary['who']}. "
+            "The restore is recorded as a new revision; authors and tags were left as they are.",
+        )
+        if gone:
+            messages.warning(
+                request, f"Kept the current {', '.join(gone)}: the revision's choice no longer exists."
+            )
+        self.log_change(request, article, [{"changed": {"fields": ["restored revision"]}}])
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    # Planning -----------------------------------------------------------------------------
+
+    def planning_view(self, request):
+        if not services.can_publish(request.user):
+            raise PermissionDenied
+        now = timezone.now()
+        in_review = list(Article.objects.in_review().for_listing())
+        scheduled = list(Article.objects.scheduled(at=now).for_listing())
+        withdrawals = list(Article.objects.published(at=now).filter(withdraw_at__isnull=False).for_listing())
+        # Review items wanted at a time sit on that day; the others on the day they were last edited.
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Planning",
+            "opts": self.model._meta,
+            "in_review": _day_groups(in_review, lambda a: a.publish_at or a.updated_at),
+            "scheduled": _day_groups(scheduled, lambda a: a.publish_at),
+            "withdrawals": _day_groups(withdrawals, lambda a: a.withdraw_at),
+            "review_count": len(in_review),
+            "scheduled_count": len(scheduled),
+            "withdrawal_count": len(withdrawals),
+        }
+        return render(request, "admin/articles/article/planning.html", context)

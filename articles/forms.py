@@ -1,0 +1,122 @@
+"""The article form of the admin: tags picked with autocomplete (plus new ones typed in), and
+the version number that catches a save over somebody else's newer change."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils import timezone
+from django_prose_editor.widgets import (
+    AdminProseEditorWidget,
+    prose_editor_admin_media,
+    prose_editor_js,
+    prose_editor_presets,
+)
+from js_asset import Media, Script
+from taggit.models import Tag
+from taggit.utils import parse_tags
+
+from articles.models import Article
+
+MAX_TAG_LENGTH = Tag._meta.get_field("name").max_length
+
+
+def describe_change(revision):
+    """“Eddie Editor at 14:02 on 3 May 2026 (Published)”, from a revision, in plain words."""
+    if revision is None:
+        return "someone else"
+    who = revision.history_user.get_full_name() if revision.history_user else None
+    when = timezone.localtime(revision.history_date)
+    text = f"{who or 'an automatic process'} at {when:%H:%M} on {when.day} {when:%B %Y}"
+    if revision.history_change_reason:
+        text += f" ({revision.history_change_reason})"
+    return text
+
+
+# See the script: it keeps the editor within our Content Security Policy. It must run after
+# the editor's core module and before the module that creates the editors.
+EDITOR_CSP_SCRIPT = Script("articles/admin/prose-editor-csp.js", type="module")
+
+
+class BodyEditorWidget(AdminProseEditorWidget):
+    @property
+    def media(self):
+        creators = [script for script in prose_editor_presets()[self.preset] if script != prose_editor_js]
+        return prose_editor_admin_media + Media(js=[prose_editor_js, EDITOR_CSP_SCRIPT, *creators])
+
+
+class ArticleAdminForm(forms.ModelForm):
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(),
+        required=False,
+        help_text="Start typing to find a tag.",
+    )
+    new_tags = forms.CharField(
+        label="New tags",
+        required=False,
+        max_length=500,
+        help_text="Tags not in the list yet, separated by commas.",
+    )
+
+    class Meta:
+        model = Article
+        # The admin narrows this to its fieldsets; status is never a form field.
+        fields = [
+            "headline", "slug", "standfirst", "body", "section", "tags", "source", "original_url",
+            "featured_image", "image_alt", "image_caption", "image_credit", "video_url", "sponsor",
+            "is_premium", "comments_open", "comments_close_at", "seo_title", "seo_description",
+            "publish_at", "withdraw_at",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if "tags" in self.fields:
+            # Built here, not on the class: the widget needs the admin site, loaded after forms.
+            widget = AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site)
+            widget.choices = self.fields["tags"].choices
+            self.fields["tags"].widget = widget
+        if "loaded_version" in self.fields and self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_new_tags(self):
+        names = parse_tags(self.cleaned_data["new_tags"])
+        too_long = [name for name in names if len(name) > MAX_TAG_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                f"The tag “{too_long[0]}” is longer than {MAX_TAG_LENGTH} characters; shorten it."
+            )
+        return names
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "loaded_version" in self.fields:
+            self._check_version(cleaned.get("loaded_version"))
+        return cleaned
+
+    def _check_version(self, loaded_version):
+        # Locked until the admin's transaction ends, so two saves cannot both pass this check.
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is None or loaded_version is None or loaded_version == current:
+            return
+        self.conflict = self.instance.latest_revision()
+        # The next save from this form knowingly replaces the newer version; the editor's
+        # input stays in the form meanwhile.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = str(current)
+        raise forms.ValidationError(
+            f"{describe_change(self.conflict)} changed this article after you opened it. "
+            "Your edits are still in the form below and nothing has been saved. Open the article "
+            "in another tab to see their version; save again to replace it with yours.",
+            code="edit_conflict",
+        )
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.cleaned_data.get("new_tags"):
+            self.instance.tags.add(*self.cleaned_data["new_tags"])
