@@ -1,50 +1,156 @@
-from django.http import Http404
+"""Reader pages: home, listings, the article page, corrections and search.
+
+Every page is the same bytes for every anonymous reader (nothing here reads the session or
+sets a cookie), and each runs a fixed number of queries whatever the size of the archive:
+listings page by keyset (articles/pagination.py) and the furniture comes from the cache.
+"""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.module_loading import import_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from taggit.models import Tag
 
-from articles.models import Article, Section, SlugRedirect, Source
+from articles import reads
+from articles.models import Article, Correction, SlugRedirect, Source, TaggedArticle
+from articles.pagination import keyset_page
+from articles.search import MAX_CANDIDATES, SearchForm, highlighted, matching_articles
+from articles.templatetags.reading import navigation_sections, renditions
+from articles.video import video_provider
 from authors.models import Author
+from newsroom.lib.pagecache import mark_article_page
+from newsroom.models import SiteSettings
+
+SECONDARY_ON_HOME = 2
+LATEST_ON_HOME = 8
+PER_SECTION_ON_HOME = 4
+RELATED_COUNT = 4
+# Related articles are picked from the most recent articles that share a tag, so a tag on
+# half the archive does not make every article page count the whole archive.
+RELATED_CANDIDATES = 200
+SEARCH_PER_PAGE = 20
+
+
+def listed_articles():
+    """Published articles with what a card shows (sponsor of the section included)."""
+    return Article.objects.published().for_listing().select_related("section__sponsor")
+
+
+def section_by_slug(slug):
+    """The section from the cached navigation list: no query of its own."""
+    for section in navigation_sections():
+        if section.slug == slug:
+            return section
+    raise Http404("No such section")
+
+
+# Home ---------------------------------------------------------------------------------------
+
+
+def section_blocks(sections, exclude_ids):
+    """[(section, [articles])] for the home page in three queries, whatever the number of
+    sections: one UNION of per-section top-N id lists (each an index scan), then the cards."""
+    if not sections:
+        return []
+    per_section = [
+        Article.objects.published()
+        .filter(section_id=section.pk)
+        .exclude(pk__in=exclude_ids)
+        .order_by("-publish_at", "-id")
+        .values_list("pk", "publish_at")[:PER_SECTION_ON_HOME]
+        for section in sections
+    ]
+    # The union's members are ordered and limited each on its own, so they need the
+    # ordering column selected; only the ids are used.
+    ids = [pk for pk, _ in per_section[0].union(*per_section[1:], all=True)]
+    by_section = {}
+    for article in listed_articles().filter(pk__in=ids).order_by("-publish_at", "-id"):
+        by_section.setdefault(article.section_id, []).append(article)
+    return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
 
 
 @require_safe
 def home(request):
-    articles = Article.objects.published().for_listing()[:20]
-    return render(request, "articles/home.html", {"articles": articles})
+    newest = list(listed_articles().order_by("-publish_at", "-id")[: 1 + SECONDARY_ON_HOME + LATEST_ON_HOME])
+    lead = newest[0] if newest else None
+    secondary = newest[1 : 1 + SECONDARY_ON_HOME]
+    latest = newest[1 + SECONDARY_ON_HOME :]
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "lead": lead,
+            "secondary": secondary,
+            "latest": latest,
+            # Only the lead is left out of the blocks: on a small site, leaving out every top
+            # story would leave the sections empty.
+            "blocks": section_blocks(navigation_sections(), [lead.pk] if lead else []),
+            "most_read": reads.most_read(),
+        },
+    )
+
+
+# Listings -----------------------------------------------------------------------------------
 
 
 @require_safe
 def section(request, slug):
-    section = get_object_or_404(Section, slug=slug)
-    articles = Article.objects.published().filter(section=section).for_listing()[:20]
-    return render(request, "articles/section.html", {"section": section, "articles": articles})
+    section = section_by_slug(slug)
+    page = keyset_page(listed_articles().filter(section_id=section.pk), request.GET)
+    return render(
+        request,
+        "articles/section.html",
+        {"section": section, "page": page, "nav_section_id": section.pk, "nav_current": "page"},
+    )
 
 
 @require_safe
 def tag(request, slug):
-    articles = Article.objects.published().filter(tags__slug=slug).for_listing()[:20]
-    return render(request, "articles/tag.html", {"slug": slug, "articles": articles})
+    tag = get_object_or_404(Tag, slug=slug)
+    page = keyset_page(listed_articles().filter(tags=tag), request.GET)
+    return render(request, "articles/tag.html", {"tag": tag, "page": page})
 
 
 @require_safe
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.published().filter(bylines__author=author).for_listing()[:20]
-    return render(request, "articles/author.html", {"author": author, "articles": articles})
+    page = keyset_page(listed_articles().filter(bylines__author=author), request.GET)
+    return render(request, "articles/author.html", {"author": author, "page": page})
 
 
 @require_safe
 def source(request, slug):
     source = get_object_or_404(Source, slug=slug)
-    articles = Article.objects.published().filter(source=source).for_listing()[:20]
-    return render(request, "articles/source.html", {"source": source, "articles": articles})
+    page = keyset_page(listed_articles().filter(source=source), request.GET)
+    return render(request, "articles/source.html", {"source": source, "page": page})
+
+
+@require_safe
+def corrections(request):
+    visible = Correction.objects.filter(article__in=Article.objects.published().values("pk"))
+    page = keyset_page(
+        visible.select_related("article__section"), request.GET, time_field="published_at", per_page=30
+    )
+    return render(request, "articles/corrections.html", {"page": page})
+
+
+# Article ------------------------------------------------------------------------------------
 
 
 @require_safe
 def detail(request, section, year, month, day, slug):
-    article = Article.objects.published().for_listing().filter(slug=slug).first()
+    article = listed_articles().prefetch_related("tags").filter(slug=slug).first()
     if article is None:
-        moved = SlugRedirect.objects.filter(old_slug=slug).select_related("article").first()
+        moved = (
+            SlugRedirect.objects.filter(old_slug=slug).select_related("article", "article__section").first()
+        )
         if moved and moved.article.is_published:
             return redirect(moved.article.get_absolute_url(), permanent=True)
         raise Http404("No such article")
@@ -52,10 +158,175 @@ def detail(request, section, year, month, day, slug):
     if request.path != canonical:
         # A changed section or date keeps old addresses working.
         return redirect(canonical, permanent=True)
+    mark_article_page(request, article)
     return render(request, "articles/detail.html", article_page_context(request, article))
+
+
+def next_scheduled_change(now):
+    """The next moment the clock alone changes what readers see (a scheduled publish or
+    withdrawal), or None; named by settings.PAGE_CACHE_NEXT_CHANGE for the page cache."""
+    published = Article.objects.filter(status=Article.Status.PUBLISHED).order_by()
+    moments = [
+        published.filter(publish_at__gt=now)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first(),
+        published.filter(withdraw_at__gt=now)
+        .order_by("withdraw_at")
+        .values_list("withdraw_at", flat=True)
+        .first(),
+    ]
+    return min((moment for moment in moments if moment), default=None)
+
+
+def related_articles(article, tag_ids):
+    """Up to RELATED_COUNT published articles, those sharing the most tags first, then the
+    newest of the same section; two queries whatever the archive's size.
+
+    The candidates (the most recent articles sharing a tag, and the newest of the section)
+    are gathered first as one UNION of two index-ordered, limited scans; only those few are
+    then ranked. Asking for both in one WHERE … OR … made PostgreSQL read the whole table.
+    """
+    others = Article.objects.published().exclude(pk=article.pk).order_by("-publish_at", "-id")
+    scans = []
+    if tag_ids:
+        scans.append(others.filter(tags__in=tag_ids).values_list("pk", "publish_at")[:RELATED_CANDIDATES])
+    if article.section_id:
+        scans.append(
+            others.filter(section_id=article.section_id).values_list("pk", "publish_at")[:RELATED_COUNT]
+        )
+    if not scans:
+        return []
+    candidate_ids = {pk for pk, _ in scans[0].union(*scans[1:], all=True)}
+    shared_tags = (
+        TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
+        .order_by()
+        .values("content_object")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return list(
+        Article.objects.filter(pk__in=candidate_ids)
+        .select_related("section")
+        .annotate(shared=Coalesce(Subquery(shared_tags), 0))
+        .order_by("-shared", "-publish_at", "-id")[:RELATED_COUNT]
+    )
+
+
+def _iso(moment):
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def structured_data(article, bylines, tags, absolute_url, canonical, images, furniture):
+    """schema.org NewsArticle for search engines, built from what the page shows."""
+    publisher = furniture.publisher_name or settings.SITE_NAME
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline[:110],
+        "description": article.meta_description,
+        "datePublished": _iso(article.publish_at),
+        "dateModified": _iso(article.updated_at if article.was_updated else article.publish_at),
+        "mainEntityOfPage": canonical,
+        "url": absolute_url,
+        "author": [
+            {
+                "@type": "Person",
+                "name": byline.author.name,
+                "url": settings.SITE_URL + byline.author.get_absolute_url(),
+                **({"jobTitle": byline.display_role} if byline.display_role else {}),
+            }
+            for byline in bylines
+        ],
+        "publisher": {"@type": "Organization", "name": publisher, "url": settings.SITE_URL + "/"},
+        "isAccessibleForFree": not article.is_premium,
+    }
+    if images:
+        data["image"] = [settings.SITE_URL + copy.url for copy in images]
+    if article.section_id:
+        data["articleSection"] = article.section.name
+    if tags:
+        data["keywords"] = [tag.name for tag in tags]
+    # Which part of a premium page is for subscribers is the subscriptions app's knowledge;
+    # articles asks through the function a setting names, so it never imports that app.
+    if settings.ARTICLE_PAYWALL_JSONLD:
+        data |= import_string(settings.ARTICLE_PAYWALL_JSONLD)(article)
+    return data
 
 
 def article_page_context(request, article, *, preview=False):
     """Everything templates/articles/detail.html needs. The admin preview renders the same
     template through this function, so a preview is exactly what readers will see."""
-    return {"article": article, "now": timezone.now(), "is_preview": preview}
+    bylines = list(article.bylines.all())
+    tags = list(article.tags.all())
+    corrections = list(article.corrections.all())
+    absolute = settings.SITE_URL + article.get_absolute_url()
+    canonical = article.canonical_url or absolute
+    images = renditions(article.featured_image)
+    furniture = SiteSettings.cached()["settings"]
+    return {
+        "article": article,
+        "bylines": bylines,
+        "tags": tags,
+        "corrections": corrections,
+        "related": related_articles(article, [tag.pk for tag in tags]),
+        "sponsor": article.effective_sponsor,
+        "video_embed_url": article.video_embed_url,
+        "video_provider": video_provider(article.video_url),
+        "absolute_url": absolute,
+        "canonical_url": canonical,
+        "images": images,
+        "main_image": images[min(1, len(images) - 1)] if images else None,
+        "share_image": images[-1] if images else None,
+        "structured_data": structured_data(article, bylines, tags, absolute, canonical, images, furniture),
+        "now": timezone.now(),
+        "is_preview": preview,
+        "nav_section_id": article.section_id,
+    }
+
+
+# Reads --------------------------------------------------------------------------------------
+
+
+# A beacon from our own script with no body and no cookie: there is nothing for a forged
+# request to change except one read count, which the rate limit already bounds, and the
+# pages that send it carry no CSRF token (they are the same bytes for every reader).
+@csrf_exempt
+@never_cache
+@require_POST
+def record_read(request, article_id):
+    if reads.should_count(request, article_id):
+        reads.record_read(article_id)
+    return HttpResponse(status=204)
+
+
+# Search -------------------------------------------------------------------------------------
+
+
+@require_safe
+def search(request):
+    sections = navigation_sections()
+    form = SearchForm(request.GET or None, sections=sections)
+    context = {"form": form, "query": "", "results": None}
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+        data = form.cleaned_data
+        context["query"] = data["q"]
+        results = matching_articles(
+            data["q"], section=data["section"], date_from=data["date_from"], date_to=data["date_to"]
+        )
+        paginator = Paginator(results, SEARCH_PER_PAGE)
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except (PageNotAnInteger, EmptyPage):
+            if request.GET.get("page") not in (None, "", "1"):
+                raise Http404("There is no such page of results.") from None
+            page = None
+        if page is not None:
+            page.object_list = list(page.object_list)
+            for article in page.object_list:
+                article.headline_html = highlighted(article.headline_text)
+                article.snippet = highlighted(article.snippet_text)
+        context.update(
+            results=page, paginator=paginator, capped=paginator.count >= MAX_CANDIDATES, filters=data
+        )
+    return render(request, "articles/search.html", context)

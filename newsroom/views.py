@@ -1,9 +1,11 @@
 import logging
 
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
@@ -30,7 +32,17 @@ def healthz(request):
 @cache_control(public=True, max_age=3600)
 @require_safe
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /preview/",
+        "Disallow: /api/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap-index')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:news-sitemap')}",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -1,0 +1,254 @@
+"""RSS 2.0 and Atom feeds for the whole site and for each section, tag, author and source.
+
+GUIDs are tag URIs built from the article's id and creation date, not its address: the
+address changes with a new slug or section, and a changed GUID makes every reader show the
+article again as new. Premium articles appear with their summary only.
+"""
+
+import mimetypes
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from taggit.models import Tag
+
+from articles.models import Article, Section, Source
+from authors.models import Author
+
+ITEMS_PER_FEED = 30
+CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
+
+
+class RssWithContent(Rss201rev2Feed):
+    """RSS 2.0 with the full text of free articles in <content:encoded>."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": CONTENT_NAMESPACE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content:encoded", item["content_html"])
+
+
+class AtomWithContent(Atom1Feed):
+    """Atom with the full text of free articles in <content type="html">."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
+def article_guid(article):
+    """tag:host,date:article-id; stable for the life of the article (RFC 4151)."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    created = timezone.localdate(article.created_at)
+    return f"tag:{host},{created.isoformat()}:article-{article.pk}"
+
+
+def absolute(url):
+    # Addresses from SITE_URL, not from the sites framework's example.com or the Host header.
+    return url if urlsplit(url).scheme else settings.SITE_URL + url
+
+
+class ArticleFeed(Feed):
+    feed_type = RssWithContent
+    description_template = None
+
+    def title(self, obj=None):
+        return settings.SITE_NAME
+
+    def link(self, obj=None):
+        return absolute("/")
+
+    def description(self, obj=None):
+        return settings.SITE_TAGLINE
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        return list(
+            self.articles(obj)
+            .select_related("section")
+            .prefetch_related("bylines__author", "tags")
+            .order_by("-publish_at", "-id")[:ITEMS_PER_FEED]
+        )
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_guid(self, item):
+        return article_guid(item)
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.updated_at if item.was_updated else item.publish_at
+
+    def item_author_name(self, item):
+        return ", ".join(byline.author.name for byline in item.bylines.all()) or None
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_enclosures(self, item):
+        image = item.featured_image
+        if not image:
+            return []
+        try:
+            length = image.size
+        except OSError:  # the file has gone missing from storage: leave the image out
+            return []
+        mime_type = mimetypes.guess_type(image.name)[0] or "image/jpeg"
+        return [Enclosure(absolute(image.url), str(length), mime_type)]
+
+    def item_extra_kwargs(self, item):
+        # Premium text is for subscribers: feeds carry its summary only.
+        return {"content_html": "" if item.is_premium else item.body}
+
+
+class ArticleAtomFeed(ArticleFeed):
+    feed_type = AtomWithContent
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+
+# Each filtered feed is an RSS class and its Atom twin; the filter lives in one mixin.
+
+
+class SectionFeedMixin:
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return absolute(obj.get_absolute_url())
+
+    def description(self, obj):
+        return obj.description or f"The latest from {obj.name}."
+
+    def articles(self, obj):
+        return Article.objects.published().filter(section=obj)
+
+    def feed_url(self, obj):
+        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+
+class TagFeedMixin:
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return absolute(reverse("articles:tag", kwargs={"slug": obj.slug}))
+
+    def description(self, obj):
+        return f"Articles tagged “{obj.name}”."
+
+    def articles(self, obj):
+        return Article.objects.published().filter(tags=obj)
+
+    def feed_url(self, obj):
+        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+
+class AuthorFeedMixin:
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return absolute(obj.get_absolute_url())
+
+    def description(self, obj):
+        return f"Articles by {obj.name}."
+
+    def articles(self, obj):
+        return Article.objects.published().filter(bylines__author=obj)
+
+    def feed_url(self, obj):
+        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+
+class SourceFeedMixin:
+    def get_object(self, request, slug):
+        return get_object_or_404(Source, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return absolute(obj.get_absolute_url())
+
+    def description(self, obj):
+        return obj.attribution or f"Articles from {obj.name}."
+
+    def articles(self, obj):
+        return Article.objects.published().filter(source=obj)
+
+    def feed_url(self, obj):
+        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+
+class SiteRssFeed(ArticleFeed):
+    def feed_url(self, obj=None):
+        return absolute(reverse("articles:feed-rss"))
+
+
+class SiteAtomFeed(ArticleAtomFeed):
+    def feed_url(self, obj=None):
+        return absolute(reverse("articles:feed-atom"))
+
+
+class SectionRssFeed(SectionFeedMixin, ArticleFeed):
+    url_name = "articles:section-rss"
+
+
+class SectionAtomFeed(SectionFeedMixin, ArticleAtomFeed):
+    url_name = "articles:section-atom"
+
+
+class TagRssFeed(TagFeedMixin, ArticleFeed):
+    url_name = "articles:tag-rss"
+
+
+class TagAtomFeed(TagFeedMixin, ArticleAtomFeed):
+    url_name = "articles:tag-atom"
+
+
+class AuthorRssFeed(AuthorFeedMixin, ArticleFeed):
+    url_name = "articles:author-rss"
+
+
+class AuthorAtomFeed(AuthorFeedMixin, ArticleAtomFeed):
+    url_name = "articles:author-atom"
+
+
+class SourceRssFeed(SourceFeedMixin, ArticleFeed):
+    url_name = "articles:source-rss"
+
+
+class SourceAtomFeed(SourceFeedMixin, ArticleAtomFeed):
+    url_name = "articles:source-atom"

@@ -1,0 +1,163 @@
+"""Sitemaps: an index (articles in pages, sections, tags, authors) and a news sitemap of
+the last 48 hours, as search engines' news crawlers expect.
+
+Every address is built from SITE_URL, not from the request's Host header, so a crawler that
+reaches us under another name still gets our public addresses.
+"""
+
+from datetime import timedelta
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.core.cache import cache
+from django.db.models import Exists, Max, OuterRef
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from articles.models import Article, ArticleAuthor, Section, TaggedArticle
+from authors.models import Author
+from newsroom.lib.cache import site_generation
+
+# Sitemaps are large and read by crawlers, not people: each is kept for a while, keyed by the
+# site generation so a publish or edit replaces it. Scheduled articles appear within this time.
+SITEMAP_CACHE_SECONDS = 15 * 60
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000  # the most a news sitemap may list
+
+
+class PublicSitemap(Sitemap):
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class ArticleSitemap(PublicSitemap):
+    limit = 5000
+    changefreq = "weekly"
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .select_related("section")
+            .only("slug", "publish_at", "created_at", "updated_at", "section__slug")
+            .order_by("-publish_at", "-id")
+        )
+
+    def lastmod(self, article):
+        return article.updated_at
+
+    def get_latest_lastmod(self):
+        # The base class would load every article to find the newest date.
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class SectionSitemap(PublicSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return Section.objects.order_by("position", "name")
+
+
+class TagSitemap(PublicSitemap):
+    limit = 5000
+    changefreq = "daily"
+
+    def items(self):
+        published = Article.objects.published().values("pk")
+        return Tag.objects.filter(
+            Exists(TaggedArticle.objects.filter(tag=OuterRef("pk"), content_object__in=published))
+        ).order_by("name", "pk")
+
+    def location(self, tag):
+        return reverse("articles:tag", kwargs={"slug": tag.slug})
+
+
+class AuthorSitemap(PublicSitemap):
+    limit = 5000
+    changefreq = "daily"
+
+    def items(self):
+        published = Article.objects.published().values("pk")
+        return Author.objects.filter(
+            Exists(ArticleAuthor.objects.filter(author=OuterRef("pk"), article__in=published))
+        ).order_by("name", "pk")
+
+
+def cached_by_generation(view):
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        key = f"sitemap:{site_generation()}:{request.get_full_path()}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code == 200:
+                cache.set(key, response, SITEMAP_CACHE_SECONDS)
+        return response
+
+    return cached_view
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
+
+
+@cache_control(public=True, max_age=3600)
+@require_safe
+@cached_by_generation
+def sitemap_index(request):
+    """The index: one entry per page of each sitemap, one COUNT per sitemap."""
+    entries = []
+    for name, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = settings.SITE_URL + reverse("articles:sitemap-section", kwargs={"section": name})
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append((location, lastmod))
+        entries += [(f"{location}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)]
+    return render(
+        request,
+        "articles/sitemap_index.xml",
+        {"entries": entries},
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+@cache_control(public=True, max_age=300)
+@require_safe
+def news_sitemap(request):
+    now = timezone.now()
+    articles = (
+        Article.objects.published(at=now)
+        .filter(publish_at__gte=now - NEWS_WINDOW)
+        .select_related("section")
+        .only("headline", "slug", "publish_at", "created_at", "section__slug")
+        .order_by("-publish_at", "-id")[:NEWS_LIMIT]
+    )
+    return render(
+        request,
+        "articles/news_sitemap.xml",
+        {"articles": articles, "site_url": settings.SITE_URL, "publication_name": settings.SITE_NAME},
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+@cache_control(public=True, max_age=3600)
+@require_safe
+@cached_by_generation
+def sitemap_section(request, section):
+    """One sitemap (articles page by page with ?p=, sections, tags or authors)."""
+    return sitemap_views.sitemap(request, SITEMAPS, section=section, template_name="articles/sitemap.xml")

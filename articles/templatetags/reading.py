@@ -1,0 +1,215 @@
+"""Template tags for the reader pages: the section navigation, bylines, responsive images,
+JSON-LD blocks and the sponsored-link marking of bodies."""
+
+import json
+import logging
+import re
+from urllib.parse import urlsplit
+
+from django import template
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from articles.models import Section
+from newsroom.lib.cache import site_generation
+
+register = template.Library()
+logger = logging.getLogger(__name__)
+
+NAV_CACHE_SECONDS = 60 * 60
+
+
+def navigation_sections():
+    """Every section in navigation order, from the cache: one query per site generation."""
+    key = f"nav-sections:{site_generation()}"
+    sections = cache.get(key)
+    if sections is None:
+        sections = list(Section.objects.select_related("sponsor"))
+        cache.set(key, sections, NAV_CACHE_SECONDS)
+    return sections
+
+
+@register.simple_tag
+def section_navigation():
+    return navigation_sections()
+
+
+@register.simple_tag
+def absolute_url(path):
+    """The public address of a path on this site, for feeds, canonical links and sharing."""
+    if not path:
+        return ""
+    if urlsplit(path).scheme:
+        return path
+    return settings.SITE_URL + path
+
+
+# Bylines ------------------------------------------------------------------------------------
+
+
+def byline_parts(bylines):
+    """[(byline, separator after it)] so that the names read as a sentence.
+
+    Two people: “A, Role, and B, Role”; more than two with roles: “A, Role; B, Role; and C,
+    Role” (semicolons keep the roles with their people); without roles, plain commas.
+    """
+    bylines = list(bylines)
+    with_roles = any(byline.display_role for byline in bylines)
+    count = len(bylines)
+    parts = []
+    for index, byline in enumerate(bylines):
+        remaining = count - index - 1
+        if remaining == 0:
+            separator = ""
+        elif remaining == 1:
+            if count == 2:
+                separator = ", and " if with_roles else " and "
+            else:
+                separator = "; and " if with_roles else ", and "
+        else:
+            separator = "; " if with_roles else ", "
+        parts.append((byline, separator))
+    return parts
+
+
+@register.inclusion_tag("includes/byline.html")
+def byline(article, prefix="Written by", link=True):
+    """The one byline partial, on article pages and cards alike."""
+    return {"parts": byline_parts(article.bylines.all()), "prefix": prefix, "link": link}
+
+
+# Images -------------------------------------------------------------------------------------
+
+DEFAULT_WIDTHS = (480, 800, 1200)
+
+
+def renditions(image, widths=DEFAULT_WIDTHS, crop=None):
+    """Resized copies of an uploaded image, smallest first; never the original file.
+
+    sorl-thumbnail makes each copy once and remembers it; an unreadable upload gives no
+    renditions, and the page shows no image rather than failing.
+    """
+    if not image:
+        return []
+    from sorl.thumbnail import get_thumbnail
+
+    made = []
+    seen = set()
+    for width in widths:
+        geometry = f"{width}x{round(width * crop)}" if crop else f"{width}"
+        try:
+            thumb = get_thumbnail(image, geometry, upscale=False, quality=82, crop="center" if crop else None)
+        except Exception:
+            logger.exception("Could not make a %s rendition of %s", geometry, image.name)
+            return []
+        if thumb.width in seen:
+            break
+        seen.add(thumb.width)
+        made.append(thumb)
+    return made
+
+
+@register.simple_tag
+def responsive_image(image, alt, sizes="100vw", widths="480 800 1200", css_class="", loading="lazy", crop=""):
+    copies = renditions(image, [int(width) for width in widths.split()], float(crop) if crop else None)
+    if not copies:
+        return ""
+    default = copies[min(1, len(copies) - 1)]
+    srcset = ", ".join(f"{copy.url} {copy.width}w" for copy in copies)
+    return format_html(
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" class="{}" '
+        'loading="{}" decoding="async">',
+        default.url,
+        srcset,
+        sizes,
+        default.width,
+        default.height,
+        alt,
+        css_class,
+        loading,
+    )
+
+
+@register.simple_tag
+def image_rendition(image, geometry):
+    """One resized copy (for a logo or a portrait), or None."""
+    if not image:
+        return None
+    from sorl.thumbnail import get_thumbnail
+
+    try:
+        return get_thumbnail(image, geometry, upscale=False, quality=85)
+    except Exception:
+        logger.exception("Could not make a %s rendition of %s", geometry, image.name)
+        return None
+
+
+# Structured data ----------------------------------------------------------------------------
+
+# What must not appear raw inside a <script> element, escaped the way json_script does.
+_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, data):
+    """A JSON-LD data block. Browsers never run it, but it carries the CSP nonce anyway so a
+    stricter policy later does not silently drop it."""
+    if not data:
+        return ""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    nonce = context.get("csp_nonce", "")
+    return format_html(
+        '<script type="application/ld+json" nonce="{}">{}</script>', str(nonce), mark_safe(payload)
+    )
+
+
+# Bodies -------------------------------------------------------------------------------------
+
+_LINK_TAG = re.compile(r"<a\s([^>]*)>")
+_HREF = re.compile(r'\bhref="([^"]*)"')
+_REL = re.compile(r'\s*\brel="[^"]*"')
+
+
+def _is_outbound(href):
+    parts = urlsplit(href.replace("&amp;", "&"))
+    if parts.scheme not in {"http", "https"}:
+        return False
+    return parts.hostname != urlsplit(settings.SITE_URL).hostname
+
+
+@register.filter
+def sponsored_links(body_html):
+    """Mark outbound links in a sponsored body with rel="sponsored", as search engines ask.
+
+    The body is already sanitised (articles.models.Article.save runs nh3), which quotes every
+    attribute and escapes '>' inside values, so a tag-level pattern is reliable here.
+    """
+
+    def mark(match):
+        attributes = match.group(1)
+        href = _HREF.search(attributes)
+        if not href or not _is_outbound(href.group(1)):
+            return match.group(0)
+        attributes = _REL.sub("", attributes)
+        return f'<a {attributes} rel="sponsored noopener">'
+
+    return mark_safe(_LINK_TAG.sub(mark, str(body_html or "")))
+
+
+@register.simple_tag
+def share_links(article, absolute):
+    """Plain links to share an article: no third-party script, image or request."""
+    from urllib.parse import quote
+
+    title = quote(article.headline)
+    url = quote(absolute, safe="")
+    links = [
+        (f"mailto:?subject={title}&body={url}", "Email"),
+        (f"https://x.com/intent/post?text={title}&url={url}", "X"),
+        (f"https://www.facebook.com/sharer/sharer.php?u={url}", "Facebook"),
+        (f"https://www.linkedin.com/sharing/share-offsite/?url={url}", "LinkedIn"),
+        (f"https://wa.me/?text={title}%20{url}", "WhatsApp"),
+    ]
+    return format_html_join("\n", '<li><a href="{}" rel="noopener noreferrer">{}</a></li>', links)

@@ -1,0 +1,121 @@
+"""Search latency against the current database: p50 and p95 per query, ordinary and very common.
+
+    DEBUG=true .venv/bin/python bench/search_latency.py [--runs 20] [--warmup 2]
+
+Runs the same code path as /search/ (articles.search.matching_articles, one page of results
+with snippets, plus the result count) directly against the database named by the usual
+settings, so the numbers are the database's work, not the test client's. Load bulk data
+first, for example with `manage.py seed_demo --articles 100000`.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+import django
+
+django.setup()
+
+from django.core.paginator import Paginator  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+
+from articles.models import Article  # noqa: E402
+from articles.search import highlighted, matching_articles  # noqa: E402
+
+# (label, query): ordinary searches a reader types, then words found in most articles.
+QUERIES = [
+    ("ordinary", "sewage spills"),
+    ("ordinary", "hospital waiting lists"),
+    ("ordinary", '"stop and search"'),
+    ("ordinary", "council tax -Harbourton"),
+    ("ordinary", "tram or bus"),
+    ("ordinary", "teacher vacancies Northgate"),
+    ("ordinary", "heat pump grants"),
+    ("ordinary", "Brennan's Cross"),
+    ("rare", "zyxwvut"),
+    ("common", "council"),
+    ("common", "said"),
+    ("common", "plan"),
+    ("common", "government"),
+    ("common", "the public"),
+]
+
+
+def one_search(query_text):
+    """What the search view does for page one: count, then 20 ranked rows with snippets."""
+    results = matching_articles(query_text)
+    paginator = Paginator(results, 20)
+    page = paginator.page(1)
+    rows = list(page.object_list)
+    for article in rows:
+        highlighted(article.snippet_text)
+        list(article.bylines.all())
+    return paginator.count, len(rows)
+
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per query (default 20)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed runs per query first (default 2)")
+    options = parser.parse_args()
+
+    total = Article.objects.published().count()
+    print(f"Database {connection.settings_dict['NAME']}: {total:,} published articles.")
+    if total == 0:
+        print("Nothing to search: load data first (manage.py seed_demo --articles 100000).")
+        return 1
+
+    rows = []
+    all_samples = {"ordinary": [], "common": [], "rare": []}
+    for number, (kind, query_text) in enumerate(QUERIES, start=1):
+        print(f"[{number}/{len(QUERIES)}] {kind:8} {query_text!r} ...", end=" ", flush=True)
+        for _ in range(options.warmup):
+            one_search(query_text)
+        samples = []
+        for _ in range(options.runs):
+            reset_queries()
+            started = time.perf_counter()
+            matches, shown = one_search(query_text)
+            samples.append((time.perf_counter() - started) * 1000)
+        all_samples[kind] += samples
+        p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+        rows.append((kind, query_text, matches, shown, p50, p95, max(samples)))
+        print(f"p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+
+    print()
+    header = ("kind", "query", "matches", "shown", "p50 ms", "p95 ms", "max ms")
+    print("{:8}  {:26}  {:>8}  {:>5}  {:>7}  {:>7}  {:>7}".format(*header))
+    print("-" * 82)
+    for kind, query_text, matches, shown, p50, p95, worst in rows:
+        print(
+            f"{kind:8}  {query_text[:26]:26}  {matches:>8}  {shown:>5}  "
+            f"{p50:>7.1f}  {p95:>7.1f}  {worst:>7.1f}"
+        )
+    print("-" * 82)
+    for kind, samples in all_samples.items():
+        if samples:
+            print(
+                f"{kind:8}  {'all ' + kind + ' queries':26}  {'':>8}  {'':>5}  "
+                f"{percentile(samples, 0.5):>7.1f}  {percentile(samples, 0.95):>7.1f}  {max(samples):>7.1f}"
+            )
+    everything = [sample for samples in all_samples.values() for sample in samples]
+    print(
+        f"Overall: p50 {percentile(everything, 0.5):.1f} ms, p95 {percentile(everything, 0.95):.1f} ms "
+        f"over {len(everything)} searches at {total:,} articles."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
