@@ -1,44 +1,78 @@
-"""Demo content for development: `manage.py seed_demo`. Safe to run again: every row is
-looked up by a natural key before it is created, so a second run adds nothing."""
+"""Demo content for development: `manage.py seed_demo` (run by `make run` and `make seed`).
 
-from django.conf import settings
-from django.core.management.base import BaseCommand
+Safe to run again: every row is looked up by a natural key before it is created, so a second
+run adds nothing. `--articles N` adds N generated articles for benchmarks on top, with bulk
+inserts; each run with it adds another N.
+"""
 
-from accounts.models import User
+import time
 
-DEMO_PASSWORD = "newsroom-demo"  # noqa: S105 - development-only, printed by make run
-DEMO_USERS = [
-    # email, display name, staff
-    ("editor@example.com", "Elena Editor", True),
-    ("writer@example.com", "Walter Writer", True),
-    ("moderator@example.com", "Morgan Moderator", True),
-    ("reader@example.com", "Rowan Reader", False),
-    ("subscriber@example.com", "Sasha Subscriber", False),
-]
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.demo import bulk
+from articles.demo.seed import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create demo users and content (idempotent)."
+    help = (
+        "Create the demo users (password newsroom-demo), sections, authors, partner sources, "
+        "sponsors and about sixty articles; safe to repeat, it adds no duplicates. With "
+        "--articles N, also add N generated articles for benchmarks (each run adds another N)."
+    )
 
-    def handle(self, *args, **options):
-        created = 0
-        for email, display_name, is_staff in DEMO_USERS:
-            user, was_created = User.objects.get_or_create(
-                email__iexact=email,
-                defaults={"email": email, "display_name": display_name, "is_staff": is_staff},
-            )
-            if was_created:
-                user.set_password(DEMO_PASSWORD)
-                user.save(update_fields=["password"])
-                created += 1
-        self.write_logins()
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo users: {created} created, {len(DEMO_USERS) - created} already there.")
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--articles",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also add N generated articles with bulk inserts, for benchmarks. Each run adds "
+            "another N; slugs never collide. 100,000 take about half a minute.",
+        )
+        parser.add_argument(
+            "--authors",
+            type=int,
+            default=300,
+            metavar="M",
+            help="Size of the pool of generated authors that --articles draws bylines from "
+            "(default 300). The pool is the same people on every run; a larger M adds more.",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=None,
+            help="Random seed for --articles, to generate the same text again (default: a new one each run).",
         )
 
-    def write_logins(self):
-        lines = ["  Demo logins (development only), password " + DEMO_PASSWORD + ":"]
-        lines += [f"    {email}" for email, _, _ in DEMO_USERS]
-        path = settings.VAR_DIR / "demo-logins.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(lines) + "\n")
+    def handle(self, *args, articles, authors, seed, **options):
+        if articles < 0:
+            raise CommandError(f"--articles must be zero or more, not {articles}.")
+        if authors < 1:
+            raise CommandError(f"--authors must be at least 1, not {authors}.")
+        started = time.monotonic()
+        tally = seed_demo(self.say)
+        self.stdout.write(self.style.SUCCESS(f"Demo content ready in {time.monotonic() - started:.1f} s:"))
+        for line in tally.lines():
+            self.stdout.write(f"  {line}")
+        if articles:
+            self.add_generated_articles(articles, authors, seed)
+
+    def add_generated_articles(self, count, author_count, seed):
+        self.say(f"Adding {count:,} generated articles (bylines from a pool of {author_count:,} authors)...")
+        summary = bulk.ArticleLoader(count=count, author_count=author_count, out=self.say, seed=seed).run()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Added {summary.articles:,} articles, {summary.bylines:,} bylines and "
+                f"{summary.tag_links:,} tag links in {summary.seconds:.1f} s "
+                f"({summary.articles / max(summary.seconds, 0.001):,.0f} articles/s)"
+            )
+        )
+        found = author_count - summary.authors_created
+        self.stdout.write(f"  pool authors: {summary.authors_created:,} created, {found:,} already there")
+        if summary.indexes_rebuilt:
+            rebuilt, seconds = summary.indexes_rebuilt, summary.index_seconds
+            self.stdout.write(f"  indexes set aside and rebuilt after the load: {rebuilt} in {seconds:.1f} s")
+
+    def say(self, message):
+        self.stdout.write(message)
+        self.stdout.flush()

@@ -1,0 +1,278 @@
+"""`manage.py seed_demo`: the demo users, content and pictures, idempotence, and the bulk
+loader behind `--articles N`."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from PIL import Image
+
+from accounts.models import User
+from accounts.roles import EDITOR, MODERATOR, WRITER
+from articles.demo import bulk
+from articles.demo.seed import DEMO_PASSWORD
+from articles.models import Article, ArticleAuthor, Correction, Section, Source, Sponsor, TaggedArticle
+from authors.models import Author
+from newsroom.lib.sanitize import plain_text
+
+
+def run_seed(*args):
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("seed-media")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, media_root):
+    """Seed once for the module inside a transaction that is rolled back at the end, as
+    setUpTestData does: each test still runs in its own savepoint on top of it."""
+    with override_settings(MEDIA_ROOT=media_root), django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield run_seed()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def seeded(demo, db, media_root, settings):
+    settings.MEDIA_ROOT = media_root
+    cache.clear()
+    return demo
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            User,
+            Section,
+            Source,
+            Sponsor,
+            Author,
+            Article,
+            ArticleAuthor,
+            TaggedArticle,
+            Correction,
+        )
+    }
+
+
+# Users ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("email", "role"),
+    [
+        ("editor@example.com", EDITOR),
+        ("writer@example.com", WRITER),
+        ("moderator@example.com", MODERATOR),
+    ],
+)
+def test_staff_demo_users_sign_into_the_admin_with_the_demo_password(seeded, client, email, role):
+    user = User.objects.get(email=email)
+    assert list(user.groups.values_list("name", flat=True)) == [role]
+    response = client.post("/admin/login/?next=/admin/", {"username": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("email", ["reader@example.com", "subscriber@example.com"])
+def test_reader_demo_users_have_the_password_but_no_admin_access(seeded, client, email):
+    user = User.objects.get(email=email)
+    assert user.check_password(DEMO_PASSWORD)
+    assert not user.is_staff
+    assert not user.groups.exists()
+
+
+def test_the_demo_writer_has_an_author_profile_with_bylines(seeded):
+    writer = User.objects.get(email="writer@example.com")
+    assert writer.author_profile.name == "Walter Quinn"
+    assert writer.author_profile.bylines.filter(article__in=Article.objects.published()).count() >= 10
+
+
+def test_the_demo_logins_are_written_for_make_run(seeded, settings):
+    logins = (Path(settings.VAR_DIR) / "demo-logins.txt").read_text()
+    assert DEMO_PASSWORD in logins
+    assert "editor@example.com" in logins
+    assert "subscriber@example.com" in logins
+
+
+# Content --------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_sections_authors_partners_and_sponsors(seeded):
+    assert {"news", "opinion", "analysis"} <= set(Section.objects.values_list("slug", flat=True))
+    assert Section.objects.count() >= 5
+    assert Section.objects.filter(sponsor__isnull=False).count() == 1
+    assert Author.objects.count() >= 10
+    assert not Author.objects.filter(role="").exists()
+    assert not Author.objects.filter(bio="").exists()
+    assert Source.objects.count() == 4
+    assert Source.objects.exclude(feed_url="").filter(import_active=False).count() == 1
+    assert Sponsor.objects.count() == 2
+
+
+def test_the_demo_articles_cover_every_state(seeded):
+    visible = Article.objects.published()
+    assert 45 <= visible.count() <= 60
+    assert Article.objects.filter(status=Article.Status.DRAFT).count() >= 3
+    assert Article.objects.in_review().count() >= 2
+    assert Article.objects.scheduled().count() == 2
+    assert Article.objects.filter(status=Article.Status.WITHDRAWN).count() == 1
+    assert 55 <= Article.objects.count() <= 70
+
+
+def test_the_demo_articles_include_every_kind_of_piece(seeded):
+    visible = Article.objects.published()
+    assert visible.filter(is_premium=True).count() >= 4
+    assert visible.filter(sponsor__isnull=False).count() == 1
+    assert visible.exclude(video_url="").count() == 1
+    syndicated = visible.filter(source__isnull=False)
+    assert syndicated.count() >= 3
+    assert not syndicated.filter(original_url="").exists()
+    assert Correction.objects.filter(article__in=visible).count() >= 1
+
+
+def test_every_published_demo_article_is_complete(seeded):
+    headlines, standfirsts = set(), set()
+    for article in Article.objects.published().prefetch_related("bylines", "tags"):
+        assert article.section_id, article.headline
+        assert article.bylines.all(), article.headline
+        assert article.author_names, article.headline
+        assert len(plain_text(article.body).split()) >= 200, article.headline
+        assert 3 <= len(article.tags.all()) <= 5, article.headline
+        # Only corrected pieces say "Updated"; seeding is not an edit.
+        assert article.was_updated == article.corrections.exists(), article.headline
+        headlines.add(article.headline)
+        standfirsts.add(article.standfirst)
+    # Every headline and standfirst is its own, not a template with a number in it.
+    assert len(headlines) == len(standfirsts) == Article.objects.published().count()
+
+
+def test_some_demo_bylines_carry_several_authors_and_a_role(seeded):
+    shared = [article for article in Article.objects.published() if article.bylines.count() > 1]
+    assert len(shared) >= 5
+    assert ArticleAuthor.objects.exclude(role="").exists()
+
+
+def test_a_demo_article_reads_on_its_page_with_its_byline_and_picture(seeded, client):
+    article = Article.objects.published().filter(is_premium=False).exclude(featured_image="").first()
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert article.headline.replace("'", "&#x27;") in page
+    assert article.bylines.first().author.name in page
+
+
+def test_demo_pictures_are_real_images_of_the_right_size(seeded):
+    featured = Article.objects.exclude(featured_image="")
+    assert featured.count() >= Article.objects.count() // 2
+    for article in featured:
+        assert article.image_alt, article.headline
+        assert article.image_caption, article.headline
+        assert article.image_credit, article.headline
+        with Image.open(article.featured_image.path) as image:
+            assert (image.format, image.size) == ("JPEG", (1600, 900))
+    for author in Author.objects.all():
+        with Image.open(author.photo.path) as image:
+            assert image.format == "PNG"
+            assert image.size[0] == image.size[1] >= 200
+    for organisation in [*Source.objects.all(), *Sponsor.objects.all()]:
+        with Image.open(organisation.logo.path) as image:
+            image.verify()
+
+
+def test_a_second_run_adds_nothing(seeded, media_root):
+    before = counts()
+    files_before = sorted(path for path in media_root.rglob("*") if path.is_file())
+
+    output = run_seed()
+
+    assert counts() == before
+    assert sorted(path for path in media_root.rglob("*") if path.is_file()) == files_before
+    assert "articles: 0 created" in output
+    assert "users: 0 created, 5 already there" in output
+
+
+# Generated articles for benchmarks ------------------------------------------------------------
+
+
+def test_generated_articles_are_added_with_bylines_and_tags_that_readers_can_find(seeded, client):
+    articles_before = Article.objects.count()
+    published_before = Article.objects.published().count()
+    last_id = Article.objects.order_by("-id").values_list("id", flat=True).first()
+
+    output = run_seed("--articles", "300", "--authors", "40", "--seed", "7")
+
+    new = Article.objects.filter(id__gt=last_id)
+    assert Article.objects.count() == articles_before + 300
+    assert new.count() == 300
+    assert Article.objects.published().count() - published_before == new.published().count() > 250
+    assert not new.filter(bylines__isnull=True).exists()
+    assert not new.filter(tags__isnull=True).exists()
+    assert not new.filter(section__isnull=True).exists()
+    assert new.values("bylines__author").distinct().count() > 10
+    assert "Added 300 articles" in output
+
+    # The generated search column is filled in for bulk rows: full-text search finds them.
+    article = next(a for a in new.published() if re.fullmatch(r"[A-Za-z ]+", a.headline))
+    query = SearchQuery(article.headline, search_type="plain", config="english")
+    assert article in Article.objects.published().filter(search=query)
+    response = client.get("/search/", {"q": article.headline})
+    assert article.headline in [result.headline for result in response.context["results"]]
+
+
+def test_running_articles_again_adds_as_many_again_without_slug_collisions(seeded):
+    run_seed("--articles", "120", "--authors", "20", "--seed", "3")
+    # The same seed produces the same text: only the ids keep the slugs apart.
+    run_seed("--articles", "120", "--authors", "20", "--seed", "3")
+    generated = Article.objects.filter(bylines__author__slug__regex=r"-\d+$").distinct()
+    assert generated.count() == 240
+    assert Author.objects.filter(slug__regex=r"-\d+$").count() == 20
+
+
+def index_names():
+    return {name for name, _ in bulk.secondary_indexes(bulk.LOADED_TABLES)}
+
+
+def test_a_large_load_rebuilds_the_indexes_it_set_aside(seeded, monkeypatch):
+    monkeypatch.setattr(bulk, "SET_ASIDE_MIN_ROWS", 10)
+    before = index_names()
+    assert "article_search_gin" in before
+
+    output = run_seed("--articles", "50", "--authors", "10")
+
+    assert index_names() == before
+    assert "indexes set aside and rebuilt" in output
+    query = SearchQuery("Harbourton", config="english")
+    assert Article.objects.filter(search=query).exists()
+
+
+def test_a_failed_load_still_rebuilds_the_indexes(seeded, monkeypatch):
+    monkeypatch.setattr(bulk, "SET_ASIDE_MIN_ROWS", 10)
+    before = index_names()
+    articles_before = Article.objects.count()
+
+    def broken(self, ids):
+        raise RuntimeError("generator failed")
+
+    monkeypatch.setattr(bulk.ArticleLoader, "_generate", broken)
+    with pytest.raises(RuntimeError, match="generator failed"):
+        run_seed("--articles", "50", "--authors", "10")
+
+    assert index_names() == before
+    assert Article.objects.count() == articles_before
