@@ -1,0 +1,268 @@
+"""Forms for readers and moderators.
+
+Every reason a comment is refused is checked in CommentForm.clean(), so the standalone page,
+the fragment the article page loads and any future entry point refuse the same things with
+the same plain words.
+"""
+
+import time
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django_comments_xtd.forms import XtdCommentForm
+
+from comments import limits
+from comments.models import Comment, EffectivePolicy, ModerationReason, Suspension
+
+
+def normalise_text(text):
+    """The comment as stored: Windows line ends made plain, trailing space trimmed."""
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
+
+def suspension_message(suspension):
+    if suspension.ends_at is None:
+        when = "permanently"
+    else:
+        when = "until " + timezone.localtime(suspension.ends_at).strftime("%-d %B %Y, %H:%M")
+    return f"You cannot comment {when}. A moderator gave this reason: {suspension.reason}"
+
+
+def comment_text_field(required_message):
+    limit = settings.COMMENTS_MAX_LENGTH
+    return forms.CharField(
+        label="Your comment",
+        max_length=limit,
+        help_text=f"Plain text, up to {limit:,} characters. Links are allowed; formatting is not.",
+        widget=forms.Textarea(attrs={"rows": 6, "data-max-length": limit}),
+        error_messages={
+            "required": required_message,
+            "max_length": "Your comment is %(show_value)s characters long; the limit is "
+            "%(limit_value)s. Please shorten it.",
+        },
+    )
+
+
+class CommentForm(XtdCommentForm):
+    """xtd's comment form (signed target, timestamp, honeypot, reply_to, followup) with our
+    labels, our limits and our refusals. Signed-in readers post under their display name, so
+    the name and email fields exist only for comments without an account."""
+
+    def __init__(self, target_object, *args, user=None, ip_address=None, policy=None, **kwargs):
+        self.user = user
+        self.ip_address = ip_address
+        self.policy = policy or EffectivePolicy.for_article(target_object)
+        super().__init__(target_object, *args, **kwargs)
+        del self.fields["url"]
+        self.fields["security_hash"] = forms.CharField(min_length=64, max_length=64, widget=forms.HiddenInput)
+        if user is not None and user.is_authenticated:
+            del self.fields["name"]
+            del self.fields["email"]
+        else:
+            self.fields["name"] = forms.CharField(
+                label="Your name",
+                max_length=50,
+                help_text="Shown with your comment.",
+                widget=forms.TextInput(attrs={"autocomplete": "name"}),
+            )
+            self.fields["email"] = forms.EmailField(
+                label="Your email address",
+                help_text="Never shown. We send a link to it: your comment counts once you open it.",
+                widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+            )
+        self.fields["comment"] = comment_text_field("Write something before posting.")
+        self.fields["followup"].label = "Email me when someone replies in this thread"
+        self.fields["followup"].widget.attrs.pop("class", None)
+        self.fields["honeypot"].label = "Leave this field empty"
+        self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def generate_security_hash(self, content_type, object_pk, timestamp):
+        # django-contrib-comments 2.2 signs with salted_hmac's default SHA-1, which Django 6.1
+        # deprecates; the same signature made with SHA-256 (and a field long enough for it).
+        value = "-".join((content_type, object_pk, timestamp))
+        return salted_hmac("newsroom.comments.CommentForm", value, algorithm="sha256").hexdigest()
+
+    # Refusals, in plain words ---------------------------------------------------------------
+
+    def clean_honeypot(self):
+        if self.cleaned_data["honeypot"]:
+            raise forms.ValidationError(
+                "Your comment was not posted: a field that only spam robots fill in was filled in."
+            )
+        return ""
+
+    def clean_timestamp(self):
+        timestamp = self.cleaned_data["timestamp"]
+        if time.time() - timestamp > getattr(settings, "COMMENTS_TIMEOUT", 2 * 60 * 60):
+            raise forms.ValidationError(
+                "This form was opened more than two hours ago. Copy your text, reload the page and "
+                "post again."
+            )
+        return timestamp
+
+    def clean_security_hash(self):
+        mismatch = forms.ValidationError(
+            "This form does not match the article it was sent with. Reload the page and post again."
+        )
+        # The signature covers the target named in the form; it must also be this page's article.
+        target = self.generate_security_data()
+        if (self.data.get("content_type"), self.data.get("object_pk")) != (
+            target["content_type"],
+            target["object_pk"],
+        ):
+            raise mismatch
+        try:
+            return super().clean_security_hash()
+        except forms.ValidationError:
+            raise mismatch from None
+
+    def clean_comment(self):
+        return normalise_text(self.cleaned_data["comment"])
+
+    def clean_reply_to(self):
+        parent_id = self.cleaned_data["reply_to"] or 0
+        if not parent_id:
+            return 0
+        parent = (
+            Comment.objects.visible()
+            .filter(pk=parent_id, article_id=self.target_object.pk)
+            .only("pk", "level", "content_type")
+            .first()
+        )
+        if parent is None:
+            raise forms.ValidationError(
+                "The comment you are replying to is no longer shown, so replies to it are closed."
+            )
+        if parent.level >= settings.COMMENTS_XTD_MAX_THREAD_LEVEL:
+            raise forms.ValidationError(
+                "Replies go only so deep; reply to the comment that started this thread instead."
+            )
+        self.parent = parent
+        return parent_id
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["url"] = ""
+        if self.user is not None and self.user.is_authenticated:
+            cleaned["name"] = self.user.public_name[:50]
+            cleaned["email"] = self.user.email
+        if self.errors:
+            return cleaned
+        closure = self.policy.closure(self.target_object)
+        if closure.closed:
+            raise forms.ValidationError(closure.message, code="closed")
+        self._check_author_may_post()
+        self._check_not_repeated(cleaned)
+        if limits.recent_post_count(self.user, self.ip_address) >= settings.COMMENTS_PER_MINUTE:
+            raise forms.ValidationError(
+                f"You have posted {settings.COMMENTS_PER_MINUTE} comments in the last minute, the most "
+                "we accept. Wait a minute, then post again.",
+                code="rate_limited",
+            )
+        return cleaned
+
+    def _check_author_may_post(self):
+        user = self.user
+        if user is not None and user.is_authenticated:
+            if not user.has_verified_email:
+                raise forms.ValidationError(
+                    "Confirm your email address before commenting: open the link we emailed you, or ask "
+                    "for a new one on your account page.",
+                    code="unverified",
+                )
+            suspension = Suspension.objects.active().filter(user=user).order_by("ends_at").last()
+            if suspension is not None:
+                raise forms.ValidationError(suspension_message(suspension), code="suspended")
+        elif not self.policy.site.allow_anonymous:
+            raise forms.ValidationError("Sign in to comment.", code="sign_in")
+
+    def _check_not_repeated(self, cleaned):
+        mine = Comment.objects.filter(article_id=self.target_object.pk, deleted_at__isnull=True)
+        if self.user is not None and self.user.is_authenticated:
+            mine = mine.filter(user=self.user)
+        else:
+            mine = mine.filter(user__isnull=True, user_email__iexact=cleaned.get("email", ""))
+        if mine.filter(comment=cleaned.get("comment", "")).exists():
+            raise forms.ValidationError(
+                "You have already posted this exact comment on this article, so it was not posted again.",
+                code="repeated",
+            )
+
+
+class EditCommentForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"] = comment_text_field("A comment cannot be empty; delete it instead.")
+
+    def clean_comment(self):
+        return normalise_text(self.cleaned_data["comment"])
+
+
+def active_reasons():
+    return ModerationReason.objects.filter(is_active=True)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ModelChoiceField(
+        queryset=ModerationReason.objects.none(),
+        widget=forms.RadioSelect,
+        label="Which of our guidelines does it break?",
+        empty_label=None,
+        error_messages={"required": "Choose the guideline the comment breaks."},
+    )
+    note = forms.CharField(
+        label="Anything moderators should know (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = active_reasons()
+        self.fields["reason"].label_from_instance = lambda reason: f"{reason.name}: {reason.description}"
+
+
+class SuspendForm(forms.Form):
+    DURATIONS = [
+        ("1", "1 day"),
+        ("7", "7 days"),
+        ("30", "30 days"),
+        ("permanent", "Permanently"),
+    ]
+    duration = forms.ChoiceField(choices=DURATIONS, widget=forms.RadioSelect, initial="7")
+    reason = forms.CharField(
+        max_length=300,
+        help_text="Shown to the reader when they try to comment.",
+        error_messages={"required": "Give the reason the reader will see."},
+    )
+
+    def clean_duration(self):
+        value = self.cleaned_data["duration"]
+        return None if value == "permanent" else timedelta(days=int(value))
+
+
+class ModerationActionForm(forms.Form):
+    """One decision on one or more comments from the queue."""
+
+    ACTIONS = [("approve", "Approve"), ("remove", "Remove"), ("review", "Mark as reviewed")]
+    action = forms.ChoiceField(choices=ACTIONS, error_messages={"required": "Choose what to do."})
+    comments = forms.ModelMultipleChoiceField(
+        queryset=Comment.objects.all(),
+        error_messages={"required": "Select at least one comment."},
+    )
+    reason = forms.ModelChoiceField(queryset=ModerationReason.objects.none(), required=False)
+    note = forms.CharField(max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = active_reasons()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "remove" and not cleaned.get("reason"):
+            raise forms.ValidationError("Choose the guideline the comment breaks before removing it.")
+        return cleaned

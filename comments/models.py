@@ -1,0 +1,503 @@
+"""Our comment policy on top of django-comments-xtd.
+
+xtd gives the threaded comment (thread, parent, level, order) and the signed confirmation of
+anonymous comments. What the newsroom adds lives here: the guidelines and their moderation
+reasons, the site-wide policy with per-article overrides, readers' reports, suspensions and
+the log of every moderation decision.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+from django_prose_editor.fields import ProseEditorField
+
+from articles.models import Article
+from newsroom.lib.sanitize import clean_body_html
+
+GUIDELINES_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+}
+
+
+def _words(text):
+    """The non-empty lines of a staff-edited word list, lower-cased."""
+    return [line.strip().lower() for line in (text or "").splitlines() if line.strip()]
+
+
+class ModerationReason(models.Model):
+    """One rule of the guidelines: what readers report with and what a removal names."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(
+        max_length=600, help_text="What the rule means, in a sentence or two. Shown on the guidelines."
+    )
+    position = models.PositiveSmallIntegerField(default=100, help_text="Lower numbers come first.")
+    is_active = models.BooleanField(
+        "in use", default=True, help_text="Retired reasons stay on past decisions but cannot be chosen."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Guidelines(models.Model):
+    """The comment guidelines page. One row, edited by staff; readers see when it changed."""
+
+    SINGLETON_ID = 1
+
+    title = models.CharField(max_length=120, default="Comment guidelines")
+    body = ProseEditorField(
+        extensions=GUIDELINES_EDITOR_EXTENSIONS,
+        sanitize=clean_body_html,
+        blank=True,
+        help_text="Why we moderate and how. The moderation reasons are listed after this text.",
+    )
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "comment guidelines"
+        verbose_name_plural = "comment guidelines"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_ID
+        self.body = clean_body_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("comments:guidelines")
+
+    @classmethod
+    def current(cls):
+        guidelines, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
+        return guidelines
+
+
+class Moderation(models.TextChoices):
+    PRE = "pre", "Pre-moderation: every comment waits for a moderator"
+    POST = "post", "Post-moderation: comments appear at once and are moderated afterwards"
+
+
+class CommentPolicy(models.Model):
+    """The site-wide comment policy: one row, edited by moderators in the admin."""
+
+    SINGLETON_ID = 1
+
+    moderation = models.CharField(max_length=4, choices=Moderation, default=Moderation.POST)
+    allow_anonymous = models.BooleanField(
+        "allow comments without an account",
+        default=False,
+        help_text="Readers without an account give a name and an email address, and confirm the "
+        "comment from a link sent to that address before it counts.",
+    )
+    hold_first_comments = models.PositiveSmallIntegerField(
+        "hold a new commenter's comments until this many are approved",
+        default=2,
+        help_text="0 lets new accounts publish at once (unless pre-moderation holds everything).",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        "most links a comment may carry before it is held", default=2
+    )
+    blocked_words = models.TextField(
+        blank=True, help_text="One word or phrase a line. A comment containing one waits for a moderator."
+    )
+    suspect_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase a line. A comment containing one is published (unless something "
+        "else holds it) and flagged for a moderator to review.",
+    )
+    trusted_after_approved = models.PositiveSmallIntegerField(
+        "trust commenters after this many approved comments",
+        default=5,
+        help_text="Trusted commenters (this many approved comments and none ever removed) publish at "
+        "once, even under pre-moderation. Blocked words and too many links still hold their comments. "
+        "0 trusts nobody.",
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        "close comments this many days after publication",
+        default=14,
+        help_text="0 leaves them open. An article's own closing time, or its override below, wins.",
+    )
+    reports_to_hide = models.PositiveSmallIntegerField(
+        "hide a published comment after this many reports",
+        default=3,
+        help_text="Reports from different readers, since a moderator last decided on the comment.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "site comment policy"
+        verbose_name_plural = "site comment policy"
+
+    def __str__(self):
+        return "Site comment policy"
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_ID
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls):
+        policy, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
+        return policy
+
+
+class ArticleCommentPolicy(models.Model):
+    """Where one article departs from the site policy. Blank fields follow the site."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="comment_policy")
+    moderation = models.CharField(
+        max_length=4, choices=Moderation, blank=True, help_text="Blank: as the site policy says."
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        "close comments this many days after publication",
+        null=True,
+        blank=True,
+        help_text="Blank: as the site policy says. 0 leaves them open.",
+    )
+    closed_message = models.CharField(
+        "why comments are closed",
+        max_length=300,
+        blank=True,
+        help_text="Shown to readers when comments on this article are closed, e.g. legal reasons.",
+    )
+
+    class Meta:
+        verbose_name = "article comment policy"
+
+    def __str__(self):
+        return f"Comment policy for {self.article}"
+
+
+@dataclass(frozen=True)
+class Closure:
+    closed: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class EffectivePolicy:
+    """The site policy with one article's overrides applied: what a comment on it is judged by."""
+
+    site: CommentPolicy
+    override: ArticleCommentPolicy | None
+
+    @classmethod
+    def for_article(cls, article):
+        override = ArticleCommentPolicy.objects.filter(article=article).first()
+        return cls(site=CommentPolicy.current(), override=override)
+
+    @property
+    def moderation(self):
+        return (self.override and self.override.moderation) or self.site.moderation
+
+    @property
+    def is_premoderated(self):
+        return self.moderation == Moderation.PRE
+
+    @property
+    def close_after_days(self):
+        if self.override and self.override.close_after_days is not None:
+            return self.override.close_after_days
+        return self.site.close_after_days
+
+    @property
+    def blocked_words(self):
+        return _words(self.site.blocked_words)
+
+    @property
+    def suspect_words(self):
+        return _words(self.site.suspect_words)
+
+    def closure(self, article, now=None):
+        """Whether comments on `article` are closed now, and the sentence that tells readers why."""
+        now = now or timezone.now()
+        custom = self.override.closed_message if self.override else ""
+        if not article.is_published:
+            return Closure(True, "Comments open when the article is published.")
+        if not article.comments_open:
+            return Closure(True, custom or "Comments are closed on this article.")
+        close_at = article.comments_close_at
+        if close_at is None and self.close_after_days and article.first_published_at:
+            close_at = article.first_published_at + timedelta(days=self.close_after_days)
+        if close_at is not None and close_at <= now:
+            date = timezone.localtime(close_at).strftime("%-d %B %Y")
+            if article.comments_close_at is None:
+                default = (
+                    f"Comments closed on {date}: discussion stays open for "
+                    f"{self.close_after_days} days after an article is published."
+                )
+            else:
+                default = f"Comments closed on {date}."
+            return Closure(True, custom or default)
+        return Closure(False)
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_article(self, article):
+        return self.filter(article=article)
+
+    def visible(self):
+        """What readers see: published, not removed, not deleted by its author."""
+        return self.filter(is_public=True, is_removed=False, deleted_at__isnull=True)
+
+    def held(self):
+        """Waiting for a moderator: never shown, or hidden after reports."""
+        return self.filter(is_public=False, is_removed=False, deleted_at__isnull=True)
+
+    def reported(self):
+        """Comments a moderator should look at again: open reports, or flagged by a suspect word."""
+        open_reports = Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+        return self.filter(is_removed=False, deleted_at__isnull=True).filter(
+            Q(Exists(open_reports)) | Q(needs_review=True)
+        )
+
+    def approved(self):
+        """Comments readers have been able to see at some point and that were never removed."""
+        return self.filter(published_at__isnull=False, is_removed=False)
+
+
+class Comment(XtdComment):
+    """A reader's comment on an article: xtd's threaded comment plus our moderation state.
+
+    Visibility is `is_public` and `is_removed` (from django-contrib-comments) plus `deleted_at`:
+    a held comment is not public; a removed one was taken down by a moderator; a deleted one
+    by its author.
+    """
+
+    class HeldReason(models.TextChoices):
+        PREMODERATION = "premoderation", "Pre-moderation"
+        NEW_COMMENTER = "new", "New commenter"
+        LINKS = "links", "Too many links"
+        BLOCKED_WORD = "blocked", "Blocked word"
+        REPORTS = "reports", "Hidden after reports"
+
+    xtdcomment_ptr = models.OneToOneField(
+        XtdComment,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="reader_comment",
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reader_comments")
+    held_reason = models.CharField(max_length=16, choices=HeldReason, blank=True)
+    moderation_note = models.CharField(
+        max_length=200, blank=True, help_text="What the automatic checks found, for the moderator."
+    )
+    needs_review = models.BooleanField(
+        default=False, help_text="Published, but a suspect word asks a moderator to look."
+    )
+    published_at = models.DateTimeField(null=True, blank=True, help_text="When readers first saw it.")
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, help_text="Deleted by its author.")
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = models.ForeignKey(
+        ModerationReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CommentQuerySet.as_manager()
+    # xtd's own code reaches for these names on whatever model COMMENTS_XTD_MODEL names.
+    norel_objects = models.Manager()
+
+    class Meta:
+        verbose_name = "reader comment"
+        ordering = ["thread_id", "order"]
+        permissions = [("moderate_comment", "Can moderate reader comments")]
+        indexes = [
+            # The comments region of an article, and its counts on listings.
+            models.Index(fields=["article", "published_at"], name="comment_article_idx"),
+        ]
+
+    def __str__(self):
+        return f"Comment {self.pk} by {self.author_name}"
+
+    def get_absolute_url(self):
+        return reverse("comments:permalink", kwargs={"comment_id": self.pk})
+
+    @property
+    def author_name(self):
+        if self.user_id and self.user is not None:
+            return self.user.public_name
+        return self.user_name or "deleted account"
+
+    @property
+    def is_visible(self):
+        return self.is_public and not self.is_removed and self.deleted_at is None
+
+    @property
+    def is_held(self):
+        return not self.is_public and not self.is_removed and self.deleted_at is None
+
+    @property
+    def state_label(self):
+        if self.deleted_at:
+            return "Deleted by its author"
+        if self.is_removed:
+            return "Removed"
+        if not self.is_public:
+            return self.get_held_reason_display() or "Held"
+        return "Published"
+
+    def editable_until(self):
+        return self.submit_date + timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
+
+    def can_be_edited_by(self, user, now=None):
+        now = now or timezone.now()
+        return (
+            user.is_authenticated
+            and self.user_id == user.pk
+            and not self.is_removed
+            and self.deleted_at is None
+            and now < self.editable_until()
+        )
+
+    def can_be_deleted_by(self, user):
+        return user.is_authenticated and self.user_id == user.pk and self.deleted_at is None
+
+
+class Report(models.Model):
+    """A reader telling moderators a comment breaks a rule. One per reader per comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.ForeignKey(ModerationReason, on_delete=models.PROTECT, related_name="reports")
+    note = models.CharField("anything moderators should know", max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a moderator decided on the comment after this report."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reader"),
+        ]
+        indexes = [
+            # The reported tab: open reports of each comment.
+            models.Index(fields=["comment"], condition=Q(resolved_at__isnull=True), name="report_open_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reason} report on comment {self.comment_id}"
+
+
+class SuspensionQuerySet(models.QuerySet):
+    def active(self, at=None):
+        now = at or timezone.now()
+        return self.filter(starts_at__lte=now, lifted_at__isnull=True).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        )
+
+
+class Suspension(models.Model):
+    """A reader barred from commenting, for a period or for good."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300, help_text="Shown to the reader.")
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Blank: permanent.")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = SuspensionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["user", "starts_at"], name="suspension_user_idx")]
+
+    def __str__(self):
+        until = f"until {self.ends_at:%d %b %Y %H:%M}" if self.ends_at else "permanently"
+        return f"{self.user} suspended {until}"
+
+    @property
+    def is_permanent(self):
+        return self.ends_at is None
+
+
+class ModerationLogEntry(models.Model):
+    """One moderation decision: who, when, on which comment or reader, what and why."""
+
+    class Action(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REMOVED = "removed", "Removed"
+        REVIEWED = "reviewed", "Marked as reviewed"
+        HIDDEN = "hidden", "Hidden after reports"
+        SUSPENDED = "suspended", "Suspended a commenter"
+        LIFTED = "lifted", "Lifted a suspension"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Blank: the site did it automatically.",
+    )
+    action = models.CharField(max_length=16, choices=Action)
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The commenter the decision concerns.",
+    )
+    reason = models.ForeignKey(ModerationReason, null=True, blank=True, on_delete=models.PROTECT)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "moderation log entry"
+        verbose_name_plural = "moderation log"
+
+    def __str__(self):
+        return f"{self.get_action_display()} at {self.created_at:%d %b %Y %H:%M}"
+
+    @property
+    def actor_name(self):
+        return self.actor.public_name if self.actor else "Automatic"
+
+
+class ThreadFollow(models.Model):
+    """Someone who wants an email when a reply is published in a thread."""
+
+    thread = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "email"], name="follow_thread_once_per_address"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} follows thread {self.thread_id}"

@@ -1,0 +1,462 @@
+"""Workflows on comments that span models: posting, editing, reporting, moderating.
+
+Each one saves, logs what a moderator did, and after the transaction commits bumps the
+article's cache generation (so cached pages show the change) and queues the emails.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django_comments_xtd import signed
+
+from comments import limits
+from comments.models import (
+    Comment,
+    EffectivePolicy,
+    Guidelines,
+    ModerationLogEntry,
+    Report,
+    Suspension,
+    ThreadFollow,
+)
+from comments.moderation import Decision, decide
+from comments.tasks import send_comment_email
+from newsroom.lib.cache import bump_article_generation
+from newsroom.lib.tasks import enqueue_on_commit
+
+Action = ModerationLogEntry.Action
+UNFOLLOW_SALT = "comments.unfollow"
+CONFIRMATION_DAYS = 7
+
+
+class CommentRefused(Exception):
+    """A comment (or its confirmation) that cannot be accepted; the message says why."""
+
+
+def absolute(path):
+    return settings.SITE_URL + path
+
+
+def _guidelines_url():
+    return absolute(reverse("comments:guidelines"))
+
+
+def _bump_on_commit(article_id):
+    transaction.on_commit(lambda: bump_article_generation(article_id))
+
+
+def _excerpt(text, length=300):
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def moderation_recipients():
+    """Addresses for moderation alerts. Entries are plain addresses ("Name <address>" works);
+    an old-style (name, address) pair is read by its address, never character by character."""
+    recipients = []
+    for entry in settings.COMMENTS_MODERATION_EMAILS:
+        address = entry[-1] if isinstance(entry, (list, tuple)) else entry
+        if address and address not in recipients:
+            recipients.append(address)
+    return recipients
+
+
+def comment_counts(articles):
+    """Published comment counts for a list of articles (or ids), in one query: {id: count}."""
+    ids = [getattr(article, "pk", article) for article in articles]
+    counts = dict.fromkeys(ids, 0)
+    rows = (
+        Comment.objects.visible()
+        .filter(article_id__in=ids)
+        .order_by()
+        .values("article_id")
+        .annotate(total=Count("pk"))
+    )
+    for row in rows:
+        counts[row["article_id"]] = row["total"]
+    return counts
+
+
+# Posting ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Posted:
+    comment: Comment
+    decision: Decision
+
+
+def _create(*, article, data, user, ip_address, policy):
+    """Decide, save and schedule what follows. `data` is what xtd's form gives a new comment."""
+    decision = decide(policy=policy, text=data["comment"], user=user, email=data["user_email"])
+    now = timezone.now()
+    fields = {
+        key: data[key]
+        for key in ("content_type", "object_pk", "site_id", "user_name", "user_email", "comment")
+    }
+    comment = Comment(
+        **fields,
+        article=article,
+        user=user if user is not None and user.is_authenticated else None,
+        ip_address=ip_address,
+        submit_date=data.get("submit_date") or now,
+        parent_id=data.get("parent_id") or 0,
+        followup=bool(data.get("followup")),
+        is_public=decision.publish,
+        held_reason=decision.held_reason,
+        moderation_note=decision.moderator_note,
+        needs_review=decision.needs_review,
+        published_at=now if decision.publish else None,
+    )
+    with transaction.atomic():
+        comment.save()  # xtd works out thread, level and order here
+        if comment.followup:
+            follow_thread(comment=comment, user=comment.user, email=comment.user_email)
+        if decision.publish:
+            _bump_on_commit(article.pk)
+            _notify_followers_on_commit(comment)
+        else:
+            _alert_moderators_on_commit(comment, decision.moderator_note or decision.reader_message)
+    return Posted(comment=comment, decision=decision)
+
+
+def post_comment(*, form, article, user, ip_address):
+    """A signed-in reader's comment, from a valid CommentForm. Published or held at once."""
+    data = form.get_comment_create_data(site_id=settings.SITE_ID)
+    posted = _create(article=article, data=data, user=user, ip_address=ip_address, policy=form.policy)
+    limits.record_post(user, ip_address)
+    return posted
+
+
+def request_confirmation(*, form, article, ip_address):
+    """A comment without an account: nothing is stored until its author opens the signed link
+    we email (django-comments-xtd's confirmation: the comment travels inside the link)."""
+    pending = form.get_comment_object(site_id=settings.SITE_ID)
+    pending.ip_address = ip_address
+    key = signed.dumps(pending, compress=True, extra_key=settings.COMMENTS_XTD_SALT)
+    if isinstance(key, bytes):
+        key = key.decode()
+    limits.record_post(None, ip_address)
+    enqueue_on_commit(
+        send_comment_email,
+        "email/comment_confirm",
+        {
+            "name": pending.user_name,
+            "article_title": article.headline,
+            "article_url": absolute(article.get_absolute_url()),
+            "comment_text": pending.comment,
+            "confirm_url": absolute(reverse("comments:confirm", kwargs={"key": key})),
+            "days": CONFIRMATION_DAYS,
+            "guidelines_url": _guidelines_url(),
+        },
+        [pending.user_email],
+    )
+    return pending
+
+
+def confirm_comment(*, key):
+    """Store the comment carried by a confirmation link. Opening it twice stores it once."""
+    try:
+        pending = signed.loads(key, extra_key=settings.COMMENTS_XTD_SALT)
+    except Exception:
+        # A tampered, truncated or foreign link: signed.loads raises several kinds of error.
+        raise CommentRefused(
+            "This confirmation link is not valid. Copy the whole address from the email, or post the "
+            "comment again."
+        ) from None
+    if pending.submit_date < timezone.now() - timedelta(days=CONFIRMATION_DAYS):
+        raise CommentRefused(
+            f"This confirmation link is more than {CONFIRMATION_DAYS} days old. Post the comment again."
+        )
+    existing = Comment.objects.filter(
+        user_email=pending.user_email, submit_date=pending.submit_date, object_pk=pending.object_pk
+    ).first()
+    if existing is not None:
+        return Posted(comment=existing, decision=Decision(publish=existing.is_public))
+    article = pending.content_object
+    policy = EffectivePolicy.for_article(article)
+    closure = policy.closure(article)
+    if closure.closed:
+        raise CommentRefused(closure.message)
+    if not policy.site.allow_anonymous:
+        raise CommentRefused("Comments without an account are no longer accepted. Sign in to comment.")
+    parent_id = pending.parent_id or 0
+    if parent_id and not Comment.objects.visible().filter(pk=parent_id, article=article).exists():
+        raise CommentRefused("The comment you replied to is no longer shown, so your reply was not posted.")
+    return _create(
+        article=article, data=dict(pending), user=None, ip_address=pending.ip_address, policy=policy
+    )
+
+
+# Author's own changes ------------------------------------------------------------------------
+
+
+def edit_comment(*, comment, text, by):
+    """Change the text within the edit window. The new text is checked like a new comment's
+    words and links; returns the Decision when the edit puts the comment on hold."""
+    if not comment.can_be_edited_by(by):
+        raise CommentRefused(
+            f"Comments can be changed for {settings.COMMENTS_EDIT_MINUTES} minutes after posting; "
+            "this one can no longer be changed."
+        )
+    if text == comment.comment:
+        return None
+    policy = EffectivePolicy.for_article(comment.article)
+    decision = decide(policy=policy, text=text, user=by)
+    comment.comment = text
+    comment.edited_at = timezone.now()
+    fields = ["comment", "edited_at"]
+    held = None
+    content_rule = decision.held_reason in {Comment.HeldReason.BLOCKED_WORD, Comment.HeldReason.LINKS}
+    if content_rule and comment.is_public:
+        comment.is_public = False
+        comment.held_reason = decision.held_reason
+        comment.moderation_note = decision.moderator_note
+        fields += ["is_public", "held_reason", "moderation_note"]
+        held = decision
+        _alert_moderators_on_commit(comment, decision.moderator_note)
+    if decision.needs_review:
+        comment.needs_review = True
+        comment.moderation_note = decision.moderator_note
+        fields += ["needs_review", "moderation_note"]
+    with transaction.atomic():
+        comment.save(update_fields=sorted(set(fields)))
+        _bump_on_commit(comment.article_id)
+    return held
+
+
+def delete_comment(*, comment, by):
+    """The author takes their comment down. Its text goes; where replies hang from it, a
+    "comment deleted" line keeps the thread readable."""
+    if not comment.can_be_deleted_by(by):
+        raise CommentRefused("You can delete only your own comments.")
+    now = timezone.now()
+    with transaction.atomic():
+        comment.deleted_at = now
+        comment.comment = ""
+        comment.save(update_fields=["deleted_at", "comment"])
+        comment.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
+        _bump_on_commit(comment.article_id)
+
+
+# Following -----------------------------------------------------------------------------------
+
+
+def follow_thread(*, comment, user=None, email):
+    thread = comment if comment.level == 0 else Comment.objects.get(pk=comment.thread_id)
+    follow, _ = ThreadFollow.objects.get_or_create(
+        thread=thread, email=email.lower(), defaults={"user": user}
+    )
+    return follow
+
+
+def unfollow_url(follow):
+    token = signing.dumps({"follow": follow.pk}, salt=UNFOLLOW_SALT)
+    return absolute(reverse("comments:unfollow", kwargs={"token": token}))
+
+
+def unfollow(*, token):
+    """Stop reply emails for one thread, from the signed link in any of them. Returns the
+    thread's root comment, or None when the follow was already gone."""
+    try:
+        follow_id = signing.loads(token, salt=UNFOLLOW_SALT)["follow"]
+    except (signing.BadSignature, KeyError, TypeError):
+        raise CommentRefused(
+            "This unfollow link is not valid. Copy the whole address from the email."
+        ) from None
+    follow = ThreadFollow.objects.select_related("thread__article").filter(pk=follow_id).first()
+    if follow is None:
+        return None
+    thread = follow.thread
+    follow.delete()
+    return thread
+
+
+def _notify_followers_on_commit(comment):
+    """Email everyone following the thread, except the reply's author, once it is published."""
+    if comment.level == 0:
+        return
+    follows = ThreadFollow.objects.filter(thread_id=comment.thread_id).exclude(
+        email__iexact=comment.user_email
+    )
+    article = comment.article
+    for follow in follows:
+        unsubscribe = unfollow_url(follow)
+        enqueue_on_commit(
+            send_comment_email,
+            "email/comment_reply",
+            {
+                "author_name": comment.author_name,
+                "article_title": article.headline,
+                "comment_text": comment.comment,
+                "comment_url": absolute(comment.get_absolute_url()),
+                "unfollow_url": unsubscribe,
+                "guidelines_url": _guidelines_url(),
+            },
+            [follow.email],
+            headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+        )
+
+
+def _alert_moderators_on_commit(comment, why):
+    recipients = moderation_recipients()
+    if not recipients:
+        return
+    enqueue_on_commit(
+        send_comment_email,
+        "email/comment_moderation_needed",
+        {
+            "article_title": comment.article.headline,
+            "author_name": comment.author_name,
+            "comment_text": _excerpt(comment.comment, 1000),
+            "why": why,
+            "queue_url": absolute(reverse("comments:moderation-queue") + "?tab=held"),
+            "guidelines_url": _guidelines_url(),
+        },
+        recipients,
+    )
+
+
+# Reports -------------------------------------------------------------------------------------
+
+
+def report_comment(*, comment, reporter, reason, note=""):
+    """Record a reader's report; at the policy's threshold a published comment is hidden until
+    a moderator decides. Returns (report, hidden_now)."""
+    if comment.user_id == reporter.pk:
+        raise CommentRefused("You cannot report your own comment; you can edit or delete it instead.")
+    if Report.objects.filter(comment=comment, reporter=reporter).exists():
+        raise CommentRefused("You have already reported this comment. A moderator will look at it.")
+    policy = EffectivePolicy.for_article(comment.article)
+    with transaction.atomic():
+        report = Report.objects.create(comment=comment, reporter=reporter, reason=reason, note=note)
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        open_reports = locked.reports.filter(resolved_at__isnull=True).count()
+        hide = (
+            locked.is_visible and policy.site.reports_to_hide and open_reports >= policy.site.reports_to_hide
+        )
+        if hide:
+            locked.is_public = False
+            locked.held_reason = Comment.HeldReason.REPORTS
+            locked.save(update_fields=["is_public", "held_reason"])
+            ModerationLogEntry.objects.create(
+                action=Action.HIDDEN,
+                comment=locked,
+                subject=locked.user,
+                note=f"Hidden after {open_reports} reports.",
+            )
+            _bump_on_commit(locked.article_id)
+            _alert_moderators_on_commit(locked, f"Hidden after {open_reports} reports from readers.")
+    return report, bool(hide)
+
+
+# Moderators ----------------------------------------------------------------------------------
+
+
+def _resolve_reports(comment, now):
+    comment.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
+
+
+def approve_comment(*, comment, by, note=""):
+    now = timezone.now()
+    first_time = comment.published_at is None
+    with transaction.atomic():
+        comment.is_public = True
+        comment.is_removed = False
+        comment.removal_reason = None
+        comment.removed_at = None
+        comment.held_reason = ""
+        comment.needs_review = False
+        comment.published_at = comment.published_at or now
+        comment.save(
+            update_fields=[
+                "is_public", "is_removed", "removal_reason", "removed_at", "held_reason",
+                "needs_review", "published_at",
+            ]
+        )  # fmt: skip
+        _resolve_reports(comment, now)
+        ModerationLogEntry.objects.create(
+            actor=by, action=Action.APPROVED, comment=comment, subject=comment.user, note=note
+        )
+        _bump_on_commit(comment.article_id)
+        if first_time:
+            _notify_followers_on_commit(comment)
+
+
+def remove_comment(*, comment, by, reason, note=""):
+    """Take a comment down for breaking a rule; its author is told which one and why."""
+    now = timezone.now()
+    with transaction.atomic():
+        comment.is_removed = True
+        comment.removed_at = now
+        comment.removal_reason = reason
+        comment.needs_review = False
+        comment.save(update_fields=["is_removed", "removed_at", "removal_reason", "needs_review"])
+        _resolve_reports(comment, now)
+        ModerationLogEntry.objects.create(
+            actor=by, action=Action.REMOVED, comment=comment, subject=comment.user, reason=reason, note=note
+        )
+        _bump_on_commit(comment.article_id)
+        address = comment.user.email if comment.user_id else comment.user_email
+        if address:
+            enqueue_on_commit(
+                send_comment_email,
+                "email/comment_removed",
+                {
+                    "name": comment.author_name,
+                    "article_title": comment.article.headline,
+                    "article_url": absolute(comment.article.get_absolute_url()),
+                    "comment_text": comment.comment,
+                    "reason_name": reason.name,
+                    "reason_description": reason.description,
+                    "note": note,
+                    "guidelines_url": _guidelines_url(),
+                    "guidelines_updated": Guidelines.current().updated_at.strftime("%-d %B %Y"),
+                },
+                [address],
+            )
+
+
+def mark_reviewed(*, comment, by, note=""):
+    """A moderator looked and leaves the comment as it is: its reports and flag are cleared."""
+    now = timezone.now()
+    with transaction.atomic():
+        comment.needs_review = False
+        comment.save(update_fields=["needs_review"])
+        _resolve_reports(comment, now)
+        ModerationLogEntry.objects.create(
+            actor=by, action=Action.REVIEWED, comment=comment, subject=comment.user, note=note
+        )
+
+
+def suspend_commenter(*, user, by, duration, reason):
+    """Bar a reader from commenting for `duration` (a timedelta), or for good when None."""
+    now = timezone.now()
+    with transaction.atomic():
+        suspension = Suspension.objects.create(
+            user=user,
+            reason=reason,
+            starts_at=now,
+            ends_at=now + duration if duration else None,
+            created_by=by,
+        )
+        until = "permanently" if duration is None else f"for {duration.days} days"
+        ModerationLogEntry.objects.create(
+            actor=by, action=Action.SUSPENDED, subject=user, note=f"Suspended {until}: {reason}"
+        )
+    return suspension
+
+
+def lift_suspension(*, suspension, by):
+    with transaction.atomic():
+        suspension.lifted_at = timezone.now()
+        suspension.save(update_fields=["lifted_at"])
+        ModerationLogEntry.objects.create(
+            actor=by, action=Action.LIFTED, subject=suspension.user, note=f"Lifted: {suspension.reason}"
+        )

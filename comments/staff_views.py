@@ -1,0 +1,207 @@
+"""The moderation queue, commenter pages and the moderation log, for the Moderator role.
+
+Editors may read comments in the admin, but deciding on them needs `moderate_comment`, which
+only the Moderator role carries.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from articles.models import Article
+from comments import services
+from comments.forms import ModerationActionForm, SuspendForm, active_reasons
+from comments.models import Comment, ModerationLogEntry, Report, Suspension
+
+MODERATE = "comments.moderate_comment"
+TABS = {
+    "held": "Held",
+    "reported": "Reported",
+    "all": "All",
+}
+QUEUE_PAGE_SIZE = 50
+
+
+def _queue(tab, query):
+    comments = Comment.objects.select_related("user", "article__section", "removal_reason")
+    if tab == "held":
+        comments = comments.held().order_by("submit_date")
+    elif tab == "reported":
+        comments = comments.reported().order_by("submit_date")
+    else:
+        comments = comments.order_by("-submit_date")
+    if query:
+        headline_match = Article.objects.filter(headline__icontains=query).values("pk")
+        comments = comments.filter(
+            Q(comment__icontains=query)
+            | Q(user_name__icontains=query)
+            | Q(user_email__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(user__display_name__icontains=query)
+            | Q(article__in=headline_match)
+        )
+    return comments.annotate(
+        open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True), distinct=True)
+    )
+
+
+def commenter_histories(user_ids):
+    """{user id: counts of approved, removed and reported comments}, in one query."""
+    rows = (
+        Comment.objects.filter(user_id__in=user_ids)
+        .order_by()
+        .values("user_id")
+        .annotate(
+            approved=Count("pk", filter=Q(published_at__isnull=False, is_removed=False), distinct=True),
+            removed=Count("pk", filter=Q(is_removed=True), distinct=True),
+            reports=Count("reports", distinct=True),
+        )
+    )
+    return {row["user_id"]: row for row in rows}
+
+
+@never_cache
+@permission_required(MODERATE, raise_exception=True)
+@require_safe
+def queue(request):
+    tab = request.GET.get("tab", "held")
+    tab = tab if tab in TABS else "held"
+    query = request.GET.get("q", "").strip()
+    page = Paginator(_queue(tab, query), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    histories = commenter_histories({row.user_id for row in rows if row.user_id})
+    for row in rows:
+        row.history = histories.get(row.user_id)
+        row.open_report_list = []
+    reports = Report.objects.filter(comment__in=rows, resolved_at__isnull=True).select_related("reason")
+    by_comment = {row.pk: row for row in rows}
+    for report in reports:
+        by_comment[report.comment_id].open_report_list.append(report)
+    counts = {
+        "held": Comment.objects.held().count(),
+        "reported": Comment.objects.reported().count(),
+    }
+    return render(
+        request,
+        "comments/moderation/queue.html",
+        {
+            "tab": tab,
+            "tabs": [(key, label, counts.get(key)) for key, label in TABS.items()],
+            "query": query,
+            "page": page,
+            "rows": rows,
+            "reasons": active_reasons(),
+            "section": "queue",
+        },
+    )
+
+
+@permission_required(MODERATE, raise_exception=True)
+@require_POST
+def decide(request):
+    """Approve, remove or mark as reviewed: one comment (its row's button) or many (the
+    checkboxes and the bulk buttons). Both post the same form fields."""
+    data = request.POST.copy()
+    single = data.get("single", "")
+    if single:
+        action, _, comment_id = single.partition(":")
+        data.setlist("comments", [comment_id])
+        data["action"] = action
+        data["reason"] = data.get(f"reason-{comment_id}", "")
+    form = ModerationActionForm(data)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("comments:moderation-queue")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    action = form.cleaned_data["action"]
+    note = form.cleaned_data["note"]
+    comments = form.cleaned_data["comments"].select_related("article__section", "user")
+    for comment in comments:
+        if action == "approve":
+            services.approve_comment(comment=comment, by=request.user, note=note)
+        elif action == "remove":
+            services.remove_comment(
+                comment=comment, by=request.user, reason=form.cleaned_data["reason"], note=note
+            )
+        else:
+            services.mark_reviewed(comment=comment, by=request.user, note=note)
+    done = {"approve": "Approved", "remove": "Removed", "review": "Marked as reviewed"}[action]
+    count = len(comments)
+    messages.success(request, f"{done}: {count} comment{'s' if count != 1 else ''}.")
+    return redirect(back)
+
+
+@never_cache
+@permission_required(MODERATE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def commenter(request, user_id):
+    """One reader's record: their comments, reports, suspensions; suspend or lift."""
+    person = get_object_or_404(get_user_model(), pk=user_id)
+    form = SuspendForm(request.POST or None)
+    if request.method == "POST":
+        lift_id = request.POST.get("lift")
+        if lift_id:
+            suspension = get_object_or_404(Suspension, pk=lift_id, user=person)
+            services.lift_suspension(suspension=suspension, by=request.user)
+            messages.success(request, f"Suspension of {person.public_name} lifted.")
+            return redirect("comments:moderation-commenter", user_id=person.pk)
+        if form.is_valid():
+            services.suspend_commenter(
+                user=person,
+                by=request.user,
+                duration=form.cleaned_data["duration"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, f"{person.public_name} is suspended from commenting.")
+            return redirect("comments:moderation-commenter", user_id=person.pk)
+    return render(
+        request,
+        "comments/moderation/commenter.html",
+        {
+            "person": person,
+            "form": form,
+            "history": commenter_histories([person.pk]).get(person.pk),
+            "active": Suspension.objects.active().filter(user=person),
+            "suspensions": Suspension.objects.filter(user=person).select_related("created_by"),
+            "comments": Comment.objects.filter(user=person)
+            .select_related("article__section", "removal_reason")
+            .order_by("-submit_date")[:50],
+            "section": "queue",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@permission_required("comments.view_moderationlogentry", raise_exception=True)
+@require_safe
+def log(request):
+    entries = ModerationLogEntry.objects.select_related("actor", "subject", "reason", "comment__article")
+    query = request.GET.get("q", "").strip()
+    if query:
+        matches = (
+            Q(actor__email__icontains=query)
+            | Q(subject__email__icontains=query)
+            | Q(note__icontains=query)
+            | Q(comment__comment__icontains=query)
+        )
+        if query.isdigit():
+            matches |= Q(comment_id=int(query))
+        entries = entries.filter(matches)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "comments/moderation/log.html",
+        {"page": page, "query": query, "can_moderate": request.user.has_perm(MODERATE), "section": "log"},
+    )

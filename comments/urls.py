@@ -1,0 +1,22 @@
+from django.urls import path
+
+from comments import staff_views, views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("guidelines/", views.guidelines, name="guidelines"),
+    path("article/<int:article_id>/post/", views.post, name="post"),
+    path("article/<int:article_id>/form/", views.form_fragment, name="form-fragment"),
+    path("<int:comment_id>/", views.permalink, name="permalink"),
+    path("<int:comment_id>/edit/", views.edit, name="edit"),
+    path("<int:comment_id>/delete/", views.delete, name="delete"),
+    path("<int:comment_id>/report/", views.report, name="report"),
+    path("<int:comment_id>/follow/", views.follow, name="follow"),
+    path("unfollow/<str:token>/", views.unfollow, name="unfollow"),
+    path("confirm/<str:key>/", views.confirm, name="confirm"),
+    path("moderation/", staff_views.queue, name="moderation-queue"),
+    path("moderation/decide/", staff_views.decide, name="moderation-decide"),
+    path("moderation/commenters/<int:user_id>/", staff_views.commenter, name="moderation-commenter"),
+    path("moderation/log/", staff_views.log, name="moderation-log"),
+]

@@ -1,0 +1,171 @@
+"""A comment's whole life in a real browser: a reader signs in (through /accounts/login/) and
+posts a comment that is held; a moderator approves it from the queue and it appears on the
+article; two other readers report it and it is hidden after the second report (K=2 here); the
+moderator removes it with a reason, and the author's email names that reason."""
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accounts.roles import MODERATOR
+from comments.models import Comment, CommentPolicy
+from tests.comments.conftest import (  # noqa: F401 - fixtures shared with tests/comments
+    comment_settings,
+    reasons,
+    verify,
+)
+from tests.conftest import save_screenshot
+from tests.factories import DEFAULT_PASSWORD, ArticleFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reasons"),
+]
+
+TEXT = "The consultation closed before most tenants had heard of it.\nWhy the rush?"
+
+
+def sign_in(page, email, next_url):
+    page.context.clear_cookies()
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{next_url}")
+
+
+def report_as(page, email, article_url, reason):
+    sign_in(page, email, article_url)
+    page.get_by_role("link", name="Report the comment by Rita Reader").click()
+    page.get_by_label(reason).check()
+    page.get_by_role("button", name="Send the report").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for your report"
+
+
+def test_a_comment_is_held_approved_reported_hidden_and_removed_with_a_reason(page):
+    # Generous: other suites share the machine.
+    page.set_default_timeout(60_000)
+    policy = CommentPolicy.current()  # the first comments of a new account wait for a moderator
+    policy.reports_to_hide = 2
+    policy.save()
+    article = ArticleFactory(headline="Council agrees new housing plan")
+    article_url = article.get_absolute_url()
+    author = verify(UserFactory(email="rita@example.org", display_name="Rita Reader"))
+    verify(UserFactory(email="moderator@example.org", display_name="Mo Moderator", roles=[MODERATOR]))
+    for n in (1, 2):
+        verify(UserFactory(email=f"reporter{n}@example.org", display_name=f"Reporter {n}"))
+
+    # The reader signs in and writes in the form the page fetched after loading.
+    sign_in(page, "rita@example.org", article_url)
+    page.get_by_label("Your comment").fill(TEXT)
+    assert page.get_by_text("characters left").is_visible()
+    page.get_by_role("button", name="Post comment").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your comment is waiting for a moderator"
+    assert page.get_by_text("A moderator reads a new commenter’s first comments").is_visible()
+    comment = Comment.objects.get()
+    assert comment.is_held
+    assert comment.user == author
+
+    # The moderator approves it from the queue.
+    sign_in(page, "moderator@example.org", "/comments/moderation/")
+    row = page.locator(f"#queue-{comment.pk}")
+    assert "Why the rush?" in row.inner_text()
+    assert "0 approved · 0 removed · 0 reports" in row.inner_text()
+    save_screenshot(page, "comments-moderation-queue")
+    row.get_by_role("button", name="Approve the comment by Rita Reader").click()
+    assert page.get_by_text("Approved: 1 comment.").is_visible()
+
+    # It appears on the article, line breaks kept.
+    page.goto(article_url)
+    shown = page.locator(f"#comment-{comment.pk}")
+    assert "Rita Reader" in shown.inner_text()
+    assert shown.locator(".comment__text p").inner_html() == (
+        "The consultation closed before most tenants had heard of it.<br>Why the rush?"
+    )
+    save_screenshot(page, "comments-article-discussion")
+
+    # Two readers report it: after the second (K=2) it is hidden.
+    report_as(page, "reporter1@example.org", article_url, "Off topic")
+    page.goto(article_url)
+    assert page.locator(f"#comment-{comment.pk}").count() == 1
+    report_as(page, "reporter2@example.org", article_url, "Abuse")
+    page.goto(article_url)
+    assert page.locator(f"#comment-{comment.pk}").count() == 0
+    assert page.locator(".discussion__count").inner_text() == "(0)"
+
+    # The moderator removes it, naming the rule it breaks.
+    mail.outbox.clear()
+    sign_in(page, "moderator@example.org", "/comments/moderation/")
+    row = page.locator(f"#queue-{comment.pk}")
+    assert "Hidden after reports" in row.inner_text()
+    assert "Reported for Abuse" in row.inner_text()
+    save_screenshot(page, "comments-moderation-queue-reported")
+    row.get_by_label("Reason").select_option(label="Abuse")
+    row.get_by_role("button", name="Remove the comment by Rita Reader").click()
+    assert page.get_by_text("Removed: 1 comment.").is_visible()
+
+    removal = [message for message in mail.outbox if message.to == ["rita@example.org"]]
+    assert len(removal) == 1
+    assert removal[0].subject == "[The Civic Ledger] Your comment was removed: Abuse"
+    assert "/comments/guidelines/" in removal[0].body
+
+    page.goto("/comments/moderation/log/")
+    log = page.locator(".moderation__table").inner_text()
+    assert "Removed" in log
+    assert "Approved" in log
+    assert "Hidden after reports" in log
+
+
+def test_a_reader_replies_in_place_edits_and_posts_again_without_javascript(page, browser, live_server):
+    page.set_default_timeout(60_000)
+    policy = CommentPolicy.current()
+    policy.hold_first_comments = 0
+    policy.save()
+    article = ArticleFactory(headline="Bridge to close for repairs")
+    article_url = article.get_absolute_url()
+    alice = verify(UserFactory(email="alice@example.org", display_name="Alice Able"))
+    parent = Comment(
+        article=article, content_object=article, site_id=1, user=alice, user_name=alice.public_name,
+        comment="How long will the closure last?", published_at=timezone.now(),
+    )  # fmt: skip
+    parent.save()
+    verify(UserFactory(email="rita@example.org", display_name="Rita Reader"))
+
+    # With JavaScript: "Reply" moves the form under the comment.
+    sign_in(page, "rita@example.org", article_url)
+    page.get_by_label("Your comment").wait_for()  # the form arrives after the page has loaded
+    page.get_by_role("link", name="Reply to Alice Able").click()
+    card = page.locator(f"#comment-{parent.pk}")
+    assert card.locator("form.comment-form").count() == 1
+    assert card.get_by_text("Replying to Alice Able").is_visible()
+    card.get_by_label("Your comment").fill("Six weeks, says the notice on the bridge.")
+    card.get_by_role("button", name="Post comment").click()
+    reply = Comment.objects.get(parent_id=parent.pk, level=1)
+    page.wait_for_url(f"**{article_url}#comment-{reply.pk}")
+    nested = page.locator(f"#comment-{parent.pk} .comment-list--replies #comment-{reply.pk}")
+    assert "Six weeks" in nested.inner_text()
+
+    # Her own comment gets Edit and Delete beside it; she fixes a detail.
+    nested.get_by_role("link", name="Edit your comment").click()
+    page.get_by_label("Your comment").fill("Six weeks, says the council's notice on the bridge.")
+    page.get_by_role("button", name="Save the change").click()
+    page.wait_for_url(f"**{article_url}#comment-{reply.pk}")
+    assert "(edited" in page.locator(f"#comment-{reply.pk}").inner_text()
+    save_screenshot(page, "comments-reply-edited")
+
+    # Without JavaScript: the plain link leads to the standalone page, and posting works there.
+    no_script = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        tab = no_script.new_page()
+        tab.set_default_timeout(60_000)
+        sign_in(tab, "alice@example.org", article_url)
+        tab.get_by_role("link", name="Write a comment").click()
+        assert tab.get_by_role("heading", level=1).inner_text() == "Comment on “Bridge to close for repairs”"
+        tab.get_by_label("Your comment").fill("Thanks, that helps.")
+        tab.get_by_role("button", name="Post comment").click()
+        tab.wait_for_url(f"**{article_url}#comment-*")
+        assert tab.get_by_text("Thanks, that helps.").is_visible()
+        save_screenshot(tab, "comments-without-javascript")
+    finally:
+        no_script.close()

@@ -1,0 +1,86 @@
+"""Fixtures for the comments tests: verified readers, the seeded reasons, a permissive policy,
+and helpers that post through the real form."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+
+from comments.forms import CommentForm
+from comments.models import CommentPolicy, ModerationReason
+from tests.factories import ArticleFactory, UserFactory
+
+SEEDED_REASONS = [
+    ("abuse", "Abuse", "Insults, threats or harassment."),
+    ("hate-speech", "Hate speech", "Attacks on people for who they are."),
+    ("spam", "Spam", "Advertising and repeated posts."),
+    ("off-topic", "Off topic", "Nothing to do with the article."),
+    ("defamation", "Defamation", "Harmful claims without evidence."),
+    ("personal-information", "Personal information", "Private details of a person."),
+]
+
+
+@pytest.fixture(autouse=True)
+def comment_settings(settings):
+    """Mail is sent as soon as it is queued, rate-limit counters start empty, and moderation
+    alerts go to a known desk."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MANAGERS = ["Moderation desk <desk@example.org>"]
+    settings.COMMENTS_MODERATION_EMAILS = settings.MANAGERS
+    cache.clear()
+    yield settings
+    cache.clear()
+
+
+def verify(user):
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+@pytest.fixture
+def reasons(db):
+    for position, (slug, name, description) in enumerate(SEEDED_REASONS):
+        ModerationReason.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "position": position}
+        )
+    return {reason.slug: reason for reason in ModerationReason.objects.all()}
+
+
+@pytest.fixture
+def policy(db):
+    """Post-moderation with no probation: a verified reader's plain comment appears at once."""
+    current = CommentPolicy.current()
+    current.hold_first_comments = 0
+    current.save()
+    return current
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory(headline="Council agrees new housing plan")
+
+
+@pytest.fixture
+def commenter(reader):
+    return verify(reader)
+
+
+@pytest.fixture
+def make_commenter(db):
+    def make(**kwargs):
+        return verify(UserFactory(**kwargs))
+
+    return make
+
+
+def form_data(article, text, **extra):
+    """What the comment form posts: the signed target fields plus the reader's input."""
+    data = dict(CommentForm(article, user=None).generate_security_data())
+    data.update({"comment": text, "reply_to": 0, "honeypot": ""})
+    data.update(extra)
+    return data
+
+
+def post_url(article):
+    return f"/comments/article/{article.pk}/post/"
