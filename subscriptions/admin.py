@@ -1,0 +1,187 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from subscriptions import services
+from subscriptions.models import (
+    DigestDelivery,
+    DigestIssue,
+    DigestRun,
+    NewsletterSubscriber,
+    Plan,
+    Subscription,
+    WebhookDelivery,
+)
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("name", "unlocks", "price", "currency", "period", "is_active", "position")
+    list_filter = ("is_active", "unlocks", "period")
+    list_editable = ("position",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class CurrentStateFilter(admin.SimpleListFilter):
+    """State as readers live it: an active subscription past its end date is expired."""
+
+    title = "state"
+    parameter_name = "current"
+
+    def lookups(self, request, model_admin):
+        return Subscription.State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == Subscription.State.ACTIVE:
+            return queryset.active()
+        if self.value() == Subscription.State.EXPIRED:
+            return queryset.filter(
+                Q(state=Subscription.State.EXPIRED)
+                | Q(state=Subscription.State.ACTIVE, ends_at__lte=timezone.now())
+            )
+        if self.value() == Subscription.State.CANCELLED:
+            return queryset.filter(state=Subscription.State.CANCELLED)
+        return queryset
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "plan", "state_now", "starts_at", "ends_at", "store_reference")
+    list_filter = (CurrentStateFilter, "plan")
+    list_select_related = ("user", "plan")
+    search_fields = ("user__email", "store_reference")
+    autocomplete_fields = ("user",)
+    date_hierarchy = "ends_at"
+    readonly_fields = ("cancelled_at", "reminded_for_end", "created_at", "updated_at")
+    actions = ["cancel_selected"]
+
+    @admin.display(description="state")
+    def state_now(self, subscription):
+        return subscription.current_state.label
+
+    @admin.action(description="Cancel the selected subscriptions now", permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        for subscription in queryset:
+            services.cancel_subscription(subscription=subscription, reason=f"Cancelled by {request.user}")
+        self.message_user(request, f"{queryset.count()} subscription(s) cancelled.")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("received_at", "event_type", "event_id", "outcome", "status_code", "reason")
+    list_filter = ("outcome", "status_code", "event_type")
+    search_fields = ("event_id", "reason", "body_excerpt")
+    date_hierarchy = "received_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NewsletterSubscriber)
+class NewsletterSubscriberAdmin(admin.ModelAdmin):
+    list_display = ("email", "state", "section_names", "created_at", "confirmed_at", "user")
+    list_filter = ("state", "sections")
+    search_fields = ("email",)
+    autocomplete_fields = ("user",)
+    filter_horizontal = ("sections",)
+    readonly_fields = ("created_at", "confirmed_at", "unsubscribed_at")
+    list_select_related = ("user",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sections")
+
+    @admin.display(description="sections")
+    def section_names(self, subscriber):
+        return ", ".join(section.name for section in subscriber.sections.all()) or "all"
+
+
+class DigestRunInline(admin.TabularInline):
+    model = DigestRun
+    fields = ("started_at", "finished_at", "recipients_added", "sent", "skipped", "failed", "errors")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DigestIssue)
+class DigestIssueAdmin(admin.ModelAdmin):
+    list_display = (
+        "date",
+        "article_count",
+        "sent_count",
+        "waiting_count",
+        "unconfirmed_count",
+        "completed_at",
+    )
+    readonly_fields = ("date", "window_start", "window_end", "article_ids", "created_at", "completed_at")
+    inlines = [DigestRunInline]
+
+    def get_queryset(self, request):
+        State = DigestDelivery.State
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                sent_total=Count("deliveries", filter=Q(deliveries__state=State.SENT)),
+                waiting_total=Count("deliveries", filter=Q(deliveries__state=State.PENDING)),
+                unconfirmed_total=Count("deliveries", filter=Q(deliveries__state=State.SENDING)),
+            )
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="articles")
+    def article_count(self, issue):
+        return len(issue.article_ids)
+
+    @admin.display(description="sent", ordering="sent_total")
+    def sent_count(self, issue):
+        return issue.sent_total
+
+    @admin.display(description="waiting")
+    def waiting_count(self, issue):
+        return issue.waiting_total
+
+    @admin.display(description="unconfirmed (run interrupted)")
+    def unconfirmed_count(self, issue):
+        return issue.unconfirmed_total
+
+
+@admin.register(DigestRun)
+class DigestRunAdmin(admin.ModelAdmin):
+    """The send log: every run of the digest job, with its counts and any error."""
+
+    list_display = (
+        "issue",
+        "started_at",
+        "finished_at",
+        "recipients_added",
+        "sent",
+        "skipped",
+        "failed",
+        "outcome",
+    )
+    list_filter = ("issue",)
+    list_select_related = ("issue",)
+    readonly_fields = [field.name for field in DigestRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="outcome")
+    def outcome(self, run):
+        if run.finished_at is None:
+            return "running"
+        return run.errors or "completed"

@@ -1,0 +1,133 @@
+"""Premium text never reaches a reader who may not see it: not through the shared article
+page, a cache, the feeds, search snippets or the newsletter."""
+
+import json
+import re
+
+import pytest
+from django.template import Context, Template
+
+from subscriptions.access import PAYWALLED_CLASS, paywall_jsonld, teaser_html
+from tests.factories import ArticleFactory
+
+from .conftest import PREMIUM_PARAGRAPHS, SUBSCRIBER_ONLY
+
+pytestmark = pytest.mark.django_db
+
+
+def none_of_the_subscriber_text_in(html):
+    return not any(paragraph in html for paragraph in SUBSCRIBER_ONLY)
+
+
+# The teaser ---------------------------------------------------------------------------------
+
+
+def test_the_teaser_is_the_first_two_paragraphs_as_whole_elements():
+    body = (
+        '<h2>Background</h2><p>One &amp; <em>only</em>.</p><p>Two, with a <a href="https://example.org/">link</a>.</p>'
+        "<blockquote><p>Three.</p></blockquote><p>Four.</p>"
+    )
+
+    assert teaser_html(body) == (
+        '<h2>Background</h2><p>One &amp; <em>only</em>.</p><p>Two, with a <a href="https://example.org/">link</a>.</p>'
+    )
+    assert teaser_html(body, paragraphs=1) == "<h2>Background</h2><p>One &amp; <em>only</em>.</p>"
+
+
+def test_the_teaser_never_holds_the_whole_of_a_short_article():
+    assert teaser_html("<p>Only one.</p>") == ""
+    assert teaser_html("<p>One.</p><p>Two.</p>") == "<p>One.</p>"
+    assert (
+        teaser_html("<p>One<br>line two.</p><p>Two.</p><p>Three.</p>") == "<p>One<br>line two.</p><p>Two.</p>"
+    )
+    assert teaser_html("") == ""
+
+
+def test_the_structured_data_marks_premium_articles_and_their_paywalled_part():
+    premium = ArticleFactory.build(is_premium=True)
+    free = ArticleFactory.build(is_premium=False)
+
+    assert paywall_jsonld(premium) == {
+        "isAccessibleForFree": False,
+        "hasPart": {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": f".{PAYWALLED_CLASS}",
+        },
+    }
+    assert paywall_jsonld(free) == {}
+
+
+def test_the_premium_body_partial_holds_the_opening_and_the_box_but_never_the_rest(
+    premium_article, website_plan
+):
+    html = Template("{% load paywall %}{% premium_body article %}").render(
+        Context({"article": premium_article})
+    )
+
+    assert PREMIUM_PARAGRAPHS[0] in html
+    assert PREMIUM_PARAGRAPHS[1] in html
+    assert none_of_the_subscriber_text_in(html)
+    assert f'class="{PAYWALLED_CLASS}"' in html
+    assert f'data-full-text-url="/subscriptions/article/{premium_article.pk}/full-text/"' in html
+    assert "Sign in to read the full article" in html
+    assert "js/paywall" in html
+
+
+# The article page, as the lead wires it in -----------------------------------------------------
+
+
+def test_the_shared_article_page_of_a_premium_article_holds_only_the_opening(
+    client, premium_article, paying_subscriber
+):
+    anonymous = client.get(premium_article.get_absolute_url())
+    client.force_login(paying_subscriber)
+    signed_in = client.get(premium_article.get_absolute_url())
+
+    for response in (anonymous, signed_in):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert PREMIUM_PARAGRAPHS[0] in html
+        assert none_of_the_subscriber_text_in(html)
+        assert "The rest of this article is for subscribers" in html
+    # The same bytes for everyone (bar the CSP nonce), so any cache may keep them.
+    without_nonce = [re.sub(r'nonce="[^"]+"', "", r.content.decode()) for r in (anonymous, signed_in)]
+    assert without_nonce[0] == without_nonce[1]
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', without_nonce[0], re.S)[1]
+    )
+    assert data["isAccessibleForFree"] is False
+
+
+def test_premium_text_comes_only_from_responses_no_shared_cache_may_keep(
+    client, paying_subscriber, premium_article
+):
+    client.force_login(paying_subscriber)
+    for url in (
+        f"/subscriptions/article/{premium_article.pk}/full-text/",
+        f"/subscriptions/article/{premium_article.pk}/read/",
+    ):
+        response = client.get(url)
+        assert SUBSCRIBER_ONLY[0] in response.content.decode()
+        assert "private" in response["Cache-Control"]
+        assert "no-store" in response["Cache-Control"]
+        assert "public" not in response["Cache-Control"]
+        assert "Cookie" in response["Vary"]
+
+
+# Feeds, search and the newsletter ------------------------------------------------------------------
+
+
+def test_the_feeds_carry_no_premium_text(client, premium_article):
+    for url in ("/feed/", "/feed/atom/", f"/{premium_article.section.slug}/feed/"):
+        xml = client.get(url).content.decode()
+        assert premium_article.headline in xml
+        assert none_of_the_subscriber_text_in(xml)
+        assert PREMIUM_PARAGRAPHS[0] not in xml
+
+
+def test_search_finds_premium_articles_without_showing_their_text(client, premium_article):
+    html = client.get("/search/", {"q": "treasurer resigned"}).content.decode()
+
+    assert premium_article.headline in html
+    assert none_of_the_subscriber_text_in(html)
