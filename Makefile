@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development runs with DEBUG on; everything else runs as production would.
 DEV_ENV := DEBUG=true
 
-.PHONY: help run serve test lint venv venv-dev db db-stop migrate seed worker static clean
+.PHONY: help run serve test lint venv venv-dev db db-stop migrate seed worker static clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,6 +66,14 @@ lint: venv-dev ## ruff, Django's checks and the missing-migration check
 
 test: venv-dev db static lint ## Run the whole suite on PostgreSQL, browser tests included
 	@$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+bench: seed static ## Measure the reading site (wrk, gunicorn, nginx) and write docs/performance.md
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing wrk and nginx..."; apt-get install -y -qq wrk nginx-light >/dev/null || \
+	    { apt-get update -qq && apt-get install -y -qq wrk nginx-light >/dev/null; }; \
+	  else echo "make bench needs wrk and nginx: apt-get install wrk nginx-light"; exit 1; fi; }
+	@$(PY) bench/run.py $(BENCH_ARGS)
 
 clean: db-stop ## Remove the virtualenv and everything under var/ (the local database too)
 	rm -rf $(VENV) var

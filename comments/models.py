@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -154,13 +155,21 @@ class CommentPolicy(models.Model):
     def __str__(self):
         return "Site comment policy"
 
+    CACHE_KEY = "comments:site-policy"
+
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_ID
         super().save(*args, **kwargs)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
+        cache.delete(self.CACHE_KEY)
 
     @classmethod
     def current(cls):
-        policy, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
+        """The site policy, from the cache: every article page asks for it."""
+        policy = cache.get(cls.CACHE_KEY)
+        if policy is None:
+            policy, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
+            cache.set(cls.CACHE_KEY, policy, timeout=300)
         return policy
 
 

@@ -6,6 +6,7 @@ written to files). Production is the default posture: DEBUG is off unless asked 
 SECRET_KEY and ALLOWED_HOSTS must be given.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,20 +48,36 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sites",
     "django_tasks_db",
     "taggit",
     "simple_history",
     "django_prose_editor",
     "sorl.thumbnail",
+    "allauth",
+    "allauth.account",
+    "axes",
     "newsroom",
     "accounts",
     "authors",
     "articles",
+    "syndication",
+    # Reader comments: xtd before contrib-comments (xtd's templates and signals win), ours last.
+    "django_comments_xtd",
+    "django_comments",
+    "comments",
+    "subscriptions",
+    "enquiries",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 304s for every page, cached ones included (the page cache stores each page's ETag).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Before sessions, CSRF and CSP: a cached anonymous page is answered without touching the
+    # session, and keeps the CSP header that matches its nonce (newsroom/lib/pagecache.py).
+    "newsroom.middleware.AnonymousPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +86,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during the view into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -118,12 +138,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_url(env_str("CACHE_URL"))}
 
+# Anonymous readers' pages, kept in the cache and dropped by generation numbers
+# (newsroom/lib/pagecache.py). The HTTP lifetimes are short because browsers and proxies
+# cannot be told when something changes; our own copies can, so they live longer.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_HTTP_MAX_AGE = env_int("PAGE_CACHE_HTTP_MAX_AGE", 60)
+PAGE_CACHE_HTTP_S_MAXAGE = env_int("PAGE_CACHE_HTTP_S_MAXAGE", 60)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 30)
+PAGE_CACHE_STALE_IF_ERROR = env_int("PAGE_CACHE_STALE_IF_ERROR", 86400)
+# A request carrying one of these cookies belongs to one reader and is never served shared.
+PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages"]
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/healthz", "/preview/"]
+# Answers "when does the clock next change what readers see?" (articles must not be imported
+# by the project package, so the setting names it).
+PAGE_CACHE_NEXT_CHANGE = "articles.views.next_scheduled_change"
+
 AUTH_USER_MODEL = "accounts.User"
 # Email is unique case-insensitively through the user_email_unique_ci constraint on
 # Lower("email"); the auth check only recognises unique=True and would warn wrongly.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
-AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
-LOGIN_URL = "admin:login"
+# django-axes' check first: it refuses a locked-out (address, IP) pair before any password is checked.
+AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutBackend", "accounts.backends.EmailBackend"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:overview"
+LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -164,12 +204,168 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
 TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
 
+# Partner feed import (syndication/): how often it runs and how carefully feeds and their
+# images are fetched. Private, loopback and link-local addresses are refused unless allowed,
+# so a feed URL cannot be used to reach services inside our own network.
+SYNDICATION_INTERVAL_MINUTES = env_int("SYNDICATION_INTERVAL_MINUTES", 30)
+SYNDICATION_FETCH_TIMEOUT_SECONDS = env_int("SYNDICATION_FETCH_TIMEOUT_SECONDS", 15)
+SYNDICATION_MAX_FEED_BYTES = env_int("SYNDICATION_MAX_FEED_BYTES", 5 * 1024 * 1024)
+SYNDICATION_MAX_REDIRECTS = env_int("SYNDICATION_MAX_REDIRECTS", 5)
+SYNDICATION_ALLOW_PRIVATE_ADDRESSES = env_bool("SYNDICATION_ALLOW_PRIVATE_ADDRESSES", False)
+SYNDICATION_LOG_RETENTION_DAYS = env_int("SYNDICATION_LOG_RETENTION_DAYS", 90)
+
+# Email this article and reader enquiries (enquiries/). Where enquiries go: article enquiries to
+# the section's editorial address, else this one; subscription and advertising enquiries to these
+# addresses, or when blank to the footer's addresses in the admin's site settings.
+ENQUIRIES_EDITORIAL_EMAIL = env_str("ENQUIRIES_EDITORIAL_EMAIL", DEFAULT_FROM_EMAIL)
+ENQUIRIES_SUBSCRIPTIONS_EMAIL = env_str("ENQUIRIES_SUBSCRIPTIONS_EMAIL", "")
+ENQUIRIES_ADVERTISING_EMAIL = env_str("ENQUIRIES_ADVERTISING_EMAIL", "")
+# A form sent back sooner than this after it was shown is a bot's.
+ENQUIRIES_MIN_FILL_SECONDS = env_int("ENQUIRIES_MIN_FILL_SECONDS", 3)
+ENQUIRIES_PER_IP_PER_HOUR = env_int("ENQUIRIES_PER_IP_PER_HOUR", 5)
+ENQUIRIES_PER_ADDRESS_PER_DAY = env_int("ENQUIRIES_PER_ADDRESS_PER_DAY", 5)
+# "Email this article" sends our name to addresses strangers choose, so it is limited four ways.
+SHARE_PER_IP_PER_HOUR = env_int("SHARE_PER_IP_PER_HOUR", 10)
+SHARE_PER_SENDER_PER_DAY = env_int("SHARE_PER_SENDER_PER_DAY", 20)
+SHARE_PER_RECIPIENT_PER_DAY = env_int("SHARE_PER_RECIPIENT_PER_DAY", 3)
+SHARE_SITE_PER_HOUR = env_int("SHARE_SITE_PER_HOUR", 300)
+
+# How many reverse proxies we own stand in front of the app; their X-Forwarded-For entries are
+# the only ones trusted for the client's address (newsroom/lib/client_ip.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 # Tags: case-insensitive, so "Housing" and "housing" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
+
+# Reader accounts (accounts/, django-allauth, django-axes).
+# Sign-up and login by email only; an address must be verified before its owner can log in
+# (and so before commenting). Pages and emails never say whether an address has an account:
+# a sign-up with a taken address and a reset for an unknown one look exactly like the usual
+# case, and the address's owner gets an informational email instead.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# One address per account; a new one replaces the old only once it is verified.
+ACCOUNT_CHANGE_EMAIL = True
+# Tell the owner when their password or address changes, in case it was not them.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Verification is a button on the linked page, so mail scanners following links confirm nothing.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = env_int("ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS", 3)
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "add_email": "accounts.forms.AddEmailForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+}
+# Failed logins are django-axes' job (below), which also covers the admin; allauth's own
+# counter would lock people out on a different clock with a different message.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Failed logins lock the (email address, IP address) pair for a while: a guesser cannot lock a
+# reader out from elsewhere, and the lock lifts by itself. Successful logins are kept as the
+# reader's login history (axes' AccessLog), which the data export includes.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_identifier"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# The address behind our own proxies, never an unchecked X-Forwarded-For (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "newsroom.lib.client_ip.client_ip"
+# The pause ends when the page says it will, even if the reader tries again meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Extension points for the apps built on accounts (comments, subscriptions, newsletter):
+# dotted paths of account-page panel providers, and of exporters adding to "download my
+# data" as {"key": "dotted.path"}. Account deletion sends accounts.signals.account_deleting.
+ACCOUNTS_PAGE_PANELS = []
+ACCOUNTS_DATA_EXPORTERS = {}
+# Login history is kept this long (a daily task deletes older records), then forgotten.
+ACCOUNTS_LOGIN_HISTORY_DAYS = env_int("LOGIN_HISTORY_DAYS", 90)
+
+# Subscriptions, premium articles and the free daily newsletter (subscriptions/).
+# The store signs each webhook request with this shared secret (HMAC-SHA256); while it is
+# empty every delivery is refused. A delivery whose timestamp is further than the tolerance
+# from our clock is refused as a possible replay.
+SUBSCRIPTIONS_WEBHOOK_SECRET = env_str("SUBSCRIPTIONS_WEBHOOK_SECRET")
+SUBSCRIPTIONS_WEBHOOK_TOLERANCE_SECONDS = env_int("SUBSCRIPTIONS_WEBHOOK_TOLERANCE_SECONDS", 300)
+# Subscribers are reminded this many days before their subscription ends, once per term.
+SUBSCRIPTIONS_REMINDER_DAYS = env_int("SUBSCRIPTIONS_REMINDER_DAYS", 7)
+# Metered access: signed-in readers without a plan may read this many premium articles a month.
+SUBSCRIPTIONS_METERING = env_bool("SUBSCRIPTIONS_METERING", False)
+SUBSCRIPTIONS_METERED_ARTICLES = env_int("SUBSCRIPTIONS_METERED_ARTICLES", 3)
+# The daily digest goes out at this local time (HH:MM), in batches sharing one mail connection.
+NEWSLETTER_DIGEST_TIME = env_str("NEWSLETTER_DIGEST_TIME", "07:00")
+try:
+    _digest_hour, _digest_minute = (int(part) for part in NEWSLETTER_DIGEST_TIME.split(":"))
+    if not (0 <= _digest_hour < 24 and 0 <= _digest_minute < 60):
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        f"NEWSLETTER_DIGEST_TIME must be a time of day like 07:00, not {NEWSLETTER_DIGEST_TIME!r}."
+    ) from None
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 500)
+# The article page's JSON-LD marks the paywalled part through this function (articles never
+# imports subscriptions; the premium body itself comes from the {% premium_body %} tag).
+ARTICLE_PAYWALL_JSONLD = "subscriptions.access.paywall_jsonld"
+# Demo content of the apps built on articles, run by `manage.py seed_demo` after its own.
+DEMO_SEEDERS = ["subscriptions.demo.seed_demo_subscriptions"]
+# Optional mailto: address offered beside the one-click link in List-Unsubscribe.
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO")
+ACCOUNTS_PAGE_PANELS += [
+    "subscriptions.accounts.subscriptions_panel",
+    "subscriptions.accounts.newsletter_panel",
+]
+ACCOUNTS_DATA_EXPORTERS |= {
+    "subscriptions": "subscriptions.accounts.export_subscriptions",
+    "newsletter": "subscriptions.accounts.export_newsletter",
+}
+
+# Reader comments: our comments/ app on top of django-comments-xtd. The policy moderators tune
+# from day to day (pre- or post-moderation, anonymous comments, word lists, thresholds) is a row
+# in the admin; these are the limits a deployer sets.
+SITE_ID = 1  # django-contrib-comments records a site on every comment; there is only one.
+COMMENTS_APP = "django_comments_xtd"
+COMMENTS_XTD_MODEL = "comments.models.Comment"
+COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
+# How many levels a discussion has: 2 is comments and replies to them (xtd counts from 0).
+COMMENTS_THREAD_DEPTH = env_int("COMMENTS_THREAD_DEPTH", 2)
+COMMENTS_XTD_MAX_THREAD_LEVEL = max(COMMENTS_THREAD_DEPTH - 1, 0)
+# Comments without an account count only once confirmed from an email (xtd's signed link).
+COMMENTS_XTD_CONFIRM_EMAIL = True
+COMMENTS_XTD_SALT = b"newsroom-comments"
+# Our mail goes through the task queue, never through xtd's mail threads.
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
+COMMENTS_XTD_CONTACT_EMAIL = DEFAULT_FROM_EMAIL
+# The longest comment accepted (django-contrib-comments' column holds 3000 characters).
+COMMENTS_MAX_LENGTH = min(env_int("COMMENTS_MAX_LENGTH", 2000), 3000)
+COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 10)
+COMMENTS_PER_MINUTE = env_int("COMMENTS_PER_MINUTE", 3)
+COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 20)
+# Who hears about comments waiting for a moderator. Django 6 wants plain addresses in MANAGERS
+# ("Name <address>" works too); xtd 2.10 reads the second item of each entry as the address,
+# so our code never hands MANAGERS to xtd and builds recipient lists itself.
+MANAGERS = env_list("MANAGERS")
+COMMENTS_MODERATION_EMAILS = env_list("COMMENTS_MODERATION_EMAILS", MANAGERS)
+
+# The reader's comments on the account page, in "download my data", and anonymised when the
+# account is deleted (comments/accounts.py; the deletion signal is connected in its AppConfig).
+ACCOUNTS_PAGE_PANELS += ["comments.accounts.comments_panel"]
+ACCOUNTS_DATA_EXPORTERS |= {"comments": "comments.accounts.export_comments"}
 
 # Site identity; the admin-editable SiteSettings row takes over once it exists.
 SITE_NAME = env_str("SITE_NAME", "The Civic Ledger")
 SITE_TAGLINE = env_str("SITE_TAGLINE", "Public affairs, reported and explained")
+# How long a shared article preview link works before it expires.
+ARTICLE_PREVIEW_MAX_AGE_HOURS = env_int("ARTICLE_PREVIEW_MAX_AGE_HOURS", 48)
 
 # Security. Production is the default: every setting below is what `check --deploy` wants,
 # and `make serve` relaxes only what plain HTTP on 127.0.0.1 needs.

@@ -11,6 +11,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("comments/", include("comments.urls")),
+    path("subscriptions/", include("subscriptions.urls")),
+    path("newsletter/", include("subscriptions.newsletter_urls")),
+    path("enquiries/", include("enquiries.urls")),
     path("preview/<str:token>/", article_preview.preview, name="article-preview"),
 ]
 

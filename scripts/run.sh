@@ -9,6 +9,8 @@ port="${PORT:-8000}"
 py=.venv/bin/python
 
 mkdir -p var/log
+"$py" manage.py schedule_periodic_tasks >>var/log/worker.log 2>&1 ||
+  echo "Could not queue the periodic tasks (feed import...); see var/log/worker.log." >&2
 "$py" manage.py db_worker --queue-name '*' --interval 1 >>var/log/worker.log 2>&1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT INT TERM

@@ -1,8 +1,10 @@
 """The access rule for premium text, and the pieces the article page needs to apply it.
 
-The article page (articles/) must not import this app. It asks its one question through the
-function that settings.ARTICLE_FULL_TEXT_POLICY names (`can_read_full_text`), and shows the
-teaser and the subscribe box through this app's template tags. The page a shared cache keeps
+The article page (articles/) must not import this app. Its template shows a premium body
+through this app's `{% premium_body %}` tag (teaser and subscribe box), and its JSON-LD marks
+the paywalled part through the function settings.ARTICLE_PAYWALL_JSONLD names. Whether a
+reader may see the whole text (`can_read_full_text`) is decided only in this app's private
+endpoints, never in the shared page. The page a shared cache keeps
 is the anonymous one, so it only ever holds the teaser; a signed-in reader's full text comes
 from a private endpoint (views.full_text).
 """
@@ -13,6 +15,7 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -248,3 +251,21 @@ def paywall_jsonld(article):
             "cssSelector": f".{PAYWALLED_CLASS}",
         },
     }
+
+
+WEBSITE_PLANS_CACHE_KEY = "subscriptions:website-plans-on-sale"
+
+
+def website_plans_on_sale():
+    """Plans that unlock premium articles, for every paywall box: from the cache, since each
+    premium page shows them; dropped whenever a plan is saved or deleted (apps.py)."""
+    plans = cache.get(WEBSITE_PLANS_CACHE_KEY)
+    if plans is None:
+        plans = [plan for plan in Plan.objects.on_sale() if plan.unlocks_website]
+        cache.set(WEBSITE_PLANS_CACHE_KEY, plans, timeout=3600)
+    return plans
+
+
+def forget_cached_plans(**kwargs):
+    cache.delete(WEBSITE_PLANS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(WEBSITE_PLANS_CACHE_KEY))

@@ -10,3 +10,11 @@ class SubscriptionsConfig(AppConfig):
         from subscriptions.accounts import forget_reader
 
         account_deleting.connect(forget_reader, dispatch_uid="subscriptions.forget_reader")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from subscriptions.access import forget_cached_plans
+        from subscriptions.models import Plan
+
+        post_save.connect(forget_cached_plans, sender=Plan, dispatch_uid="subscriptions.plans-saved")
+        post_delete.connect(forget_cached_plans, sender=Plan, dispatch_uid="subscriptions.plans-deleted")

@@ -36,7 +36,7 @@ def paywall_context(article, state):
     return {
         "article": article,
         "state": state,
-        "plans": [plan for plan in Plan.objects.on_sale() if plan.unlocks_website],
+        "plans": access.website_plans_on_sale(),
         "read_url": read_url,
         "login_url": reverse("account_login") + "?" + urlencode({"next": read_url}),
     }

@@ -30,6 +30,17 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: generation numbers only move on commit, and most
+    tests roll back, so a page cached by one test could otherwise be served in the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 # Personas: one of each kind of person the site serves, defined once.
 
 

@@ -13,3 +13,7 @@ os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 # Playwright's sync API runs an event loop in the test thread; the ORM beside it is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The anonymous page cache is switched on only by the tests about it (tests/performance/):
+# elsewhere a test changes data inside a transaction that never commits, so the generation
+# bumps that would drop a cached page never happen.
+os.environ.setdefault("PAGE_CACHE_ENABLED", "false")

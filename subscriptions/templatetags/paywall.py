@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
-from subscriptions.access import PAYWALLED_CLASS, anonymous_state, teaser_html
-from subscriptions.models import Plan
+from subscriptions.access import PAYWALLED_CLASS, anonymous_state, teaser_html, website_plans_on_sale
 
 register = template.Library()
 
@@ -28,7 +27,7 @@ def premium_body(article, paragraphs=2):
         "paywalled_class": PAYWALLED_CLASS,
         # Addressed to every reader: the page is shared, so it cannot know who is reading.
         "state": anonymous_state(),
-        "plans": [plan for plan in Plan.objects.on_sale() if plan.unlocks_website],
+        "plans": website_plans_on_sale(),
         "login_url": reverse("account_login") + "?" + urlencode({"next": read_url}),
     }
 

@@ -104,8 +104,12 @@ def cursor_ahead_of(article):
 
 
 def queries_for(client, url):
+    # Steady state: one request first fills the site-wide caches every page shares (sections,
+    # footer furniture, plans, image renditions), as any running site has them. What the page
+    # itself asks the database for is then measured; the page cache is off in the suite.
     cache.clear()
     Site.objects.clear_cache()
+    client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
@@ -127,7 +131,10 @@ def test_warm_caches_take_the_navigation_and_furniture_off_the_database(client):
     site = Newsroom()
     site.add(3)
     url = site.articles[0].get_absolute_url()
-    cold, _ = queries_for(client, url)
+    cache.clear()
+    Site.objects.clear_cache()
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)
     with CaptureQueriesContext(connection) as warm:
         client.get(url)
-    assert len(warm.captured_queries) <= cold - 3
+    assert len(warm.captured_queries) <= len(cold.captured_queries) - 3

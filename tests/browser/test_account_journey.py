@@ -1,7 +1,6 @@
 """A reader's whole life with an account, in a real browser: sign up, confirm the address from
-the email, sign in, choose a display name, download their data, delete the account.
-
-(Posting a comment under the new name joins this journey when the comments app lands.)
+the email, sign in, choose a display name, comment under it, download their data, delete the
+account (the comment stays, shown as a deleted account's).
 """
 
 import json
@@ -13,8 +12,9 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from comments.models import CommentPolicy
 from tests.conftest import save_screenshot
-from tests.factories import UserFactory
+from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +45,11 @@ def link_in_latest_email():
 
 def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(page):
     UserFactory(email="someone@example.org", display_name="Ada Lovelace")
+    article = ArticleFactory(headline="Estate consultation opens next week")
+    policy = CommentPolicy.current()
+    policy.moderation = "post"
+    policy.hold_first_comments = 0
+    policy.save()
 
     page.goto("/accounts/signup/")
     page.get_by_label("Email address").fill("ada@example.org")
@@ -80,6 +85,16 @@ def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(
     assert page.locator("#profile-heading + p strong").inner_text() == "Ada of Marylebone"
     save_screenshot(page, "account-overview")
 
+    # The comment goes up at once (post-moderation, no hold on new accounts) under the new name.
+    page.goto(article.get_absolute_url())
+    page.get_by_label("Your comment").fill("The consultation needs to reach the estates too.")
+    page.get_by_role("button", name="Post comment").click()
+    page.goto(article.get_absolute_url())
+    discussion = page.locator("#comments")
+    assert "The consultation needs to reach the estates too." in discussion.inner_text()
+    assert "Ada of Marylebone" in discussion.inner_text()
+    page.goto("/accounts/")
+
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download my data").click()
     download = download_info.value
@@ -89,6 +104,9 @@ def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(
     assert data["profile"]["display_name"] == "Ada of Marylebone"
     assert data["email_addresses"] == [{"email": "ada@example.org", "verified": True, "primary": True}]
     assert len(data["login_history"]) == 1
+    [comment] = data["comments"]["comments"]
+    assert comment["text"] == "The consultation needs to reach the estates too."
+    assert comment["article"] == "Estate consultation opens next week"
 
     page.get_by_role("link", name="Delete your account").click()
     assert page.get_by_text("shown as written by a “deleted account”").is_visible()
@@ -102,3 +120,9 @@ def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(
 
     page.goto("/accounts/")
     assert urlsplit(page.url).path == "/accounts/login/"
+
+    page.goto(article.get_absolute_url())
+    discussion = page.locator("#comments").inner_text()
+    assert "The consultation needs to reach the estates too." in discussion
+    assert "Ada of Marylebone" not in discussion
+    assert "deleted account" in discussion

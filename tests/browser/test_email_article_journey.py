@@ -52,7 +52,8 @@ def test_a_reader_emails_an_article_to_three_friends_with_a_note(page, live_serv
     )
     sign_in(page, live_server, make_verified_reader())
 
-    page.goto(f"/enquiries/email/{article.pk}/")
+    page.goto(article.get_absolute_url())
+    page.get_by_role("link", name="Email this article").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Email this article"
     assert page.get_by_role("link", name="Council approves the new housing plan").is_visible()
     assert page.get_by_label("Your name").input_value() == "Ada Reader"
@@ -105,7 +106,9 @@ def test_a_visitor_without_javascript_writes_to_the_subscriptions_team(browser, 
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
-        page.goto("/enquiries/subscribe/")
+        # From the footer of any page, as a reader finds it.
+        page.goto("/")
+        page.get_by_role("link", name="To subscribe").click()
         page.get_by_label("Your name").fill("Pat Prospect")
         page.get_by_label("Your email address").fill("pat@example.org")
         page.get_by_label("Phone number").fill("not a number")

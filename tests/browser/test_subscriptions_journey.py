@@ -2,8 +2,7 @@
 subscriber signs in and reads it whole; a visitor signs up for the newsletter, confirms from
 the email, and unsubscribes from the digest's link.
 
-The article page is the one the lead integrates (premium bodies through this app's
-`premium_body` tag, as in tests/subscriptions/templates/articles/detail.html); the journey also
+The article page shows premium bodies through this app's `premium_body` tag; the journey also
 uses the no-JavaScript path, /subscriptions/article/<id>/read/, which the subscribe box links to.
 """
 
@@ -21,7 +20,6 @@ from subscriptions import digest
 from subscriptions.models import NewsletterSubscriber, Plan, Subscription
 from tests.conftest import save_screenshot
 from tests.factories import DEFAULT_PASSWORD, ArticleFactory, SectionFactory, UserFactory
-from tests.subscriptions.conftest import TEST_TEMPLATES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,9 +40,6 @@ TIMEOUT = 30_000
 def subscriptions_site(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.NEWSLETTER_DIGEST_TIME = "07:00"
-    engine = dict(settings.TEMPLATES[0])
-    engine["DIRS"] = [TEST_TEMPLATES, *engine["DIRS"]]
-    settings.TEMPLATES = [engine]
     cache.clear()
     investigations = SectionFactory(name="Investigations", slug="investigations", position=1)
     SectionFactory(name="Culture", slug="culture", position=2)

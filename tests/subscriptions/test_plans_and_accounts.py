@@ -177,3 +177,22 @@ def test_deleting_the_account_cancels_subscriptions_and_removes_the_newsletter_s
     assert subscription.state == State.CANCELLED
     assert subscription.history.first().history_change_reason == "Account deleted"
     assert list(NewsletterSubscriber.objects.values_list("email", flat=True)) == ["other@example.org"]
+
+
+@pytest.mark.django_db
+def test_the_demo_subscriber_reads_premium_articles_and_the_demo_reader_does_not():
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from articles.models import Article
+    from subscriptions.access import can_read_full_text
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # twice: still one subscription
+
+    premium = Article.objects.published().filter(is_premium=True).first()
+    subscriber = User.objects.get(email="subscriber@example.com")
+    assert subscriber.subscriptions.count() == 1
+    assert subscriber.has_verified_email
+    assert can_read_full_text(subscriber, premium)
+    assert not can_read_full_text(User.objects.get(email="reader@example.com"), premium)

@@ -1,0 +1,8 @@
+"""Settings for the bench's ceiling: the site's own settings and middleware, one URL that
+returns fixed bytes (bench/ceiling_urls.py), and no page cache. Served by the same gunicorn
+configuration as the site, it shows the fastest any Django page can be on this machine."""
+
+from newsroom.settings import *  # noqa: F403 - the same settings, on purpose
+
+ROOT_URLCONF = "bench.ceiling_urls"
+PAGE_CACHE_ENABLED = False

@@ -1,0 +1,435 @@
+"""`make bench`: how fast the reading site serves on this machine, and how close that is to the
+fastest this machine can serve anything.
+
+    .venv/bin/python bench/run.py [--duration 10] [--threads 2] [--connections 32]
+                                  [--articles 100000] [--no-write]
+
+1. Uses the development database as it is (loading `seed_demo --articles N` first when it
+   holds fewer than N articles) and gives the measured article 50 comments.
+2. Starts gunicorn with deploy/gunicorn.conf.py and production settings twice: once as
+   `make serve` runs it (page cache on) and once with the page cache off (every request
+   renders), plus the ceiling app (bench/ceiling_settings.py) returning the cached article's
+   bytes from one trivial view through the same settings and server configuration.
+3. Renders deploy/nginx/newsroom.conf into a temporary directory, in front of the first
+   gunicorn, with a second server that serves the same article bytes as a static file.
+4. Runs wrk against each page in each mode (requests/s, p50 and p99 latency), counts each
+   page's queries with the test client, reads each gunicorn worker's peak memory (VmHWM), and
+   prints and writes everything, with the machine's description, to docs/performance.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+DOC = ROOT / "docs" / "performance.md"
+START_MARK = "<!-- bench:start -->"
+END_MARK = "<!-- bench:end -->"
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-secret-key-not-for-the-internet-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "EMAIL_URL": "file://",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def say(message):
+    print(message, flush=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(**extra):
+    env = dict(os.environ)
+    env.update(PRODUCTION_ENV)
+    env.update(extra)
+    return env
+
+
+def django_command(args, *, env=None, stdin=None):
+    result = subprocess.run(
+        [str(PYTHON), *args], cwd=ROOT, env=env or environment(), input=stdin, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def article_count():
+    out = django_command(
+        ["manage.py", "shell", "-c", "from articles.models import Article; print(Article.objects.count())"]
+    )
+    return int(out.strip().splitlines()[-1])
+
+
+def wait_until_up(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server
+                response.read()
+                return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit(f"Nothing answered at {url} within {timeout} s.")
+
+
+class Gunicorn:
+    """One gunicorn with the production configuration on a free port."""
+
+    def __init__(self, name, app, workdir, **env):
+        self.name = name
+        self.port = free_port()
+        self.log = open(workdir / f"gunicorn-{name}.log", "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [str(GUNICORN), app, "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}"],
+            cwd=ROOT,
+            env=environment(**env),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def worker_pids(self):
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def peak_rss_mb(self):
+        """The largest peak resident memory (VmHWM) of any worker, in MB."""
+        peaks = []
+        for pid in self.worker_pids():
+            status = Path(f"/proc/{pid}/status").read_text()
+            match = re.search(r"VmHWM:\s+(\d+) kB", status)
+            if match:
+                peaks.append(int(match.group(1)) / 1024)
+        return max(peaks) if peaks else None
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+NGINX_MAIN = """
+worker_processes auto;
+user root;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path {workdir}/client_body;
+    proxy_temp_path {workdir}/proxy_temp;
+    fastcgi_temp_path {workdir}/fastcgi_temp;
+    uwsgi_temp_path {workdir}/uwsgi_temp;
+    scgi_temp_path {workdir}/scgi_temp;
+    include {workdir}/newsroom.conf;
+    # The ceiling: nginx serving the article's bytes as a plain file.
+    server {{
+        listen 127.0.0.1:{static_port};
+        root {workdir}/static-ceiling;
+        location / {{ default_type text/html; }}
+    }}
+}}
+"""
+
+
+class Nginx:
+    def __init__(self, workdir, upstream_port):
+        self.workdir = workdir
+        self.port = free_port()
+        self.static_port = free_port()
+        settings = json.loads(
+            django_command(
+                [
+                    "-c",
+                    "import django, json; django.setup(); from django.conf import settings as s; "
+                    "print(json.dumps({'static': str(s.STATIC_ROOT), 'media': str(s.MEDIA_ROOT)}))",
+                ],
+                env=environment(DJANGO_SETTINGS_MODULE="newsroom.settings"),
+            )
+            .strip()
+            .splitlines()[-1]
+        )
+        site = (ROOT / "deploy" / "nginx" / "newsroom.conf").read_text()
+        for placeholder, value in {
+            "@LISTEN@": f"127.0.0.1:{self.port}",
+            "@SERVER_NAME@": "127.0.0.1 localhost",
+            "@UPSTREAM@": f"127.0.0.1:{upstream_port}",
+            "@CACHE_DIR@": str(workdir / "nginx-cache"),
+            "@STATIC_ROOT@": settings["static"],
+            "@MEDIA_ROOT@": settings["media"],
+        }.items():
+            site = site.replace(placeholder, value)
+        (workdir / "newsroom.conf").write_text(site)
+        self.config = workdir / "nginx.conf"
+        self.config.write_text(NGINX_MAIN.format(workdir=workdir, static_port=self.static_port))
+        check = subprocess.run(["nginx", "-t", "-c", str(self.config)], capture_output=True, text=True)
+        if check.returncode != 0:
+            sys.exit(f"nginx -t failed:\n{check.stderr}")
+        subprocess.run(["nginx", "-c", str(self.config)], check=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def static_url(self):
+        return f"http://127.0.0.1:{self.static_port}"
+
+    def stop(self):
+        subprocess.run(["nginx", "-c", str(self.config), "-s", "quit"], check=False)
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def parse_wrk(output):
+    def latency(percent):
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+        return float(match.group(1)) * UNITS[match.group(2)] if match else None
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(rate.group(1)) if rate else 0.0,
+        "p50": latency(50),
+        "p99": latency(99),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def wrk(url, options):
+    command = [
+        "wrk",
+        f"-t{options.threads}",
+        f"-c{options.connections}",
+        f"-d{options.duration}s",
+        "--latency",
+        url,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    return parse_wrk(result.stdout)
+
+
+def warm(url, times=20):
+    """Fill every worker's cache (each has its own unless CACHE_URL names Redis)."""
+    for _ in range(times):
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - our own server
+            response.read()
+
+
+def machine():
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(memory.group(1)) / 1024 / 1024, 1) if memory else None,
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "nginx": subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip(),
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0],
+    }
+
+
+def fmt(value, digits=1):
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def report(results, ceilings, queries, memory, info, data, options):
+    bare, static = ceilings["django"]["rps"], ceilings["nginx"]["rps"]
+    lines = [
+        f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {info['cores']} cores, {info['memory_gb']} GB, "
+        f"{info['cpu']}; Linux {info['kernel']}, Python {info['python']}, {info['nginx']}, {info['wrk']}.",
+        f"Data: {data['articles']:,} articles ({data['published']:,} published), "
+        f"{data['comments']:,} comments. "
+        f"wrk: {options.duration} s per page, {options.threads} threads, {options.connections} connections. "
+        f"gunicorn: deploy/gunicorn.conf.py ({memory['workers']} workers × 2 threads).",
+        "",
+        "Ceilings: a bare Django view returning the cached article's bytes through the same settings, "
+        f"middleware and gunicorn configuration: **{bare:,.0f} req/s** "
+        f"(p50 {fmt(ceilings['django']['p50'], 2)} ms); nginx serving the same bytes as a static file: "
+        f"**{static:,.0f} req/s** (p50 {fmt(ceilings['nginx']['p50'], 2)} ms).",
+        "",
+        "| page | queries | uncached req/s | p50 / p99 ms | ÷ bare Django | cached req/s | p50 / p99 ms "
+        "| ÷ bare Django | via nginx req/s | p50 / p99 ms | ÷ nginx static |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, row in results.items():
+        un, ca, ng = row["uncached"], row["cached"], row["nginx"]
+        lines.append(
+            f"| {name} | {queries[name]['queries']} "
+            f"| {un['rps']:,.0f} | {fmt(un['p50'])} / {fmt(un['p99'])} | {un['rps'] / bare:.2f} "
+            f"| {ca['rps']:,.0f} | {fmt(ca['p50'], 2)} / {fmt(ca['p99'])} | {ca['rps'] / bare:.2f} "
+            f"| {ng['rps']:,.0f} | {fmt(ng['p50'], 2)} / {fmt(ng['p99'])} | {ng['rps'] / static:.2f} |"
+        )
+    lines += [
+        "",
+        f"Peak memory (VmHWM) of the largest gunicorn worker: {fmt(memory['cached'])} MB serving cached "
+        f"pages, {fmt(memory['uncached'])} MB rendering every page.",
+    ]
+    errors = {
+        f"{name} ({mode})": row[mode]["non_2xx"]
+        for name, row in results.items()
+        for mode in row
+        if row[mode]["non_2xx"]
+    }
+    if errors:
+        lines.append(f"Non-2xx responses during the run: {errors}.")
+    return "\n".join(lines)
+
+
+def write_doc(text):
+    doc = DOC.read_text() if DOC.exists() else f"# Performance\n\n{START_MARK}\n{END_MARK}\n"
+    if START_MARK not in doc:
+        doc += f"\n{START_MARK}\n{END_MARK}\n"
+    before, rest = doc.split(START_MARK, 1)
+    after = rest.split(END_MARK, 1)[1]
+    DOC.write_text(f"{before}{START_MARK}\n{text}\n{END_MARK}{after}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page and mode")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--articles", type=int, default=100_000, help="load this many when the database holds fewer"
+    )
+    parser.add_argument(
+        "--no-write", action="store_true", help="print the results without writing docs/performance.md"
+    )
+    options = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is missing: apt-get install {tool} (make bench installs it).")
+
+    have = article_count()
+    if have < options.articles:
+        say(f"The database holds {have:,} articles; loading {options.articles - have:,} more...")
+        subprocess.run(
+            [str(PYTHON), "manage.py", "seed_demo", "--articles", str(options.articles - have)],
+            cwd=ROOT,
+            env=environment(DEBUG="true"),
+            check=True,
+        )
+    say("Choosing pages (and giving the article 50 comments if it has fewer)...")
+    data = json.loads(django_command(["bench/prepare.py", "urls"]).strip().splitlines()[-1])
+    pages = data["pages"]
+    say("Counting queries per page...")
+    queries = json.loads(
+        django_command(
+            ["bench/prepare.py", "queries"],
+            env=environment(PAGE_CACHE_ENABLED="false"),
+            stdin=json.dumps(pages),
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    servers = []
+    nginx = None
+    try:
+        cached = Gunicorn("cached", "newsroom.wsgi:application", workdir)
+        uncached = Gunicorn("uncached", "newsroom.wsgi:application", workdir, PAGE_CACHE_ENABLED="false")
+        servers += [cached, uncached]
+        for server in servers:
+            wait_until_up(server.url + "/healthz")
+        article_url = pages["article, 50 comments"]
+        with urllib.request.urlopen(cached.url + article_url) as response:  # noqa: S310 - our own server
+            article_bytes = response.read()
+        (workdir / "article.html").write_bytes(article_bytes)
+        (workdir / "static-ceiling").mkdir()
+        (workdir / "static-ceiling" / "article.html").write_bytes(article_bytes)
+        ceiling = Gunicorn(
+            "ceiling",
+            "newsroom.wsgi:application",
+            workdir,
+            DJANGO_SETTINGS_MODULE="bench.ceiling_settings",
+            BENCH_CEILING_BODY=str(workdir / "article.html"),
+        )
+        servers.append(ceiling)
+        wait_until_up(ceiling.url + "/")
+        nginx = Nginx(workdir, cached.port)
+        wait_until_up(nginx.url + "/healthz")
+
+        say(f"Measuring ceilings ({options.duration} s each)...")
+        ceilings = {
+            "django": wrk(ceiling.url + "/", options),
+            "nginx": wrk(nginx.static_url + "/article.html", options),
+        }
+        bare, static = ceilings["django"]["rps"], ceilings["nginx"]["rps"]
+        say(f"  bare Django {bare:,.0f} req/s, nginx static {static:,.0f} req/s")
+        results = {}
+        for name, url in pages.items():
+            row = {}
+            for mode, base in (("uncached", uncached.url), ("cached", cached.url), ("nginx", nginx.url)):
+                if mode != "uncached":
+                    warm(base + url)
+                row[mode] = wrk(base + url, options)
+            results[name] = row
+            rates = "  ".join(f"{mode} {row[mode]['rps']:8,.0f}/s" for mode in row)
+            say(f"  {name:22} queries {queries[name]['queries']:2}  {rates}")
+        memory = {
+            "cached": cached.peak_rss_mb(),
+            "uncached": uncached.peak_rss_mb(),
+            "workers": len(cached.worker_pids()),
+        }
+    finally:
+        if nginx is not None:
+            nginx.stop()
+        for server in servers:
+            server.stop()
+
+    text = report(results, ceilings, queries, memory, machine(), data, options)
+    say("")
+    say(text)
+    if not options.no_write:
+        write_doc(text)
+        say(f"\nWritten to {DOC.relative_to(ROOT)}.")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""The page cache for anonymous readers: which requests and responses may be shared, under
+what key, for how long, and the HTTP headers that let nginx and a CDN keep them too.
+
+The middleware (newsroom/middleware.py) is the only caller. A shared page is the same bytes
+for every anonymous reader, so it is kept only when nothing about the request or the response
+ties it to one reader: no session cookie on the way in, no cookie, no `Vary: Cookie` and no
+private or no-store Cache-Control on the way out.
+
+Keys carry the site generation (newsroom/lib/cache.py), so publishing, editing, withdrawing,
+or editing a section or author drops every page at once. An article page also records its
+article's generation, bumped by comments, and is dropped when that moves. What the clock
+changes (a scheduled publish or withdrawal, the date in the masthead) is handled by never
+letting an entry live past the next such moment.
+"""
+
+import hashlib
+import logging
+import math
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.http import http_date
+from django.utils.module_loading import import_string
+
+from newsroom.lib.cache import article_generation, site_generation
+
+logger = logging.getLogger(__name__)
+
+SAFE_METHODS = ("GET", "HEAD")
+# How long the next scheduled publish or withdrawal time is trusted before it is asked again;
+# a newly scheduled article bumps the site generation, which is part of this key too.
+NEXT_CHANGE_SECONDS = 60
+NEXT_CHANGE_KEY = "pagecache:next-change:{}"
+NO_CHANGE = "none"
+
+# Set on the request by the article view (mark_article_page): (article id, its generation
+# when the view read the article), so comments added since make the entry stale.
+ARTICLE_ATTRIBUTE = "page_cache_article"
+# Set for premium articles: a piece of the text's end, which the teaser never reaches. A page
+# that holds it holds the full text, and is never stored, whatever the template did.
+PREMIUM_ATTRIBUTE = "page_cache_premium_marker"
+PREMIUM_MARKER_LENGTH = 60
+
+
+def cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def enabled():
+    return settings.PAGE_CACHE_ENABLED
+
+
+def mark_article_page(request, article):
+    """Called by the article view: this page shows `article`, so its comments invalidate it.
+
+    The generation is read before the page is rendered: a comment approved while it renders
+    then makes this copy stale instead of hiding behind the newer number."""
+    setattr(request, ARTICLE_ATTRIBUTE, (article.pk, article_generation(article.pk)))
+    if article.is_premium:
+        setattr(request, PREMIUM_ATTRIBUTE, premium_marker(article.body))
+
+
+def premium_marker(body):
+    return body.strip()[-PREMIUM_MARKER_LENGTH:]
+
+
+def holds_premium_text(request, response):
+    marker = getattr(request, PREMIUM_ATTRIBUTE, "")
+    return bool(marker) and marker.encode() in response.content
+
+
+# Requests -------------------------------------------------------------------------------------
+
+
+def is_personal_request(request):
+    """A request that carries a session (or other reader-specific cookie or credentials)."""
+    if "HTTP_AUTHORIZATION" in request.META:
+        return True
+    return any(name in request.COOKIES for name in settings.PAGE_CACHE_BYPASS_COOKIES)
+
+
+def request_is_cacheable(request):
+    if request.method not in SAFE_METHODS:
+        return False
+    if request.path_info.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)):
+        return False
+    return not is_personal_request(request)
+
+
+def page_key(request, generation):
+    # The full path, query string included, hashed so any length of URL makes a valid key.
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{generation}:{request.method}:{digest}"
+
+
+# Responses ------------------------------------------------------------------------------------
+
+
+def _cache_control_directives(response):
+    header = response.get("Cache-Control", "")
+    return {part.strip().split("=")[0].lower() for part in header.split(",") if part.strip()}
+
+
+def response_is_personal(response):
+    """A response that sets a cookie or whose bytes depend on the reader's cookies."""
+    return bool(response.cookies) or "cookie" in response.get("Vary", "").lower()
+
+
+def response_is_shareable(response):
+    """True when the response holds nothing that belongs to one reader."""
+    if response.status_code != 200 or response.streaming or response_is_personal(response):
+        return False
+    return not _cache_control_directives(response) & {"private", "no-store", "no-cache"}
+
+
+def next_scheduled_change(now):
+    """The next moment a scheduled publish or withdrawal changes what readers see, or None.
+
+    Asked of the function settings.PAGE_CACHE_NEXT_CHANGE names (the articles app answers
+    it), and cached briefly per site generation so a hot page does not ask each time.
+    """
+    key = NEXT_CHANGE_KEY.format(site_generation())
+    stored = cache().get(key)
+    if stored is not None and (stored == NO_CHANGE or stored > now):
+        return None if stored == NO_CHANGE else stored
+    moment = import_string(settings.PAGE_CACHE_NEXT_CHANGE)(now)
+    cache().set(key, moment or NO_CHANGE, NEXT_CHANGE_SECONDS)
+    return moment
+
+
+def next_local_midnight(now):
+    # Every page's masthead shows today's date.
+    local = timezone.localtime(now)
+    tomorrow = datetime.combine(local.date() + timedelta(days=1), datetime.min.time())
+    return timezone.make_aware(tomorrow, local.tzinfo)
+
+
+def lifetime(now):
+    """Seconds a page rendered now may be kept: the configured lifetime, cut short by the
+    next scheduled publish or withdrawal and by midnight. Whole seconds, rounded down."""
+    limits = [now + timedelta(seconds=settings.PAGE_CACHE_SECONDS), next_local_midnight(now)]
+    change = next_scheduled_change(now)
+    if change is not None:
+        limits.append(change)
+    return max(math.floor((min(limits) - now).total_seconds()), 0)
+
+
+def http_lifetimes(seconds):
+    """(max-age, s-maxage) for a page with `seconds` left: browsers and proxies cannot be told
+    when a generation moves, so their copies are kept short and never outlive ours."""
+    return (
+        min(settings.PAGE_CACHE_HTTP_MAX_AGE, seconds),
+        min(settings.PAGE_CACHE_HTTP_S_MAXAGE, seconds),
+    )
+
+
+def mark_public(response, seconds):
+    max_age, s_maxage = http_lifetimes(seconds)
+    # Replace whatever public lifetime a view chose (sitemaps ask for an hour): no copy may
+    # outlive the next scheduled change.
+    if "Cache-Control" in response:
+        del response["Cache-Control"]
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=max_age,
+        s_maxage=s_maxage,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+        stale_if_error=settings.PAGE_CACHE_STALE_IF_ERROR,
+    )
+
+
+def mark_private(response):
+    """Pages for one reader: no shared cache and no browser history cache may keep them."""
+    if "Cache-Control" not in response:
+        patch_cache_control(response, private=True, no_store=True)
+
+
+# Entries --------------------------------------------------------------------------------------
+
+
+def lookup(request):
+    """The stored response for this request, with its headers brought up to date, or None."""
+    now = timezone.now()
+    entry = cache().get(page_key(request, site_generation()))
+    if entry is None or entry["expires"] <= now:
+        return None
+    if (
+        entry["article_id"] is not None
+        and article_generation(entry["article_id"]) != entry["article_generation"]
+    ):
+        return None
+    response = entry["response"]
+    mark_public(response, max(math.floor((entry["expires"] - now).total_seconds()), 0))
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def store(request, response, generation):
+    """Keep the response if it may be shared; mark its HTTP headers either way."""
+    if holds_premium_text(request, response):
+        logger.error("Premium full text on an anonymous page, not cached: %s", request.path)
+        mark_private(response)
+        return
+    now = timezone.now()
+    seconds = lifetime(now)
+    mark_public(response, seconds)
+    # The render time is when this copy's content was last known to change: a reader's
+    # If-Modified-Since then gets a 304 until an event or the clock replaces the entry.
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date(now.timestamp())
+    # One chunk: a feed is written piece by piece, and a server sends each piece on its own.
+    response.content = response.content
+    # Computed once here rather than on every hit by ConditionalGetMiddleware.
+    set_response_etag(response)
+    response["X-Page-Cache"] = "miss"
+    if seconds < 1:
+        return
+    article_id, article_gen = getattr(request, ARTICLE_ATTRIBUTE, (None, None))
+    entry = {
+        "response": response,
+        "expires": now + timedelta(seconds=seconds),
+        "article_id": article_id,
+        "article_generation": article_gen,
+    }
+    cache().set(page_key(request, generation), entry, seconds)
