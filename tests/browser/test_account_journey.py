@@ -5,7 +5,6 @@ account (the comment stays, shown as a deleted account's).
 
 import json
 import re
-from importlib import resources
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,27 +12,13 @@ from django.core import mail
 
 from accounts.models import User
 from comments.models import CommentPolicy
+from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
-AXE_SOURCE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
-
-
-def assert_no_serious_accessibility_problems(page, name):
-    page.evaluate(AXE_SOURCE)
-    results = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', "
-        "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
-    )
-    serious = [
-        f"{violation['id']}: {violation['help']} at {[node['target'] for node in violation['nodes']][:3]}"
-        for violation in results["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    assert serious == [], f"{name}: {serious}"
 
 
 def link_in_latest_email():
@@ -55,7 +40,7 @@ def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(
     page.get_by_label("Email address").fill("ada@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
-    assert_no_serious_accessibility_problems(page, "sign-up")
+    assert_accessible(page, "sign-up")
     save_screenshot(page, "account-signup")
     page.get_by_role("button", name="Create account").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
@@ -63,7 +48,7 @@ def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(
     page.goto(link_in_latest_email())
     page.get_by_role("button", name="Confirm my address").click()
     assert page.get_by_text("Thank you: ada@example.org is confirmed.").is_visible()
-    assert_no_serious_accessibility_problems(page, "sign-in")
+    assert_accessible(page, "sign-in")
 
     page.get_by_label("Email address").fill("ada@example.org")
     page.get_by_label("Password").fill(PASSWORD)
@@ -75,7 +60,7 @@ def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(
     page.get_by_role("button", name="Save profile").click()
     assert page.get_by_text("“ada lovelace” is already used by another reader.").is_visible()
     assert page.evaluate("document.activeElement.id") == "id_display_name"
-    assert_no_serious_accessibility_problems(page, "account page with an error")
+    assert_accessible(page, "account page with an error")
     save_screenshot(page, "account-display-name-taken")
 
     page.get_by_label("Display name").fill("Ada of Marylebone")
@@ -111,7 +96,7 @@ def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(
     page.get_by_role("link", name="Delete your account").click()
     assert page.get_by_text("shown as written by a “deleted account”").is_visible()
     page.get_by_label("Your password").fill(PASSWORD)
-    assert_no_serious_accessibility_problems(page, "delete account")
+    assert_accessible(page, "delete account")
     save_screenshot(page, "account-delete")
     page.get_by_role("button", name="Delete my account").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Your account has been deleted"

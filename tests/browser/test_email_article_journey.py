@@ -1,13 +1,12 @@
 """A signed-in reader with a confirmed address emails an article to three friends with a note,
 in a real browser; the task worker then delivers the three emails."""
 
-from importlib import resources
-
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
 
+from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
 from tests.enquiries.conftest import html_body, make_verified_reader, run_worker_until_idle
 from tests.factories import ArticleFactory, SectionFactory
@@ -15,22 +14,6 @@ from tests.factories import ArticleFactory, SectionFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FRIENDS = ["one@example.net", "two@example.net", "three@example.net"]
-AXE_SOURCE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
-
-
-def assert_accessible(page, name):
-    """No serious or critical axe-core violations on the page as it is now."""
-    page.evaluate(AXE_SOURCE)
-    results = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', "
-        "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
-    )
-    serious = [
-        f"{violation['id']}: {violation['help']} at {[node['target'] for node in violation['nodes']][:3]}"
-        for violation in results["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    assert serious == [], f"{name}: {serious}"
 
 
 def sign_in(page, live_server, user):

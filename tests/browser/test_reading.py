@@ -1,7 +1,6 @@
 """A reader's journey through the site in Chromium, with axe-core checking each page."""
 
 from datetime import timedelta
-from importlib import resources
 from io import BytesIO
 
 import pytest
@@ -10,13 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
 from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, SectionFactory, SourceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-AXE_SOURCE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
 FONT_SIZE = "el => parseFloat(getComputedStyle(el).fontSize)"
 BODY = (
     "<p>The council met on Tuesday evening to debate the plan, which would close two clinics and "
@@ -88,23 +86,6 @@ def newsroom(settings, tmp_path):
     articles[0].read_counts.create(day=timezone.localdate(), count=40)
     articles[2].read_counts.create(day=timezone.localdate(), count=25)
     return {"articles": articles, "reporter": reporter}
-
-
-def assert_accessible(page, name):
-    """No serious or critical axe-core violations on the page as it is now."""
-    page.evaluate(AXE_SOURCE)
-    results = page.evaluate(
-        "async (tags) => await axe.run(document, "
-        "{resultTypes: ['violations'], runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
-    )
-    serious = [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-        f"{[node['target'] for node in violation['nodes']][:3]}"
-        for violation in results["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    assert serious == [], f"{name}: {serious}"
 
 
 def test_a_reader_goes_from_the_front_page_to_an_article_and_on_through_the_site(page, newsroom):
