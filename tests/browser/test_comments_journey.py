@@ -27,6 +27,10 @@ TEXT = "The consultation closed before most tenants had heard of it.\nWhy the ru
 
 
 def sign_in(page, email, next_url):
+    # The article page fetches its comment form after load, and that answer sets a CSRF
+    # cookie; let it land before the cookies are cleared, or it would replace the login
+    # page's token mid-form.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     page.goto(f"/accounts/login/?next={next_url}")
     page.get_by_label("Email address").fill(email)
