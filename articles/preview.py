@@ -56,7 +56,7 @@ def preview(request, token):
         return _unavailable(request, 403, "expired")
     except BadSignature:
         return _unavailable(request, 404, "invalid")
-    article = Article.objects.for_listing().select_related("section__sponsor").filter(pk=article_id).first()
+    article = Article.objects.for_listing().filter(pk=article_id).first()
     if article is None:
         return _unavailable(request, 404, "deleted")
     return render_preview(request, article)

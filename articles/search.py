@@ -118,7 +118,6 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
     return (
         Article.objects.filter(pk__in=candidates)
         .for_listing()
-        .select_related("section__sponsor")
         .annotate(
             rank=SearchRank(F("search"), query),
             headline_text=SearchHeadline(

@@ -40,7 +40,7 @@ SEARCH_PER_PAGE = 20
 
 def listed_articles():
     """Published articles with what a card shows (sponsor of the section included)."""
-    return Article.objects.published().for_listing().select_related("section__sponsor")
+    return Article.objects.published().for_listing()
 
 
 def section_by_slug(slug):
