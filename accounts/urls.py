@@ -9,6 +9,7 @@ own_patterns = [
     path("my-data/", views.download_data, name="download-data"),
     path("delete/", views.delete, name="delete"),
     path("deleted/", views.deleted, name="deleted"),
+    path("bar/", views.bar, name="bar"),
 ]
 
 urlpatterns = [

@@ -10,7 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
 
 from accounts.exports import personal_data
 from accounts.forms import DeleteAccountForm, ProfileForm
@@ -71,3 +72,15 @@ def delete(request):
 
 def deleted(request):
     return render(request, "accounts/deleted.html")
+
+
+@cache_control(private=True, no_store=True)
+@require_safe
+def bar(request):
+    """The signed-in reader's part of the page header, fetched after load by
+    static/js/account-bar.js. Shared pages say "Sign in" to everyone, so one cached copy serves
+    every reader; this private answer tells one reader's browser who they are. An anonymous
+    reader gets nothing (204) and keeps the "Sign in" link."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    return render(request, "accounts/_bar.html")

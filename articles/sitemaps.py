@@ -5,6 +5,7 @@ Every address is built from SITE_URL, not from the request's Host header, so a c
 reaches us under another name still gets our public addresses.
 """
 
+import math
 from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles.models import Article, ArticleAuthor, Section, TaggedArticle
+from articles.templatetags.reading import navigation_sections
 from authors.models import Author
 from newsroom.lib.cache import site_generation
 
@@ -116,18 +118,33 @@ SITEMAPS = {
 }
 
 
+def sitemap_sizes():
+    """{sitemap name: (entries, newest lastmod or None)} in three queries: the articles' count
+    and newest change together, the sections from the cached navigation, one count each for
+    tags and authors (the sitemaps' own paginators would count each on its own)."""
+    articles = Article.objects.published().aggregate(total=Count("pk"), latest=Max("updated_at"))
+    return {
+        "articles": (articles["total"], articles["latest"]),
+        "sections": (len(navigation_sections()), None),
+        "tags": (TagSitemap().items().count(), None),
+        "authors": (AuthorSitemap().items().count(), None),
+    }
+
+
 @cache_control(public=True, max_age=3600)
 @require_safe
 @cached_by_generation
 def sitemap_index(request):
-    """The index: one entry per page of each sitemap, one COUNT per sitemap."""
+    """The index: one entry per page of each sitemap."""
     entries = []
+    sizes = sitemap_sizes()
     for name, sitemap_class in SITEMAPS.items():
-        sitemap = sitemap_class()
+        total, lastmod = sizes[name]
+        # As the sitemap's own paginator numbers them: an empty sitemap still has a first page.
+        pages = max(1, math.ceil(total / sitemap_class.limit))
         location = settings.SITE_URL + reverse("articles:sitemap-section", kwargs={"section": name})
-        lastmod = sitemap.get_latest_lastmod()
         entries.append((location, lastmod))
-        entries += [(f"{location}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)]
+        entries += [(f"{location}?p={page}", lastmod) for page in range(2, pages + 1)]
     return render(
         request,
         "articles/sitemap_index.xml",

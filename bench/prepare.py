@@ -2,6 +2,7 @@
 
     python bench/prepare.py urls      pick the pages to measure, print them as JSON
     python bench/prepare.py queries   count each page's queries (JSON on stdin, JSON out)
+    python bench/prepare.py admin     time the admin's article list (JSON out)
 
 `urls` makes sure the measured article has 50 comments, adding them once if it has fewer,
 so "article with 50 comments" means what it says on any data set.
@@ -9,7 +10,9 @@ so "article with 50 comments" means what it says on any data set.
 
 import json
 import os
+import re
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -63,7 +66,11 @@ def ensure_comments(article):
 def pick_urls():
     published = Article.objects.published().filter(is_premium=False).exclude(section=None)
     # The article an earlier run gave comments to, so repeated runs measure the same page.
-    discussed = Comment.objects.filter(article__in=published).values_list("article_id", flat=True).first()
+    discussed = (
+        Comment.objects.filter(article__in=published, user__email__startswith="bench-commenter-")
+        .values_list("article_id", flat=True)
+        .first()
+    )
     article = published.filter(pk=discussed).first() or published.order_by("-publish_at", "-id").first()
     ensure_comments(article)
     section = article.section
@@ -109,10 +116,53 @@ def count_queries(pages):
     return counts
 
 
+ADMIN_RUNS = 15
+# A COUNT over the whole article table: what the admin's list must not run on every load.
+FULL_COUNT = re.compile(r'SELECT COUNT\(\*\) AS "__count" FROM "articles_article"\s*$')
+
+
+def time_admin_changelist():
+    """p50/p95 of the admin's article list, first page and a deep page, as an editor sees it,
+    and whether any load ran a full COUNT(*)."""
+    admin, _ = User.objects.get_or_create(
+        email="bench-admin@example.org", defaults={"display_name": "Bench Admin", "is_staff": True}
+    )
+    if not admin.is_superuser:
+        admin.is_staff = admin.is_superuser = True
+        admin.save(update_fields=["is_staff", "is_superuser"])
+    client = Client()
+    client.force_login(admin)
+    results = {}
+    for name, url in {
+        "admin list": "/admin/articles/article/",
+        "admin list page 200": "/admin/articles/article/?p=200",
+    }.items():
+        client.get(url)
+        samples, full_counts, status = [], 0, None
+        for _ in range(ADMIN_RUNS):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                samples.append((time.perf_counter() - started) * 1000)
+            status = response.status_code
+            full_counts += sum(bool(FULL_COUNT.search(query["sql"])) for query in captured.captured_queries)
+        samples.sort()
+        results[name] = {
+            "p50": samples[len(samples) // 2],
+            "p95": samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))],
+            "queries": len(captured.captured_queries),
+            "full_counts": full_counts,
+            "status": status,
+        }
+    return results
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["urls"]:
         print(json.dumps(pick_urls()))
     elif sys.argv[1:] == ["queries"]:
         print(json.dumps(count_queries(json.load(sys.stdin))))
+    elif sys.argv[1:] == ["admin"]:
+        print(json.dumps(time_admin_changelist()))
     else:
         sys.exit(__doc__)

@@ -3,6 +3,7 @@ fastest this machine can serve anything.
 
     .venv/bin/python bench/run.py [--duration 10] [--threads 2] [--connections 32]
                                   [--articles 100000] [--no-write]
+                                  [--database URL] [--compare-database URL]
 
 1. Uses the development database as it is (loading `seed_demo --articles N` first when it
    holds fewer than N articles) and gives the measured article 50 comments.
@@ -15,6 +16,14 @@ fastest this machine can serve anything.
 4. Runs wrk against each page in each mode (requests/s, p50 and p99 latency), counts each
    page's queries with the test client, reads each gunicorn worker's peak memory (VmHWM), and
    prints and writes everything, with the machine's description, to docs/performance.md.
+
+`--database URL` measures that database instead of the development one. With
+`--compare-database URL` the run compares two sizes of site instead (say 100,000 and
+1,000,000 articles, each loaded with `seed_demo --articles N` into a database of its own):
+back to back, in the same conditions, each database gets an uncached gunicorn, wrk on every
+page, bench/search_latency.py and the admin's article list, and the table of both sizes, with
+the ratio of the larger to the smaller, goes into its own section of docs/performance.md.
+Nothing is loaded into either database beyond the measured article's 50 comments.
 """
 
 import argparse
@@ -29,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +49,8 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 DOC = ROOT / "docs" / "performance.md"
 START_MARK = "<!-- bench:start -->"
 END_MARK = "<!-- bench:end -->"
+SCALE_START_MARK = "<!-- bench-scale:start -->"
+SCALE_END_MARK = "<!-- bench-scale:end -->"
 
 PRODUCTION_ENV = {
     "DEBUG": "false",
@@ -319,13 +331,163 @@ def report(results, ceilings, queries, memory, info, data, options):
     return "\n".join(lines)
 
 
-def write_doc(text):
-    doc = DOC.read_text() if DOC.exists() else f"# Performance\n\n{START_MARK}\n{END_MARK}\n"
-    if START_MARK not in doc:
-        doc += f"\n{START_MARK}\n{END_MARK}\n"
-    before, rest = doc.split(START_MARK, 1)
-    after = rest.split(END_MARK, 1)[1]
-    DOC.write_text(f"{before}{START_MARK}\n{text}\n{END_MARK}{after}")
+def write_doc(text, start=START_MARK, end=END_MARK):
+    doc = DOC.read_text() if DOC.exists() else f"# Performance\n\n{start}\n{end}\n"
+    if start not in doc:
+        doc += f"\n{start}\n{end}\n"
+    before, rest = doc.split(start, 1)
+    after = rest.split(end, 1)[1]
+    DOC.write_text(f"{before}{start}\n{text}\n{end}{after}")
+
+
+# Two sizes of site, back to back ---------------------------------------------------------------
+
+
+def database_label(url):
+    return urllib.parse.urlparse(url).path.lstrip("/") or url
+
+
+def last_json_line(text):
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def prepare_database(url, options):
+    """Pages, query counts, admin list and search latency of the database at `url`."""
+    env = environment(DATABASE_URL=url)
+    label = database_label(url)
+    say(f"[{label}] choosing pages (and giving the article 50 comments if it has fewer)...")
+    data = last_json_line(django_command(["bench/prepare.py", "urls"], env=env))
+    say(f"[{label}] {data['articles']:,} articles, {data['comments']:,} comments; counting queries...")
+    queries = last_json_line(
+        django_command(
+            ["bench/prepare.py", "queries"],
+            env=environment(DATABASE_URL=url, PAGE_CACHE_ENABLED="false"),
+            stdin=json.dumps(data["pages"]),
+        )
+    )
+    say(f"[{label}] timing the admin's article list...")
+    admin = last_json_line(django_command(["bench/prepare.py", "admin"], env=env))
+    say(f"[{label}] search latency (bench/search_latency.py, {options.search_runs} runs a query)...")
+    search = last_json_line(
+        django_command(["bench/search_latency.py", "--runs", str(options.search_runs), "--json"], env=env)
+    )
+    return {
+        "url": url,
+        "label": label,
+        "data": data,
+        "pages": {},
+        "queries": queries,
+        "admin": admin,
+        "search": search,
+    }
+
+
+def measure_pages(results, options, workdir):
+    """wrk on each page of each database, alternating page by page, so that both sizes meet
+    the same conditions (a busy machine slows both, not one)."""
+    servers = {}
+    try:
+        for result in results:
+            servers[result["label"]] = Gunicorn(
+                f"uncached-{result['label']}",
+                "newsroom.wsgi:application",
+                workdir,
+                DATABASE_URL=result["url"],
+                PAGE_CACHE_ENABLED="false",
+            )
+        for server in servers.values():
+            wait_until_up(server.url + "/healthz")
+        for name in results[0]["data"]["pages"]:
+            for result in results:
+                server, path = servers[result["label"]], result["data"]["pages"][name]
+                warm(server.url + path, times=3)
+                measured = result["pages"][name] = wrk(server.url + path, options)
+                say(
+                    f"  {name:22} {result['label']:>16}  {measured['rps']:8,.1f} req/s  "
+                    f"p50 {fmt(measured['p50'])} ms  queries {result['queries'][name]['queries']}"
+                )
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def ratio(large, small):
+    return "–" if not small or large is None else f"{large / small:.2f}"
+
+
+def scale_report(small, large, info, options):
+    s_data, l_data = small["data"], large["data"]
+    lines = [
+        f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {info['cores']} cores, {info['memory_gb']} GB, "
+        f"{info['cpu']}; {info['wrk']}. Both databases measured back to back on the same PostgreSQL, "
+        f"gunicorn as deploy/gunicorn.conf.py, page cache off (every request renders); wrk "
+        f"{options.duration} s per page, {options.threads} threads, {options.connections} connections.",
+        f"Smaller: `{small['label']}`, {s_data['articles']:,} articles, {s_data['comments']:,} comments. "
+        f"Larger: `{large['label']}`, {l_data['articles']:,} articles, {l_data['comments']:,} comments.",
+        "",
+        f"| page | queries | {small['label']} req/s | p50 / p99 ms | {large['label']} req/s | p50 / p99 ms "
+        "| larger ÷ smaller (req/s) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, row in small["pages"].items():
+        other = large["pages"].get(name)
+        if other is None:
+            continue
+        queries = f"{small['queries'][name]['queries']} / {large['queries'][name]['queries']}"
+        lines.append(
+            f"| {name} | {queries} | {row['rps']:,.1f} | {fmt(row['p50'])} / {fmt(row['p99'])} "
+            f"| {other['rps']:,.1f} | {fmt(other['p50'])} / {fmt(other['p99'])} "
+            f"| {ratio(other['rps'], row['rps'])} |"
+        )
+    lines += ["", "| measured in one process | " + small["label"] + " p50 / p95 ms | " + large["label"]
+              + " p50 / p95 ms | queries | full COUNT(*) |", "|---|---|---|---|---|"]  # fmt: skip
+    for kind in ("ordinary", "common", "rare"):
+        if kind in small["search"] and kind in large["search"]:
+            a, b = small["search"][kind], large["search"][kind]
+            lines.append(
+                f"| search, {kind} words | {fmt(a['p50'])} / {fmt(a['p95'])} "
+                f"| {fmt(b['p50'])} / {fmt(b['p95'])} | – | – |"
+            )
+    for name, row in small["admin"].items():
+        other = large["admin"][name]
+        lines.append(
+            f"| {name} (editor, test client) | {fmt(row['p50'])} / {fmt(row['p95'])} "
+            f"| {fmt(other['p50'])} / {fmt(other['p95'])} | {row['queries']} / {other['queries']} "
+            f"| {row['full_counts'] + other['full_counts']} |"
+        )
+    kept = [
+        other["rps"] / row["rps"]
+        for name, row in small["pages"].items()
+        if (other := large["pages"].get(name)) and row["rps"]
+    ]
+    if kept:
+        lines += [
+            "",
+            f"Speed kept at the larger size: lowest {min(kept):.2f}, "
+            f"median {sorted(kept)[len(kept) // 2]:.2f} "
+            f"of the smaller size's requests per second (target ≥ 0.8). Search p95 at the larger size: "
+            f"{fmt(large['search'].get('ordinary', {}).get('p95'))} ms ordinary, "
+            f"{fmt(large['search'].get('common', {}).get('p95'))} ms very common words (target < 50 ms).",
+        ]
+    return "\n".join(lines)
+
+
+def compare_databases(options):
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-scale-"))
+    try:
+        results = [prepare_database(url, options) for url in (options.database, options.compare_database)]
+        say(f"Measuring every page uncached, {options.duration} s each, alternating the databases...")
+        measure_pages(results, options, workdir)
+        first, second = results
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    small, large = sorted([first, second], key=lambda result: result["data"]["articles"])
+    text = scale_report(small, large, machine(), options)
+    say("")
+    say(text)
+    if not options.no_write:
+        write_doc(text, SCALE_START_MARK, SCALE_END_MARK)
+        say(f"\nWritten to {DOC.relative_to(ROOT)} (between the bench-scale marks).")
 
 
 def main():
@@ -339,10 +501,30 @@ def main():
     parser.add_argument(
         "--no-write", action="store_true", help="print the results without writing docs/performance.md"
     )
+    parser.add_argument(
+        "--database", metavar="URL", help="measure this database (a DATABASE_URL) instead of the usual one"
+    )
+    parser.add_argument(
+        "--compare-database",
+        metavar="URL",
+        help="compare the uncached pages, search and admin list of --database (or the usual one) "
+        "with this database, back to back, and write both sizes to docs/performance.md",
+    )
+    parser.add_argument(
+        "--search-runs", type=int, default=20, help="timed runs per search query in a comparison"
+    )
     options = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is missing: apt-get install {tool} (make bench installs it).")
+    if options.database:
+        os.environ["DATABASE_URL"] = options.database
+    if options.compare_database:
+        options.database = os.environ.get("DATABASE_URL") or options.database
+        if not options.database:
+            sys.exit("--compare-database needs --database (or DATABASE_URL) to compare with.")
+        compare_databases(options)
+        return
 
     have = article_count()
     if have < options.articles:

@@ -1,6 +1,6 @@
 """Search latency against the current database: p50 and p95 per query, ordinary and very common.
 
-    DEBUG=true .venv/bin/python bench/search_latency.py [--runs 20] [--warmup 2]
+    DEBUG=true .venv/bin/python bench/search_latency.py [--runs 20] [--warmup 2] [--json]
 
 Runs the same code path as /search/ (articles.search.matching_articles, one page of results
 with snippets, plus the result count) directly against the database named by the usual
@@ -9,6 +9,7 @@ first, for example with `manage.py seed_demo --articles 100000`.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -68,6 +69,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="timed runs per query (default 20)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs per query first (default 2)")
+    parser.add_argument(
+        "--json", action="store_true", help="end with one line of JSON: p50/p95 per kind (for bench/run.py)"
+    )
     options = parser.parse_args()
 
     total = Article.objects.published().count()
@@ -114,6 +118,13 @@ def main():
         f"Overall: p50 {percentile(everything, 0.5):.1f} ms, p95 {percentile(everything, 0.95):.1f} ms "
         f"over {len(everything)} searches at {total:,} articles."
     )
+    if options.json:
+        summary = {
+            kind: {"p50": percentile(samples, 0.5), "p95": percentile(samples, 0.95), "max": max(samples)}
+            for kind, samples in all_samples.items()
+            if samples
+        }
+        print(json.dumps(summary))
     return 0
 
 

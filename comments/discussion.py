@@ -7,12 +7,14 @@ placeholder when replies that are shown hang from it, so the thread stays readab
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Q
 
-from comments.models import Comment
+from articles.models import Article
+from comments.models import ArticleCommentPolicy, Comment
 
 NEWEST = "newest"
 OLDEST = "oldest"
@@ -41,15 +43,18 @@ class Node:
         return "Comment awaiting moderation."
 
 
-def displayed_threads(article):
-    """Top-level comments shown on the article: visible, or with a visible reply."""
-    visible_reply = Comment.objects.visible().filter(thread_id=OuterRef("thread_id"), level__gt=0)
-    visible = Q(is_public=True, is_removed=False, deleted_at__isnull=True)
-    return Comment.objects.filter(article=article, level=0).filter(visible | Q(Exists(visible_reply)))
-
-
-def _ordered(threads, order):
-    return threads.order_by("-thread_id" if order == NEWEST else "thread_id")
+def displayed_thread_ids(article, order):
+    """Ids of the threads shown on the article, in `order`: those with a visible comment. A
+    thread whose first comment was removed or deleted still shows when a reply is visible; the
+    first comment then stands as a placeholder. (Comments are never deleted outright, so every
+    thread keeps its first comment.)"""
+    return (
+        Comment.objects.visible()
+        .filter(article=article)
+        .order_by("-thread_id" if order == NEWEST else "thread_id")
+        .values("thread_id")
+        .distinct()
+    )
 
 
 def _build(comments):
@@ -77,34 +82,161 @@ def _prune(nodes):
     return kept
 
 
+class KnownCountPaginator(Paginator):
+    """A paginator told its count, which the discussion's summary query already holds."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+@dataclass
+class Row:
+    """One comment in reading order with the list markup around it. The region template walks
+    a flat list of these: including a template once per comment, recursively, cost more than
+    everything else in the region."""
+
+    node: Node
+    opens_replies: bool = False  # the first reply under a comment opens its nested list
+    closes: int = 0  # nested lists (each with its parent's item) that end after this comment
+    # What the card shows beyond the comment itself, filled in by the region's template tag
+    # (comments/templatetags/comment_tags.py): its links, and its times already formatted.
+    permalink: str = ""
+    report_url: str = ""
+    follow_url: str = ""
+    can_reply: bool = False
+    submitted: tuple | None = None
+    edited: tuple | None = None
+
+    @property
+    def comment(self):
+        return self.node.comment
+
+    @property
+    def has_replies(self):
+        return bool(self.node.children)
+
+    @property
+    def closed_lists(self):
+        return range(self.closes)
+
+
+def reading_rows(threads):
+    """Every comment of `threads`, a parent before its replies, as Rows."""
+    rows = []
+
+    def walk(nodes, nested):
+        for index, node in enumerate(nodes):
+            rows.append(Row(node, opens_replies=nested and index == 0))
+            if node.children:
+                walk(node.children, nested=True)
+                # The last comment under `node` ends node's list of replies, and node's item.
+                rows[-1].closes += 1
+
+    walk(threads, nested=False)
+    return rows
+
+
 @dataclass
 class DiscussionPage:
     threads: list
     page: object
     order: str
     total: int
+    policy_override: ArticleCommentPolicy | None = None
+
+    @cached_property
+    def rows(self):
+        return reading_rows(self.threads)
+
+
+def _summary(article):
+    """The article's comment policy override and its discussion's two counts, in one row."""
+    visible = Q(
+        reader_comments__is_public=True,
+        reader_comments__is_removed=False,
+        reader_comments__deleted_at__isnull=True,
+    )
+    return (
+        Article.objects.filter(pk=getattr(article, "pk", article))
+        .values(
+            "comment_policy__id",
+            "comment_policy__moderation",
+            "comment_policy__close_after_days",
+            "comment_policy__closed_message",
+        )
+        .annotate(
+            thread_total=Count("reader_comments__thread_id", filter=visible, distinct=True),
+            comment_total=Count("reader_comments", filter=visible),
+        )
+        .get()
+    )
+
+
+def _override_from(summary, article):
+    if summary["comment_policy__id"] is None:
+        return None
+    return ArticleCommentPolicy(
+        id=summary["comment_policy__id"],
+        article_id=getattr(article, "pk", article),
+        moderation=summary["comment_policy__moderation"],
+        close_after_days=summary["comment_policy__close_after_days"],
+        closed_message=summary["comment_policy__closed_message"],
+    )
+
+
+# What a comment card shows; the rest of the row (moderation notes, IP address, xtd's flags)
+# is never read on the article page.
+CARD_FIELDS = (
+    "comment",
+    "submit_date",
+    "is_public",
+    "is_removed",
+    "user_id",
+    "user_name",
+    "thread_id",
+    "parent_id",
+    "level",
+    "order",
+    "article_id",
+    "edited_at",
+    "deleted_at",
+    "user__display_name",
+    "user__email",
+)
 
 
 def discussion_page(article, *, order=DEFAULT_ORDER, page_number=1):
+    """One page of an article's discussion in two queries, however long it is: the summary
+    (policy override and counts), then every comment of the page's threads at once."""
     order = order if order in ORDERS else DEFAULT_ORDER
-    threads = _ordered(displayed_threads(article), order).values_list("pk", flat=True)
-    paginator = Paginator(threads, settings.COMMENTS_THREADS_PER_PAGE)
-    page = paginator.get_page(page_number)
-    root_ids = list(page.object_list)
-    comments = (
-        Comment.objects.filter(thread_id__in=root_ids).select_related("user").order_by("thread_id", "order")
-        if root_ids
-        else []
+    summary = _summary(article)
+    threads = displayed_thread_ids(article, order)
+    paginator = KnownCountPaginator(
+        threads, settings.COMMENTS_THREADS_PER_PAGE, count=summary["thread_total"]
     )
-    by_thread = {root.comment.pk: root for root in _build(comments)}
-    roots = [by_thread[pk] for pk in root_ids if pk in by_thread]
-    total = Comment.objects.visible().filter(article=article).count()
-    return DiscussionPage(threads=_prune(roots), page=page, order=order, total=total)
+    page = paginator.get_page(page_number)
+    comments = []
+    if paginator.count:
+        # The page's thread ids stay a subquery (LIMIT/OFFSET inside IN): one round trip.
+        comments = (
+            Comment.objects.filter(thread_id__in=page.object_list)
+            .select_related("user")
+            .only(*CARD_FIELDS)
+            .order_by("-thread_id" if order == NEWEST else "thread_id", "order")
+        )
+    return DiscussionPage(
+        threads=_prune(_build(comments)),
+        page=page,
+        order=order,
+        total=summary["comment_total"],
+        policy_override=_override_from(summary, article),
+    )
 
 
 def page_number_of(comment, *, order=DEFAULT_ORDER):
     """The page of the article's discussion that holds `comment`'s thread."""
-    threads = displayed_threads(comment.article_id)
+    threads = displayed_thread_ids(comment.article_id, order)
     root_id = comment.thread_id
     before = (
         threads.filter(thread_id__gt=root_id) if order == NEWEST else threads.filter(thread_id__lt=root_id)

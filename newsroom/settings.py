@@ -20,6 +20,8 @@ from newsroom.lib.env import (
     env_list,
     env_str,
     mailer_from_url,
+    media_origins,
+    s3_media_storage,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,7 +43,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a site that can require a second factor (accounts/admin_site.py).
+    "accounts.admin_apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,9 +59,12 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "axes",
     "newsroom",
     "accounts",
+    # Before the apps it records: articles and comments call audit.services, never the reverse.
+    "audit",
     "authors",
     "articles",
     "syndication",
@@ -87,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Counts sign-in attempts per IP and per address before any password is hashed.
+    "accounts.throttling.LoginThrottleMiddleware",
     # Last, as django-axes requires: it turns a lockout flagged during the view into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -129,14 +137,85 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
-# A runaway query is cut off instead of holding a worker forever.
+# A runaway query is cut off instead of holding a worker: before gunicorn's 30 s timeout
+# would kill the worker, so the reader gets a 503 page rather than a dropped connection.
 DATABASES["default"]["OPTIONS"]["options"] = (
-    f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}"
+    f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 20000)}"
 )
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_newsroom")}
+# A streaming read replica: reads go there, writes to the primary, and a reader who has just
+# written reads from the primary for DATABASE_READ_YOUR_WRITES_SECONDS (newsroom/db_routers.py).
+# Tests use the primary for it too (TEST MIRROR) unless a test points it at the replica.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_READ_YOUR_WRITES_SECONDS = env_int("DATABASE_READ_YOUR_WRITES_SECONDS", 5)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL)
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        DATABASES["replica"][_key] = DATABASES["default"][_key]
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        **DATABASES["default"]["OPTIONS"],
+    }
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # The router reads this on every query: the test suite turns it off (tests/conftest.py)
+    # so that only the tests about the replica read from it.
+    DATABASE_REPLICA_READS = True
+    DATABASE_ROUTERS = ["newsroom.db_routers.PrimaryReplicaRouter"]
+    # Outside the page cache, so the cookie it sets is never part of a stored page.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("newsroom.middleware.AnonymousPageCacheMiddleware"),
+        "newsroom.db_routers.ReadYourWritesMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": cache_from_url(env_str("CACHE_URL"))}
+# Connection pooling for a single server (psycopg's pool), or the settings PgBouncer in
+# transaction mode needs when many servers share one database. Applied to every database
+# alias, the read replica's too. Django's pool cannot be combined with persistent connections,
+# hence CONN_MAX_AGE 0: a request borrows a pooled connection and gives it back at its end.
+DB_POOL_MIN = env_int("DB_POOL_MIN", 0)
+DB_POOL_MAX = env_int("DB_POOL_MAX", 0)
+DB_POOL = env_bool("DB_POOL", bool(DB_POOL_MIN or DB_POOL_MAX))
+DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
+if DB_POOL and DB_PGBOUNCER:
+    raise ImproperlyConfigured(
+        "DB_POOL and DB_PGBOUNCER are alternatives: with PgBouncer pooling connections, "
+        "turn DB_POOL off (and leave DB_POOL_MIN and DB_POOL_MAX unset)."
+    )
+for _database in DATABASES.values():
+    if DB_POOL:
+        _database["CONN_MAX_AGE"] = 0
+        _database["OPTIONS"]["pool"] = {
+            "min_size": DB_POOL_MIN or 2,
+            "max_size": DB_POOL_MAX or max(DB_POOL_MIN, 10),
+            # A request waits this long for a free connection, then fails instead of hanging.
+            "timeout": env_int("DB_POOL_TIMEOUT_SECONDS", 10),
+        }
+    if DB_PGBOUNCER:
+        # In transaction mode consecutive statements may reach different server connections:
+        # a server-side cursor or a prepared statement made on one is missing on the next.
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _database["OPTIONS"]["prepare_threshold"] = None
+        # PgBouncer refuses the "options" startup parameter; set the statement timeout on the
+        # role instead (ALTER ROLE ... SET statement_timeout, see the deployment guide).
+        _database["OPTIONS"].pop("options", None)
+        _database["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0)
+
+# CACHE_URL=redis://... shares the cache between every process and machine: page cache,
+# generation numbers, rate limits. CACHE_KEY_PREFIX lets several sites share one Redis.
+CACHES = {
+    "default": cache_from_url(
+        env_str("CACHE_URL"),
+        key_prefix=env_str("CACHE_KEY_PREFIX"),
+        socket_timeout_ms=env_int("CACHE_SOCKET_TIMEOUT_MS", 1000),
+    )
+}
+
+# Sessions stay in the database (Django's default, named here because it is a choice): every
+# app server sees every session, a session outlives a Redis restart or eviction, and a
+# signed-in page reads the database anyway, so caching the session saves one primary-key
+# lookup at the price of a second store to keep consistent. Messages use Django's default
+# (a cookie, falling back to the session): nothing of a reader's lives in one process.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Anonymous readers' pages, kept in the cache and dropped by generation numbers
 # (newsroom/lib/pagecache.py). The HTTP lifetimes are short because browsers and proxies
@@ -154,6 +233,21 @@ PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/healthz", "/preview/"]
 # Answers "when does the clock next change what readers see?" (articles must not be imported
 # by the project package, so the setting names it).
 PAGE_CACHE_NEXT_CHANGE = "articles.views.next_scheduled_change"
+
+# CDN and proxy purging (newsroom/lib/purge.py): when an article changes, the URLs that show it
+# are purged after commit, in a retried task, by the purger named here (none by default):
+# "newsroom.lib.purge.NginxPurger" (deploy/nginx/newsroom-purge.conf's refresh listeners) or
+# "newsroom.lib.purge.HttpApiPurger" (a CDN's purge API), or any class with purge(urls).
+CDN_PURGER = env_str("CDN_PURGER")
+CDN_PURGE_ENDPOINTS = env_list("CDN_PURGE_ENDPOINTS")
+CDN_PURGE_TOKEN = env_str("CDN_PURGE_TOKEN")
+CDN_PURGE_TIMEOUT_SECONDS = env_int("CDN_PURGE_TIMEOUT_SECONDS", 10)
+CDN_PURGE_BATCH_SIZE = env_int("CDN_PURGE_BATCH_SIZE", 30)
+# Which URLs show an article's own page (the articles app answers; the project package must
+# not import it). Used when only that page changes, such as a comment approved.
+CDN_PURGE_ARTICLE_PAGE_URLS = "articles.purging.article_page_urls"
+# How often a worker looks for scheduled publications and withdrawals whose time has come.
+CDN_PURGE_SCHEDULE_MINUTES = env_int("CDN_PURGE_SCHEDULE_MINUTES", 1)
 
 AUTH_USER_MODEL = "accounts.User"
 # Email is unique case-insensitively through the user_email_unique_ci constraint on
@@ -182,7 +276,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Local uploads: a write that fails part-way (a full disk) leaves no half-written file.
+    "default": {"BACKEND": "newsroom.lib.storage.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -191,6 +286,24 @@ STORAGES = {
         )
     },
 }
+
+# Media on S3 or an S3-compatible store (MinIO, Ceph, R2...) when a bucket is named, so every
+# app server and worker reads and writes the same files; otherwise the local disk. Credentials
+# may also come from boto3's usual sources (AWS_* variables, an instance role) when left blank.
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+MEDIA_S3_ENDPOINT_URL = env_str("MEDIA_S3_ENDPOINT_URL").rstrip("/")
+MEDIA_S3_REGION = env_str("MEDIA_S3_REGION")
+MEDIA_S3_CUSTOM_DOMAIN = env_str("MEDIA_S3_CUSTOM_DOMAIN")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = s3_media_storage(
+        MEDIA_S3_BUCKET,
+        endpoint_url=MEDIA_S3_ENDPOINT_URL,
+        region=MEDIA_S3_REGION,
+        access_key=env_str("MEDIA_S3_ACCESS_KEY_ID"),
+        secret_key=env_str("MEDIA_S3_SECRET_ACCESS_KEY"),
+        custom_domain=MEDIA_S3_CUSTOM_DOMAIN,
+        prefix=env_str("MEDIA_S3_PREFIX"),
+    )
 
 # Mail: development writes each message as a file under var/mail/ so a person can open it;
 # production without EMAIL_URL hands mail to the local MTA, as most servers have one.
@@ -282,6 +395,32 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "newsroom.lib.client_ip.client_ip"
 # The pause ends when the page says it will, even if the reader tries again meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Before axes and before any password is hashed, every sign-in post (reader, admin, second
+# step) is counted per client IP and per submitted address in one-minute windows
+# (accounts/throttling.py); over a limit the answer is a 429 page. A flood from many addresses
+# at one account delays its owner by at most the minute in which it happens.
+LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", 20)
+LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", 10)
+LOGIN_CODE_ATTEMPTS_PER_ACCOUNT_PER_MINUTE = env_int("LOGIN_CODE_ATTEMPTS_PER_ACCOUNT_PER_MINUTE", 5)
+# Two-factor authentication with an authenticator app (TOTP) and recovery codes, through
+# allauth's MFA rather than django-otp: allauth already runs our sign-in, so its second step
+# is a stage of that one flow (readers and the admin hand over to the same code page, one
+# lockout, one set of templates), and it brings recovery codes and the account pages to
+# manage them. The admin hands staff who use an app to that flow (accounts/admin_site.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The name authenticator apps list the account under: SITE_NAME (set further down).
+MFA_TOTP_ISSUER = env_str("SITE_NAME", "The Civic Ledger")
+# A code is accepted only in its own 30-second step (allauth's default): allauth remembers a
+# used code for one step, so accepting neighbouring steps would let a seen code be replayed.
+MFA_TOTP_TOLERANCE = 0
+MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+    "deactivate_totp": "accounts.forms.DeactivateTOTPForm",
+}
+# When on, the admin serves only sessions that passed a second factor at sign-in.
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
 # Extension points for the apps built on accounts (comments, subscriptions, newsletter):
 # dotted paths of account-page panel providers, and of exporters adding to "download my
 # data" as {"key": "dotted.path"}. Account deletion sends accounts.signals.account_deleting.
@@ -317,6 +456,9 @@ NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 500)
 ARTICLE_PAYWALL_JSONLD = "subscriptions.access.paywall_jsonld"
 # Demo content of the apps built on articles, run by `manage.py seed_demo` after its own.
 DEMO_SEEDERS = ["subscriptions.demo.seed_demo_subscriptions"]
+# Bulk loaders of benchmark rows that live in apps articles must not import, by the
+# seed_demo option that asks for them (`seed_demo --comments N`).
+DEMO_BULK_LOADERS = {"comments": "comments.demo.load_bulk_comments"}
 # Optional mailto: address offered beside the one-click link in List-Unsubscribe.
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO")
 ACCOUNTS_PAGE_PANELS += [
@@ -390,7 +532,11 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [
+        CSP.SELF,
+        "data:",
+        *media_origins(MEDIA_S3_BUCKET, MEDIA_S3_ENDPOINT_URL, MEDIA_S3_CUSTOM_DOMAIN, MEDIA_S3_REGION),
+    ],
     "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],

@@ -28,6 +28,10 @@ CHROMIUM_ARGS = [
 def pytest_configure(config):
     # Hashing with PBKDF2 costs ~100 ms a password; the suite creates hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # With DATABASE_REPLICA_URL set (make test-scale), the suite still reads from the primary:
+    # tests write inside transactions the replica never sees. The replica tests in tests/scale/
+    # switch replica reads back on for themselves.
+    settings.DATABASE_REPLICA_READS = False
 
 
 @pytest.fixture(autouse=True)

@@ -17,3 +17,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # elsewhere a test changes data inside a transaction that never commits, so the generation
 # bumps that would drop a cached page never happen.
 os.environ.setdefault("PAGE_CACHE_ENABLED", "false")
+# The Redis that the shared-cache tests (tests/scale_out/) use: REDIS_URL when given, else the
+# project-local server that `make redis` (a prerequisite of `make test`) runs on a Unix socket.
+# Those tests give every test its own key prefix, so parallel processes never share a key; the
+# rest of the suite keeps the local-memory cache.
+_local_redis_socket = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var", "redis", "redis.sock"
+)
+os.environ.setdefault("TEST_REDIS_URL", os.environ.get("REDIS_URL") or f"unix://{_local_redis_socket}")

@@ -11,6 +11,7 @@ are written to a file first and restored in a `finally`, and a later load restor
 killed run left behind.
 """
 
+import itertools
 import random
 import time
 from contextlib import contextmanager
@@ -23,7 +24,13 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.demo.synthetic import ArticleWriter, all_tag_names, slug_words, synthetic_author
+from articles.demo.synthetic import (
+    ArticleWriter,
+    all_tag_names,
+    long_tail_tag_names,
+    slug_words,
+    synthetic_author,
+)
 from articles.models import Article, ArticleAuthor, Section, Source, TaggedArticle
 from authors.models import Author
 from newsroom.lib.cache import bump_site_generation
@@ -41,6 +48,11 @@ DRAFT_SHARE, REVIEW_SHARE, WITHDRAWN_SHARE, SCHEDULED_SHARE = 0.03, 0.02, 0.01, 
 PREMIUM_SHARE, SYNDICATED_SHARE = 0.15, 0.03
 # News carries most of the volume, as on a real site.
 SECTION_WEIGHTS = {"news": 6, "opinion": 2, "analysis": 2}
+# Beside its topic's tags, an article carries 0, 1 or 2 from the long tail (people, places,
+# inquiries), drawn by rank so that a few are common and most are rare.
+TAIL_TAGS_PER_ARTICLE, TAIL_TAGS_WEIGHTS = (0, 1, 2), (40, 45, 15)
+TAIL_TAGS_PER_ARTICLES = 100  # one tail tag in the vocabulary per this many articles loaded
+TAIL_TAGS_MIN = 50
 
 
 @dataclass
@@ -174,7 +186,9 @@ def ensure_author_pool(size):
     return [(pool[fields["slug"]], fields["name"]) for fields in wanted], len(missing)
 
 
-def ensure_tags():
+def ensure_tags(tail_count=0):
+    """The topic tags and the first `tail_count` long-tail tags, created where missing.
+    Returns ({name: id}, the tail names in rank order, how many were created)."""
     names = all_tag_names()
     existing = {tag.name: tag.pk for tag in Tag.objects.filter(name__in=names)}
     created = 0
@@ -182,7 +196,15 @@ def ensure_tags():
         if name not in existing:
             existing[name] = Tag.objects.create(name=name).pk  # taggit makes the slug
             created += 1
-    return existing, created
+    tail = [name for name in long_tail_tag_names(tail_count) if name not in existing]
+    have = set(Tag.objects.filter(name__in=tail).values_list("name", flat=True))
+    missing = [Tag(name=name, slug=slug_words(name, 100)) for name in tail if name not in have]
+    # A slug already taken by another name (an editor's tag) skips that name, rather than failing.
+    Tag.objects.bulk_create(missing, batch_size=2000, ignore_conflicts=True)
+    found = dict(Tag.objects.filter(name__in=tail).values_list("name", "id"))
+    created += len(found) - len(have)
+    existing.update(found)
+    return existing, [name for name in tail if name in found], created
 
 
 def _weighted_sections():
@@ -217,7 +239,11 @@ class ArticleLoader:
 
         self.authors, summary.authors_created = ensure_author_pool(self.author_count)
         self.out(f"  author pool: {len(self.authors):,} ({summary.authors_created:,} new)")
-        self.tags, summary.tags_created = ensure_tags()
+        tail_count = max(TAIL_TAGS_MIN, self.count // TAIL_TAGS_PER_ARTICLES)
+        self.tags, tail, summary.tags_created = ensure_tags(tail_count)
+        self.tail_tag_ids = [self.tags[name] for name in tail]
+        self.tail_weights = list(itertools.accumulate(1 / rank for rank in range(1, len(tail) + 1)))
+        self.out(f"  tags: {len(self.tags):,} ({summary.tags_created:,} new, {len(tail):,} in the long tail)")
         self.section_ids, self.section_weights = _weighted_sections()
         self.sources = list(Source.objects.values_list("id", "website"))
         self._prepare_columns()
@@ -309,8 +335,12 @@ class ArticleLoader:
             byline_authors = [self.authors[index] for index in picks]
             for position, (author_id, _) in enumerate(byline_authors):
                 bylines.append((str(article_id), str(author_id), str(position), ""))
-            for name in generated.tags:
-                tag_links.append((str(article_id), str(self.tags[name])))
+            tag_ids = {self.tags[name] for name in generated.tags}
+            if self.tail_tag_ids:
+                extra = rng.choices(TAIL_TAGS_PER_ARTICLE, TAIL_TAGS_WEIGHTS)[0]
+                tag_ids.update(rng.choices(self.tail_tag_ids, cum_weights=self.tail_weights, k=extra))
+            for tag_id in sorted(tag_ids):
+                tag_links.append((str(article_id), str(tag_id)))
 
             roll = rng.random()
             publish_at = now - timedelta(seconds=rng.random() * archive_seconds)

@@ -151,6 +151,22 @@ def all_tag_names():
     return sorted(names | set(EXTRA_TAGS))
 
 
+def long_tail_tag_names(count):
+    """`count` tag names for the long tail of a real archive's vocabulary: people, places,
+    inquiries and local stories that a handful of articles each carry. The same names, in the
+    same order, on every run; earlier names are the more common ones."""
+    places = [place for place in PLACES if not place.startswith("the ")]
+    phrases = sorted({phrase for headline_phrases, _, _ in TOPICS.values() for phrase in headline_phrases})
+    names = [
+        f"{place} {what}" for place in places for what in ("bypass", "by-election", "hospital", "floods")
+    ]
+    names += [f"{last} {what}" for last in LAST_NAMES for what in ("inquiry", "review", "report")]
+    names += [f"{phrase[0].upper()}{phrase[1:]} in {place}" for phrase in phrases for place in places]
+    names += [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+    random.Random("long-tail-tags").shuffle(names)  # noqa: S311 - demo data, not security
+    return names[:count]
+
+
 def synthetic_author(index):
     """The pool author number `index`: the same name, role and slug on every run."""
     rng = random.Random(f"author-{index}")  # noqa: S311 - demo text, not security

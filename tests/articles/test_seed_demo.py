@@ -3,15 +3,19 @@ loader behind `--articles N`."""
 
 import io
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Count
 from django.test import override_settings
 from PIL import Image
+from taggit.models import Tag
 
 from accounts.models import User
 from accounts.roles import EDITOR, MODERATOR, WRITER
@@ -19,6 +23,7 @@ from articles.demo import bulk
 from articles.demo.seed import DEMO_PASSWORD
 from articles.models import Article, ArticleAuthor, Correction, Section, Source, Sponsor, TaggedArticle
 from authors.models import Author
+from comments.models import Comment
 from newsroom.lib.sanitize import plain_text
 
 
@@ -276,3 +281,106 @@ def test_a_failed_load_still_rebuilds_the_indexes(seeded, monkeypatch):
 
     assert index_names() == before
     assert Article.objects.count() == articles_before
+
+
+# Benchmark scale: comments, tags and authors that grow with --articles -------------------------
+
+
+def generated_comments():
+    return Comment.objects.filter(user__email__startswith="commenter-")
+
+
+def test_generated_comments_crowd_onto_a_few_hot_published_articles(seeded, client):
+    output = run_seed("--articles", "1500", "--comments", "3000", "--seed", "5")
+
+    comments = generated_comments()
+    assert comments.count() == 3000
+    assert "Added 3,000 comments" in output
+    # Every one is on an article readers can see.
+    assert not comments.exclude(article__in=Article.objects.published()).exists()
+    per_article = sorted(
+        comments.values("article").annotate(n=Count("pk")).values_list("n", flat=True), reverse=True
+    )
+    top_share = sum(per_article[: Article.objects.published().count() // 100]) / 3000
+    assert top_share > 0.5, f"the top 1% of articles hold only {top_share:.0%} of the comments"
+    # Most published articles have no discussion at all.
+    assert len(per_article) < Article.objects.published().count() / 2
+
+    # About a third are replies, each in the thread of an earlier comment on the same article.
+    replies = comments.filter(level=1)
+    assert 700 < replies.count() < 1400
+    for reply in replies.order_by("?")[:50]:
+        root = Comment.objects.get(pk=reply.thread_id)
+        assert root.level == 0
+        assert root.article_id == reply.article_id
+        assert root.submit_date <= reply.submit_date
+    for root in comments.filter(level=0, nested_count__gt=0)[:50]:
+        assert comments.filter(thread_id=root.pk, level=1).count() == root.nested_count
+
+    # The hottest story shows its discussion to readers.
+    hottest = comments.values("article").annotate(n=Count("pk")).order_by("-n").first()["article"]
+    article = Article.objects.get(pk=hottest)
+    page = unescape(client.get(article.get_absolute_url()).content.decode())
+    assert Comment.objects.visible().filter(article=article).count() > 20
+    shown = [
+        text
+        for text in comments.visible().filter(article=article).values_list("comment", flat=True)
+        if text in page
+    ]
+    assert len(shown) >= 10
+
+
+def test_generated_articles_carry_a_few_tags_from_a_long_tailed_vocabulary(seeded):
+    tags_before = Tag.objects.count()
+    last_id = Article.objects.order_by("-id").values_list("id", flat=True).first()
+
+    run_seed("--articles", "2000", "--comments", "0", "--seed", "11")
+
+    new = Article.objects.filter(id__gt=last_id)
+    per_article = list(new.annotate(n=Count("tags")).values_list("n", flat=True))
+    assert min(per_article) >= 2
+    assert max(per_article) <= 7
+    assert Tag.objects.count() - tags_before >= 50
+    uses = sorted(
+        TaggedArticle.objects.filter(content_object__in=new)
+        .values("tag")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True),
+        reverse=True,
+    )
+    # A long tail: the busiest tag is on more than a tenth of the articles, while a quarter of
+    # the tags are each on fewer than one in fifty.
+    assert uses[0] > 200
+    assert uses[3 * len(uses) // 4] < 40
+
+
+def test_the_author_pool_and_comments_grow_with_the_number_of_articles(seeded):
+    output = run_seed("--articles", "400", "--seed", "13")
+
+    assert "bylines from a pool of 300 authors" in output  # at least 300, one per 100 articles
+    assert generated_comments().count() == 200  # half as many comments as articles by default
+
+
+def test_running_comments_again_adds_as_many_again_and_the_plain_seed_adds_none(seeded):
+    run_seed("--articles", "300", "--comments", "400", "--seed", "17")
+    comments_before = generated_comments().count()
+    commenters_before = User.objects.filter(email__startswith="commenter-").count()
+
+    run_seed()
+    assert generated_comments().count() == comments_before
+
+    run_seed("--comments", "400", "--seed", "19")
+    assert generated_comments().count() == comments_before + 400
+    assert User.objects.filter(email__startswith="commenter-").count() == commenters_before
+    # The threads of both runs hold together: every reply's root exists, on the same article.
+    orphans = (
+        generated_comments()
+        .filter(level=1)
+        .exclude(thread_id__in=generated_comments().filter(level=0).values("pk"))
+    )
+    assert not orphans.exists()
+
+
+def test_negative_comment_counts_are_refused_in_plain_words(seeded):
+    with pytest.raises(CommandError, match="--comments must be zero or more, not -5"):
+        run_seed("--comments", "-5")

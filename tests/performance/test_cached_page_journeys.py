@@ -1,16 +1,21 @@
 """Journeys that start from a cached page: commenting (the form and its CSRF token come from the
-uncached fragment) and premium articles (the shared copy only ever holds the teaser)."""
+uncached fragment), the signed-in bar (a private fragment too) and premium articles (the shared
+copy only ever holds the teaser)."""
 
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
+from playwright.sync_api import expect
 
 from comments.models import Comment, CommentPolicy
-from tests.factories import ArticleFactory
+from tests.browser.accessibility import assert_accessible
+from tests.conftest import save_screenshot
+from tests.factories import DEFAULT_PASSWORD, ArticleFactory, UserFactory
 from tests.subscriptions.conftest import PREMIUM_BODY, SUBSCRIBER_ONLY, subscribe
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -87,6 +92,70 @@ def test_posting_without_the_fragments_token_is_refused(story, reader, commentin
 
     assert response.status_code == 403
     assert not Comment.objects.exists()
+
+
+def as_a_shared_cache_serves_it(page, url, cached):
+    """Answer the browser's request for `url` with the shared copy another reader left in the
+    cache, as a CDN or proxy that keeps public pages would, even for a signed-in reader (our
+    own cache and nginx render afresh for a session cookie, so this is the harder case)."""
+    headers = {name: value for name, value in cached.items() if name.lower() != "content-length"}
+    page.route(
+        lambda address: address.split("?")[0].endswith(url),
+        lambda route: route.fulfill(status=200, headers=headers, body=cached.content),
+    )
+
+
+def bar(page):
+    return page.locator(".masthead__links")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_signed_in_reader_on_a_cached_page_sees_their_bar_comments_and_signs_out(page, story):
+    page.set_default_timeout(60_000)  # other suites share the machine
+    policy = CommentPolicy.current()
+    policy.hold_first_comments = 0
+    policy.save()
+    reader = UserFactory(email="rita@example.org", display_name="Rita Reader")
+    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
+    url = story.get_absolute_url()
+    Client().get(url)  # an anonymous reader fills the cache
+    cached = Client().get(url)
+    assert cached["X-Page-Cache"] == "hit"
+    assert b"Rita Reader" not in cached.content
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(reader.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/")
+
+    # The shared copy, with "Sign in" in its bytes, becomes this reader's bar after load.
+    as_a_shared_cache_serves_it(page, url, cached)
+    page.goto(url)
+    expect(bar(page).get_by_text("Rita Reader")).to_be_visible()
+    expect(bar(page).get_by_role("link", name="Your account")).to_have_attribute("href", "/accounts/")
+    expect(bar(page).get_by_role("button", name="Sign out")).to_be_visible()
+    expect(bar(page).get_by_role("link", name="Sign in")).to_have_count(0)
+    page.wait_for_load_state("networkidle")
+    save_screenshot(page, "account-bar-signed-in")
+    assert_accessible(page, "cached article, signed in")
+
+    # The comment form came from its own private fragment: posting from the cached page works.
+    page.get_by_label("Your comment").fill("Posted from the shared copy of the page.")
+    page.unroute_all()
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_url(lambda address: urlsplit(address).path == url)
+    posted = page.locator(".comment__text").get_by_text("Posted from the shared copy of the page.")
+    expect(posted).to_be_visible()
+    assert Comment.objects.get().user == reader
+
+    bar(page).get_by_role("button", name="Sign out").click()
+    page.wait_for_url(lambda address: urlsplit(address).path == "/")
+    page.wait_for_load_state("networkidle")
+    expect(bar(page).get_by_role("link", name="Sign in")).to_be_visible()
+    expect(bar(page).get_by_text("Rita Reader")).to_have_count(0)
+    save_screenshot(page, "account-bar-signed-out")
 
 
 @pytest.fixture

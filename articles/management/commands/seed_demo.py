@@ -2,12 +2,16 @@
 
 Safe to run again: every row is looked up by a natural key before it is created, so a second
 run adds nothing. `--articles N` adds N generated articles for benchmarks on top, with bulk
-inserts; each run with it adds another N.
+inserts, and `--comments N` (by default half as many as articles) generated comments through
+the loader that settings.DEMO_BULK_LOADERS names, since articles must not import comments.
+Each run with them adds another N.
 """
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from articles.demo import bulk
 from articles.demo.seed import seed_demo
@@ -27,15 +31,25 @@ class Command(BaseCommand):
             default=0,
             metavar="N",
             help="Also add N generated articles with bulk inserts, for benchmarks. Each run adds "
-            "another N; slugs never collide. 100,000 take about half a minute.",
+            "another N; slugs never collide. 100,000 take about a minute.",
         )
         parser.add_argument(
             "--authors",
             type=int,
-            default=300,
+            default=None,
             metavar="M",
             help="Size of the pool of generated authors that --articles draws bylines from "
-            "(default 300). The pool is the same people on every run; a larger M adds more.",
+            "(default: one per 100 articles, at least 300). The pool is the same people on every "
+            "run; a larger M adds more.",
+        )
+        parser.add_argument(
+            "--comments",
+            type=int,
+            default=None,
+            metavar="C",
+            help="Also add C generated comments on published articles, most of them on a few hot "
+            "stories, a third of them replies (default: half of --articles, so 500,000 with "
+            "1,000,000 articles). Each run adds another C.",
         )
         parser.add_argument(
             "--seed",
@@ -44,11 +58,24 @@ class Command(BaseCommand):
             help="Random seed for --articles, to generate the same text again (default: a new one each run).",
         )
 
-    def handle(self, *args, articles, authors, seed, **options):
+    def handle(self, *args, articles, authors, comments, seed, **options):
         if articles < 0:
             raise CommandError(f"--articles must be zero or more, not {articles}.")
+        if authors is None:
+            authors = max(300, articles // 100)
         if authors < 1:
             raise CommandError(f"--authors must be at least 1, not {authors}.")
+        if comments is None:
+            comments = articles // 2
+        if comments < 0:
+            raise CommandError(f"--comments must be zero or more, not {comments}.")
+        load_comments = None
+        if comments:
+            if "comments" not in settings.DEMO_BULK_LOADERS:
+                raise CommandError(
+                    "--comments needs a loader named in settings.DEMO_BULK_LOADERS['comments']."
+                )
+            load_comments = import_string(settings.DEMO_BULK_LOADERS["comments"])
         started = time.monotonic()
         tally = seed_demo(self.say)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready in {time.monotonic() - started:.1f} s:"))
@@ -56,6 +83,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         if articles:
             self.add_generated_articles(articles, authors, seed)
+        if load_comments:
+            # Its own seed, derived from --seed, so the same command makes the same comments.
+            load_comments(count=comments, out=self.say, seed=None if seed is None else seed + 1)
+        if articles or comments:
+            self.stdout.write(
+                self.style.SUCCESS(f"seed_demo finished in {time.monotonic() - started:.1f} s.")
+            )
 
     def add_generated_articles(self, count, author_count, seed):
         self.say(f"Adding {count:,} generated articles (bylines from a pool of {author_count:,} authors)...")
