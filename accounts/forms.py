@@ -1,6 +1,10 @@
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 
 from accounts.models import DELETED_ACCOUNT_NAME, User
 
@@ -51,6 +55,13 @@ class LoginForm(ReaderFormMixin, allauth_forms.LoginForm):
 
 class SignupForm(ReaderFormMixin, allauth_forms.SignupForm):
     labels = {"email": "Email address", "password1": "Password", "password2": "Password again"}
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A new account costs one password hash; a taken address would cost none, and the
+            # difference in time would tell a stranger the address has an account here.
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
 
 class AddEmailForm(ReaderFormMixin, allauth_forms.AddEmailForm):
@@ -123,3 +134,45 @@ class DeleteAccountForm(ReaderFormMixin, forms.Form):
         if user is None or user.pk != self.request.user.pk:
             raise forms.ValidationError("That is not your current password.")
         return password
+
+
+class DeactivateTOTPForm(totp_forms.DeactivateTOTPForm):
+    """Turning the authenticator app off takes a code from it (or a recovery code), so a
+    session left open on a shared computer cannot remove the second step."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="Six digits, or one of your recovery codes if you no longer have the app.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # allauth binds this form to empty data on GET so that its own refusals show at once;
+        # ours asks for a code, which must not be reported missing before anyone has typed.
+        if not self.data:
+            self.is_bound = False
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        for authenticator in Authenticator.objects.filter(
+            user=self.authenticator.user,
+            type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES],
+        ):
+            if authenticator.wrap().validate_code(code):
+                return code
+        raise forms.ValidationError(
+            f"“{code}” is not a current code from your authenticator app or an unused recovery code."
+        )
+
+
+class AuthenticateForm(ReaderFormMixin, mfa_forms.AuthenticateForm):
+    labels = {"code": "Code from your authenticator app"}
+
+
+class ReauthenticateForm(ReaderFormMixin, mfa_forms.ReauthenticateForm):
+    labels = {"code": "Code from your authenticator app"}
+
+
+class ActivateTOTPForm(ReaderFormMixin, totp_forms.ActivateTOTPForm):
+    labels = {"code": "Authenticator code"}

@@ -86,6 +86,12 @@ class ArticleAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 f"The tag “{too_long[0]}” is longer than {MAX_TAG_LENGTH} characters; shorten it."
             )
+        unaddressable = [name for name in names if not Tag().slugify(name)]
+        if unaddressable:
+            raise forms.ValidationError(
+                f"The tag “{unaddressable[0]}” has no letters or digits to make its web address from; "
+                "use a word."
+            )
         return names
 
     def clean(self):

@@ -95,9 +95,11 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
     matches = Article.objects.published().filter(search=query)
     if section is not None:
         matches = matches.filter(section_id=section.pk)
-    if date_from:
+    # The first and last days a date can name bound nothing, and computing the day after the
+    # last (or midnight before the first, east of UTC) overflowed: a server error.
+    if date_from and date_from > date.min:
         matches = matches.filter(publish_at__gte=_local_midnight(date_from))
-    if date_to:
+    if date_to and date_to < date.max:
         matches = matches.filter(publish_at__lt=_local_midnight(date_to + timedelta(days=1)))
     candidates = matches.order_by("-publish_at", "-id").values("pk")[:MAX_CANDIDATES]
 

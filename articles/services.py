@@ -15,8 +15,11 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 
 from articles.models import Article, Correction, Section, Source, Sponsor
+from audit.models import AuditEntry
+from audit.services import record
 
 Status = Article.Status
+Audited = AuditEntry.Action
 
 
 class WorkflowError(ValidationError):
@@ -57,6 +60,7 @@ def submit_for_review(*, article, by):
         )
     article.status = Status.REVIEW
     _save_transition(article, by, "Sent for review", ["status"])
+    record(Audited.SUBMITTED, article, actor=by)
     return article
 
 
@@ -76,6 +80,7 @@ def send_back_to_draft(*, article, by):
             article.first_published_at = None
     article.status = Status.DRAFT
     _save_transition(article, by, "Taken off the schedule" if scheduled else "Returned to draft", ["status"])
+    record(Audited.UNSCHEDULED if scheduled else Audited.RETURNED_TO_DRAFT, article, actor=by)
     return article
 
 
@@ -97,8 +102,16 @@ def publish_article(*, article, by, at=None):
     if article.withdraw_at and article.withdraw_at <= article.publish_at:
         article.withdraw_at = None
     article.status = Status.PUBLISHED
-    reason = "Scheduled" if article.publish_at > now else "Published"
-    _save_transition(article, by, reason, ["status", "publish_at", "withdraw_at"])
+    scheduled = article.publish_at > now
+    _save_transition(
+        article, by, "Scheduled" if scheduled else "Published", ["status", "publish_at", "withdraw_at"]
+    )
+    record(
+        Audited.SCHEDULED if scheduled else Audited.PUBLISHED,
+        article,
+        actor=by,
+        detail={"publish_at": article.publish_at.isoformat()},
+    )
     return article
 
 
@@ -115,10 +128,12 @@ def withdraw_article(*, article, by, at=None):
         _save_transition(
             article, by, f"Withdrawal scheduled for {timezone.localtime(at):%d %b %Y %H:%M}", ["withdraw_at"]
         )
+        record(Audited.WITHDRAWAL_SCHEDULED, article, actor=by, detail={"withdraw_at": at.isoformat()})
     else:
         article.status = Status.WITHDRAWN
         article.withdraw_at = now
         _save_transition(article, by, "Withdrawn", ["status", "withdraw_at"])
+        record(Audited.WITHDRAWN, article, actor=by)
     return article
 
 
@@ -130,6 +145,7 @@ def add_correction(*, article, text, by):
     if not text:
         raise WorkflowError("Write what was corrected.")
     correction = Correction.objects.create(article=article, text=text, created_by=by)
+    record(Audited.CORRECTED, article, actor=by, detail={"correction": text[:200]})
     return correction
 
 
@@ -174,4 +190,10 @@ def restore_revision(*, article, revision, by):
         article.save()
     finally:
         del article._change_reason, article._history_user
+    record(
+        Audited.RESTORED,
+        article,
+        actor=by,
+        detail={"revision": f"{when:%d %b %Y %H:%M}", "kept_current": gone},
+    )
     return gone

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd import signed
 
+from audit.models import AuditEntry
+from audit.services import record
 from comments import limits
 from comments.models import (
     Comment,
@@ -31,6 +33,7 @@ from newsroom.lib.cache import bump_article_generation
 from newsroom.lib.tasks import enqueue_on_commit
 
 Action = ModerationLogEntry.Action
+Audited = AuditEntry.Action
 UNFOLLOW_SALT = "comments.unfollow"
 CONFIRMATION_DAYS = 7
 
@@ -351,6 +354,13 @@ def report_comment(*, comment, reporter, reason, note=""):
                 subject=locked.user,
                 note=f"Hidden after {open_reports} reports.",
             )
+            # The readers' reports did it, not the last reader: no actor.
+            record(
+                Audited.COMMENT_HIDDEN,
+                locked,
+                actor=None,
+                detail={"reports": open_reports, "last_reason": reason.name},
+            )
             _bump_on_commit(locked.article_id)
             _alert_moderators_on_commit(locked, f"Hidden after {open_reports} reports from readers.")
     return report, bool(hide)
@@ -384,6 +394,7 @@ def approve_comment(*, comment, by, note=""):
         ModerationLogEntry.objects.create(
             actor=by, action=Action.APPROVED, comment=comment, subject=comment.user, note=note
         )
+        record(Audited.COMMENT_APPROVED, comment, actor=by, detail={"note": note})
         _bump_on_commit(comment.article_id)
         if first_time:
             _notify_followers_on_commit(comment)
@@ -402,6 +413,7 @@ def remove_comment(*, comment, by, reason, note=""):
         ModerationLogEntry.objects.create(
             actor=by, action=Action.REMOVED, comment=comment, subject=comment.user, reason=reason, note=note
         )
+        record(Audited.COMMENT_REMOVED, comment, actor=by, detail={"reason": reason.name, "note": note})
         _bump_on_commit(comment.article_id)
         address = comment.user.email if comment.user_id else comment.user_email
         if address:
@@ -433,6 +445,9 @@ def mark_reviewed(*, comment, by, note=""):
         ModerationLogEntry.objects.create(
             actor=by, action=Action.REVIEWED, comment=comment, subject=comment.user, note=note
         )
+        record(
+            Audited.COMMENT_REVIEWED, comment, actor=by, detail={"decision": "left as it is", "note": note}
+        )
 
 
 def suspend_commenter(*, user, by, duration, reason):
@@ -450,6 +465,7 @@ def suspend_commenter(*, user, by, duration, reason):
         ModerationLogEntry.objects.create(
             actor=by, action=Action.SUSPENDED, subject=user, note=f"Suspended {until}: {reason}"
         )
+        record(Audited.COMMENTER_SUSPENDED, user, actor=by, detail={"reason": reason, "length": until})
     return suspension
 
 
@@ -460,3 +476,4 @@ def lift_suspension(*, suspension, by):
         ModerationLogEntry.objects.create(
             actor=by, action=Action.LIFTED, subject=suspension.user, note=f"Lifted: {suspension.reason}"
         )
+        record(Audited.SUSPENSION_LIFTED, suspension.user, actor=by, detail={"reason": suspension.reason})

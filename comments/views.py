@@ -5,6 +5,8 @@ The article page itself stays the same for every anonymous reader; everything he
 depends on who is asking is served uncached.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -108,7 +110,9 @@ def post(request, article_id):
     JavaScript."""
     article = _published_article(article_id)
     reply_to = request.POST.get("reply_to") or request.GET.get("reply_to")
-    reply_to = int(reply_to) if str(reply_to or "").isdigit() else None
+    # ASCII digits only, and few enough for an id: str.isdigit() also accepts "²" and any
+    # number of digits, and int() of either raised (a 500) before the form could refuse it.
+    reply_to = int(reply_to) if re.fullmatch(r"[0-9]{1,18}", str(reply_to or "")) else None
     if request.method == "POST":
         policy = EffectivePolicy.for_article(article)
         form = CommentForm(

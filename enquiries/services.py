@@ -65,8 +65,10 @@ def share_email(share, article, recipient):
 def deliver_share(share):
     """Send the share to each recipient not yet sent to; returns how many were sent now.
 
-    Each recipient row is locked while its email goes out, so a retry running beside a slow
-    first attempt cannot send the same email twice."""
+    Each recipient is taken by one conditional UPDATE of its `sent_at`, committed before its
+    email goes out: a retry running beside a slow first attempt finds it taken, and a worker
+    killed after the mail server accepted the email (but before it could say so) has already
+    recorded it, so the recipient never gets it twice. A send that fails gives it back."""
     article = Article.objects.published().select_related("section").filter(pk=share.article_id).first()
     if article is None:
         logger.info("share %s not sent: its article is no longer published", share.pk)
@@ -74,14 +76,19 @@ def deliver_share(share):
     sent = 0
     pending = share.recipients.filter(sent_at__isnull=True).values_list("pk", flat=True)
     for recipient_id in list(pending):
-        with transaction.atomic():
-            recipient = ShareRecipient.objects.select_for_update().get(pk=recipient_id)
-            if recipient.sent_at is not None:
-                continue
+        taken = ShareRecipient.objects.filter(pk=recipient_id, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        )
+        if not taken:
+            continue
+        recipient = ShareRecipient.objects.get(pk=recipient_id)
+        try:
             share_email(share, article, recipient).send()
-            recipient.sent_at = timezone.now()
-            recipient.save(update_fields=["sent_at"])
-            sent += 1
+        except Exception:
+            # The mail server did not take it: the task's retry sends it.
+            ShareRecipient.objects.filter(pk=recipient_id).update(sent_at=None)
+            raise
+        sent += 1
     return sent
 
 

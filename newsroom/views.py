@@ -1,10 +1,13 @@
+import errno
 import logging
+import sys
 
 from django.conf import settings
 from django.db import connection
-from django.db.utils import DatabaseError
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
@@ -50,6 +53,21 @@ def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
 
+# How long a reader is asked to wait before trying again when the database is unavailable:
+# a restart or fail-over takes seconds, not minutes.
+UNAVAILABLE_RETRY_AFTER_SECONDS = 10
+
+
 def server_error(request):
-    # No context processors that touch the database: the database may be why we are here.
-    return render(request, "500.html", status=500)
+    """The error page, chosen by what went wrong: a database that cannot answer (down,
+    restarting, or a statement cut off by its timeout) is a 503 the reader can retry and a
+    proxy may answer from its stale copy; a full disk is a 507 that says nothing was saved.
+    No context processors that touch the database: the database may be why we are here."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+        return response
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return HttpResponse(render_to_string("507.html"), status=507)
+    return HttpResponse(render_to_string("500.html"), status=500)

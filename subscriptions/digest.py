@@ -4,11 +4,15 @@ How "exactly once" holds:
 1. The issue for a date is one row (unique date) whose articles are fixed when it is built.
 2. Every confirmed subscriber gets a delivery row for it, added by one INSERT … SELECT …
    ON CONFLICT DO NOTHING: running again adds only newcomers, and never loads the list.
-3. A run claims a batch of waiting rows with SELECT … FOR UPDATE SKIP LOCKED and marks them
-   "sending" before any mail goes out, so two runs at once never take the same rows.
-4. Each message is marked "sent" straight after the mail server accepts it. When a send
-   fails, the rows not yet sent go back to waiting and the run stops; the next run (the
-   task's retry, or the command run again) carries on from there.
+3. A run takes a batch of waiting rows (SELECT … FOR UPDATE SKIP LOCKED, then a session
+   advisory lock on each), so two runs at once work on different rows. The rows stay
+   "waiting": PostgreSQL drops the advisory locks by itself when a run's connection ends, so
+   the untried rest of a killed run's batch is taken by the next run.
+4. The send decision is one row's own UPDATE from "waiting" to "sending", committed just
+   before its message goes out; a row that is no longer waiting is not sent. The same
+   statement marks the previous message "sent", so this costs one round trip per message.
+   When a send fails, the row in flight goes back to waiting and the run stops; the next run
+   (the task's retry, or the command run again) carries on from there.
 5. A process killed outright can leave at most the one message in flight marked "sending".
    Runs never resend those (the mail server may have taken it); the send log counts them.
 
@@ -23,7 +27,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -177,24 +181,65 @@ class IssueRenderer:
         return message
 
 
-def claim_batch(issue, size):
-    """Take up to `size` waiting deliveries for this run, committed as "sending" before any
-    message goes out. Returns [(delivery id, subscriber id, email, subscriber state)]."""
-    with transaction.atomic():
-        ids = list(
-            DigestDelivery.objects.filter(issue=issue, state=Delivery.PENDING)
-            .order_by("id")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:size]
+# The first key of the two-key advisory locks that hold deliveries for a run (the two-key
+# space never meets the one-key locks of newsroom/lib/periodic.py).
+DELIVERY_LOCK_CLASS = 0x6469  # "di"
+
+
+def _lock_deliveries(ids):
+    """Of these delivery ids, the ones this connection now holds (others are another run's)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM unnest(%s::bigint[]) AS id "
+            "WHERE pg_try_advisory_lock(%s, (id %% 2147483647)::int) ORDER BY id",
+            [ids, DELIVERY_LOCK_CLASS],
         )
-        if not ids:
-            return []
-        DigestDelivery.objects.filter(pk__in=ids).update(state=Delivery.SENDING, claimed_at=timezone.now())
-    return list(
-        DigestDelivery.objects.filter(pk__in=ids)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def release_batch(batch):
+    """Let go of a batch's locks. A lost connection has dropped them already."""
+    ids = [delivery_id for delivery_id, *_ in batch]
+    if not ids:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_unlock(%s, (id %% 2147483647)::int) FROM unnest(%s::bigint[]) AS id",
+                [DELIVERY_LOCK_CLASS, ids],
+            )
+    except DatabaseError:
+        logger.warning("could not release the digest batch's locks; its connection is gone")
+
+
+def claim_batch(issue, size):
+    """Take up to `size` waiting deliveries for this run: the first waiting rows that no other
+    run holds. Returns [(delivery id, subscriber id, email, subscriber state)]; the caller
+    releases them with release_batch()."""
+    after = 0
+    while True:
+        with transaction.atomic():
+            candidates = list(
+                DigestDelivery.objects.filter(issue=issue, state=Delivery.PENDING, pk__gt=after)
+                .order_by("id")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:size]
+            )
+            if not candidates:
+                return []
+            ids = _lock_deliveries(candidates)
+        if ids:
+            break
+        # All held by other runs: look further down the list.
+        after = candidates[-1]
+    batch = list(
+        DigestDelivery.objects.filter(pk__in=ids, state=Delivery.PENDING)
         .order_by("id")
         .values_list("pk", "subscriber_id", "subscriber__email", "subscriber__state")
     )
+    # Sent by another run between our look and our lock: not ours after all.
+    release_batch([(delivery_id,) for delivery_id in set(ids) - {row[0] for row in batch}])
+    return batch
 
 
 def sections_of(subscriber_ids):
@@ -212,13 +257,37 @@ def _set_state(ids, state, **fields):
         DigestDelivery.objects.filter(pk__in=ids).update(state=state, **fields)
 
 
-def _mark_sent(delivery_id):
-    # Once per message, 100,000 times an issue: plain SQL, as building the ORM's UPDATE cost
-    # more than running it.
+def _take_for_sending(delivery_id, *, previous_sent=None):
+    """The send decision: whether this delivery was still waiting and is now "sending",
+    committed before its message goes out. Marks the previous message of the batch "sent" in
+    the same statement. Once per message, 100,000 times an issue: plain SQL, as building the
+    ORM's UPDATE cost more than running it."""
+    table = DigestDelivery._meta.db_table
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {DigestDelivery._meta.db_table} SET state = %s, sent_at = %s WHERE id = %s",  # noqa: S608 - our table name
-            [Delivery.SENT, timezone.now(), delivery_id],
+            f"WITH sent AS (UPDATE {table} SET state = %s, sent_at = %s WHERE id = %s AND state = %s) "  # noqa: S608 - our table name
+            f"UPDATE {table} SET state = %s, claimed_at = %s WHERE id = %s AND state = %s RETURNING id",
+            [
+                Delivery.SENT,
+                now,
+                previous_sent,
+                Delivery.SENDING,
+                Delivery.SENDING,
+                now,
+                delivery_id,
+                Delivery.PENDING,
+            ],
+        )
+        return cursor.fetchone() is not None
+
+
+def _mark_sent(delivery_id):
+    table = DigestDelivery._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, sent_at = %s WHERE id = %s AND state = %s",  # noqa: S608 - our table name
+            [Delivery.SENT, timezone.now(), delivery_id, Delivery.SENDING],
         )
 
 
@@ -235,31 +304,36 @@ def send_batch(batch, renderer, run):
             skipped.append(delivery_id)
         else:
             outgoing.append((delivery_id, message))
-    _set_state(skipped, Delivery.SKIPPED)
+    if skipped:
+        DigestDelivery.objects.filter(pk__in=skipped, state=Delivery.PENDING).update(state=Delivery.SKIPPED)
     run.skipped += len(skipped)
     if not outgoing:
         return
-    done, in_flight = set(), None
+    in_flight, accepted = None, None
     mail_connection = mailers.default
     try:
         with mail_connection:
             for delivery_id, message in outgoing:
-                in_flight = delivery_id
+                if not _take_for_sending(delivery_id, previous_sent=accepted):
+                    accepted = None
+                    continue  # another run has dealt with it
+                in_flight, accepted = delivery_id, None
                 try:
                     mail_connection.send_messages([message])
                 except smtplib.SMTPRecipientsRefused as refused:
                     # The server will never take this address; the rest of the batch goes on.
                     in_flight = None
-                    done.add(delivery_id)
                     _set_state([delivery_id], Delivery.FAILED, last_error=str(refused)[:500])
                     run.failed += 1
                     continue
                 # Accepted by the server: whatever happens next, it is never sent again.
-                in_flight = None
-                done.add(delivery_id)
-                _mark_sent(delivery_id)
+                in_flight, accepted = None, delivery_id
                 run.sent += 1
+        if accepted is not None:
+            _mark_sent(accepted)
     except Exception as error:
+        if accepted is not None:
+            _mark_sent(accepted)
         if in_flight is not None:
             # The server refused or dropped it, so it did not go: it waits for the next run,
             # unless it has failed too often and would hold the issue up for ever.
@@ -270,10 +344,7 @@ def send_batch(batch, renderer, run):
                 state=Delivery.FAILED
             )
             DigestDelivery.objects.filter(pk=in_flight, state=Delivery.SENDING).update(state=Delivery.PENDING)
-        untried = [
-            delivery_id for delivery_id, _ in outgoing if delivery_id not in done and delivery_id != in_flight
-        ]
-        _set_state(untried, Delivery.PENDING, claimed_at=None)
+        # The rest of the batch was never taken for sending: it is still waiting.
         raise DigestInterrupted(f"{type(error).__name__}: {error}") from error
 
 
@@ -290,7 +361,10 @@ def send_digest(day, *, batch_size=None, progress=None):
             run.recipients_added = add_recipients(issue)
             renderer = IssueRenderer(issue)
             while batch := claim_batch(issue, batch_size):
-                send_batch(batch, renderer, run)
+                try:
+                    send_batch(batch, renderer, run)
+                finally:
+                    release_batch(batch)
                 if progress:
                     progress(run)
         if not DigestDelivery.objects.filter(issue=issue, state=Delivery.PENDING).exists():

@@ -125,9 +125,10 @@ def parse_event(body: bytes):
     if unknown:
         raise Rejected(400, f"Unknown fields: {', '.join(sorted(unknown))}.")
     event_id, event_type, data = event.get("id"), event.get("type"), event.get("data")
-    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 120:
+    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 120 or "\x00" in event_id:
         raise Rejected(400, "id must be text of 1 to 120 characters (the event's idempotency key).")
-    if event_type not in EVENT_FIELDS:
+    # A list or object here is unhashable: the membership test alone was a server error.
+    if not isinstance(event_type, str) or event_type not in EVENT_FIELDS:
         raise Rejected(400, f"Unknown event type {event_type!r}; expected one of {', '.join(EVENT_FIELDS)}.")
     if not isinstance(data, dict):
         raise Rejected(400, "data must be a JSON object.")
@@ -139,7 +140,10 @@ def parse_event(body: bytes):
     if missing:
         raise Rejected(400, f"Missing fields in data for {event_type}: {', '.join(sorted(missing))}.")
     for name in ("reference", "email", "plan"):
-        if name in data and (not isinstance(data[name], str) or not data[name].strip()):
+        # NUL ("\u0000" in JSON) cannot be stored or even looked up in PostgreSQL text.
+        if name in data and (
+            not isinstance(data[name], str) or not data[name].strip() or "\x00" in data[name]
+        ):
             raise Rejected(400, f"data.{name} must be non-empty text, not {data[name]!r}.")
     for name in ("starts_at", "ends_at"):
         if name in data:
@@ -189,7 +193,9 @@ def handle_delivery(*, body: bytes, signature_header: str, remote_addr=None) -> 
     """Check, apply and log one delivery. Whatever the outcome, one WebhookDelivery row
     records it; only a processed event changes anything else."""
     log = WebhookDelivery(
-        body_excerpt=body[:2000].decode("utf-8", errors="replace"), remote_addr=remote_addr or None
+        # PostgreSQL text cannot hold NUL, and a hostile body may carry one: stored, it was a 500.
+        body_excerpt=body[:2000].decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
+        remote_addr=remote_addr or None,
     )
     try:
         secret = settings.SUBSCRIPTIONS_WEBHOOK_SECRET

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from taggit.models import Tag
 
 from articles.models import Article, ArticleAuthor, SlugRedirect, Source
 from articles.services import WorkflowError, publish_article
@@ -308,6 +309,10 @@ def _tag_names(source, item):
     defaults = [name.strip() for name in source.default_tags.split(",") if name.strip()]
     seen, names = set(), []
     for name in [*item.tags, *defaults]:
+        # A category of only punctuation or markup ("<>", "!!!") makes a tag with an empty
+        # slug, and every page linking to it failed to build its address (a server error).
+        if not Tag().slugify(name):
+            continue
         if name.casefold() not in seen:
             seen.add(name.casefold())
             names.append(name)

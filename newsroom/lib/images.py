@@ -1,9 +1,13 @@
 """Checks for uploaded images: the content must be a real image of an accepted type, within
 size and dimension limits. The file name and the browser's claimed type are never trusted."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
+
+_MARKUP = re.compile(rb"(?i)<(?:\?php|script|html|!doctype|svg|iframe|body|object|embed)\b")
 
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 MAX_BYTES = 10 * 1024 * 1024
@@ -21,17 +25,31 @@ def validate_image_file(upload):
             code="image_too_large",
         )
     position = upload.tell() if hasattr(upload, "tell") else 0
+    not_an_image = ValidationError(
+        "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF file.",
+        code="not_an_image",
+    )
     try:
+        upload.seek(0)
+        # A page or script with an image glued on (a polyglot) passes every image check, and a
+        # browser that sniffs it may run it: refuse markup anywhere in the bytes.
+        if _MARKUP.search(upload.read(MAX_BYTES + 1)):
+            raise not_an_image
         upload.seek(0)
         with Image.open(upload) as image:
             image_format = image.format
             width, height = image.size
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(
-            "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF file.",
-            code="not_an_image",
-        ) from None
+        if max(width, height) <= MAX_SIDE:
+            # verify() reads only the structure: a file cut short passes it, so decode it whole
+            # (within the size limit, so the decoding cannot take gigabytes).
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
+    # DecompressionBombError is raised when a header claims more pixels than Pillow will
+    # allocate; it is not an OSError, and uncaught it was a server error.
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        raise not_an_image from None
     finally:
         upload.seek(position)
     if image_format not in ACCEPTED_FORMATS:

@@ -1,0 +1,151 @@
+"""One saved row for every model in the admin, so the role matrix can open its change, delete
+and history pages. A model registered without a builder here fails the matrix with a message
+saying so: a new admin page cannot go untested by accident."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.contrib.sites.models import Site
+from django.utils import timezone
+
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    SourceFactory,
+    SponsorFactory,
+    UserFactory,
+)
+
+
+def _model(label):
+    return apps.get_model(label)
+
+
+def _comment(article=None, user=None, text="A view from a reader on the budget."):
+    Comment = _model("comments.Comment")
+    article = article or ArticleFactory()
+    user = user or UserFactory()
+    comment = Comment(
+        article=article, content_object=article, site_id=1, user=user, user_name=user.public_name,
+        user_email=user.email, comment=text, is_public=True, published_at=timezone.now(),
+    )  # fmt: skip
+    comment.save()
+    return comment
+
+
+def _reason():
+    reason, _ = _model("comments.ModerationReason").objects.get_or_create(
+        slug="spam", defaults={"name": "Spam", "description": "Advertising and repeated posts."}
+    )
+    return reason
+
+
+def _plan():
+    return _model("subscriptions.Plan").objects.create(
+        name="Digital monthly", slug="digital-monthly", price=Decimal("9.00")
+    )
+
+
+def _digest_issue():
+    now = timezone.now()
+    return _model("subscriptions.DigestIssue").objects.create(
+        date=date(2026, 1, 5), window_start=now - timedelta(days=1), window_end=now
+    )
+
+
+def _import_run():
+    return _model("syndication.ImportRun").objects.create(trigger="command", finished_at=timezone.now())
+
+
+def _axes_fields():
+    return {"user_agent": "Mozilla/5.0", "http_accept": "text/html", "path_info": "/admin/login/",
+            "ip_address": "192.0.2.7", "username": "someone@example.org"}  # fmt: skip
+
+
+BUILDERS = {
+    "auth.group": lambda: Group.objects.create(name="Interns"),
+    "sites.site": lambda: Site.objects.create(domain="mirror.example.org", name="Mirror"),
+    "django_tasks_database.dbtaskresult": lambda: _model("django_tasks_database.DBTaskResult").objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="newsroom.tasks.send_templated_email",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+    ),
+    "taggit.tag": lambda: _model("taggit.Tag").objects.create(name="Housing", slug="housing"),
+    "account.emailaddress": lambda: _model("account.EmailAddress").objects.create(
+        user=UserFactory(), email="second@example.org", verified=True
+    ),
+    "mfa.authenticator": lambda: _model("mfa.Authenticator").objects.create(
+        user=UserFactory(), type="recovery_codes", data={"seed": "0" * 40}, last_used_at=timezone.now()
+    ),
+    "axes.accessattempt": lambda: _model("axes.AccessAttempt").objects.create(
+        get_data="", post_data="", failures_since_start=3, **_axes_fields()
+    ),
+    "axes.accesslog": lambda: _model("axes.AccessLog").objects.create(**_axes_fields()),
+    "axes.accessfailurelog": lambda: _model("axes.AccessFailureLog").objects.create(**_axes_fields()),
+    "newsroom.sitesettings": lambda: _model("newsroom.SiteSettings").load(),
+    "accounts.user": lambda: UserFactory(email="someone.else@example.org"),
+    "audit.auditentry": lambda: _model("audit.AuditEntry").objects.create(
+        action="published", object_type="articles.article", object_id="1", object_repr="A headline"
+    ),
+    "authors.author": AuthorFactory,
+    # The article row is the writer persona's own draft; tests/articles/test_roles.py covers
+    # another writer's, and tests/access/test_workflow_matrix.py each button.
+    "articles.article": None,
+    "articles.section": SectionFactory,
+    "articles.source": SourceFactory,
+    "articles.sponsor": SponsorFactory,
+    "articles.slugredirect": lambda: _model("articles.SlugRedirect").objects.create(
+        old_slug="an-old-address", article=ArticleFactory()
+    ),
+    "syndication.importrun": _import_run,
+    "syndication.sourceimport": lambda: _model("syndication.SourceImport").objects.create(
+        run=_import_run(), source=SourceFactory(), feed_url="https://partner.example.org/feed/"
+    ),
+    "comments.guidelines": lambda: _model("comments.Guidelines").current(),
+    "comments.moderationreason": _reason,
+    # current() may hand back the unsaved defaults; the admin needs the row.
+    "comments.commentpolicy": lambda: _model("comments.CommentPolicy").objects.get_or_create(pk=1)[0],
+    "comments.articlecommentpolicy": lambda: _model("comments.ArticleCommentPolicy").objects.create(
+        article=ArticleFactory()
+    ),
+    "comments.comment": _comment,
+    "comments.report": lambda: _model("comments.Report").objects.create(
+        comment=_comment(), reporter=UserFactory(), reason=_reason()
+    ),
+    "comments.suspension": lambda: _model("comments.Suspension").objects.create(
+        user=UserFactory(), reason="Spamming links."
+    ),
+    "comments.moderationlogentry": lambda: _model("comments.ModerationLogEntry").objects.create(
+        action="approved", comment=_comment()
+    ),
+    "subscriptions.plan": _plan,
+    "subscriptions.subscription": lambda: _model("subscriptions.Subscription").objects.create(
+        user=UserFactory(), plan=_plan(), ends_at=timezone.now() + timedelta(days=30)
+    ),
+    "subscriptions.webhookdelivery": lambda: _model("subscriptions.WebhookDelivery").objects.create(
+        outcome="processed", status_code=200
+    ),
+    "subscriptions.newslettersubscriber": lambda: _model("subscriptions.NewsletterSubscriber").objects.create(
+        email="news@example.org"
+    ),
+    "subscriptions.digestissue": _digest_issue,
+    "subscriptions.digestrun": lambda: _model("subscriptions.DigestRun").objects.create(
+        issue=_digest_issue()
+    ),
+    "enquiries.share": lambda: _model("enquiries.Share").objects.create(
+        sender_name="Rita", sender_email="rita@example.org", article=ArticleFactory()
+    ),
+    "enquiries.enquiry": lambda: _model("enquiries.Enquiry").objects.create(
+        kind="subscribe",
+        name="Rita",
+        email="rita@example.org",
+        message="How much is it?",
+        sent_to="desk@example.org",
+    ),
+}
