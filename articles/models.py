@@ -303,6 +303,16 @@ class Article(models.Model):
             ),
             # Admin planning view and state filters.
             models.Index(fields=["status", "publish_at"], name="article_status_publish_idx"),
+            # The admin's date drill-down: the earliest and latest publish time and the years
+            # between, which would otherwise read the whole table on every changelist load.
+            models.Index(fields=["publish_at"], name="article_publish_at_idx"),
+            # The next scheduled withdrawal (views.next_scheduled_change, which bounds every
+            # cached page's life): only the few published rows that have one are indexed.
+            models.Index(
+                fields=["withdraw_at"],
+                name="article_withdrawal_due_idx",
+                condition=Q(status="published", withdraw_at__isnull=False),
+            ),
             # Search.
             GinIndex(fields=["search"], name="article_search_gin"),
         ]
