@@ -21,3 +21,7 @@ def connect():
         post_delete.connect(
             _bump_after_commit, sender=model, dispatch_uid=f"bump-site-{model.__name__}-delete"
         )
+    # The same events, told to a CDN or nginx with the exact URLs (inert without CDN_PURGER).
+    from articles import purging
+
+    purging.connect()

@@ -18,14 +18,24 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         shared = pagecache.enabled() and pagecache.request_is_cacheable(request)
         if shared:
-            cached = pagecache.lookup(request)
+            # Read before the view runs: an event during rendering must not be hidden by it.
+            # None when the cache is unreachable: the page is then rendered and not kept.
+            generation = site_generation()
+            shared = generation is not None
+        if shared:
+            try:
+                cached = pagecache.lookup(request, generation)
+            except Exception as error:
+                pagecache.log_unavailable(request, error)
+                cached, shared = None, False
             if cached is not None:
                 return cached
-            # Read before the view runs: an event during rendering must not be hidden by it.
-            generation = site_generation()
         response = self.get_response(request)
         if shared and pagecache.response_is_shareable(response):
-            pagecache.store(request, response, generation)
+            try:
+                pagecache.store(request, response, generation)
+            except Exception as error:
+                pagecache.log_unavailable(request, error)
         elif request.method in pagecache.SAFE_METHODS and (
             pagecache.is_personal_request(request) or pagecache.response_is_personal(response)
         ):

@@ -46,16 +46,32 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def cache_from_url(url):
-    """Django CACHES entry for a cache URL: redis:// or rediss:// or locmem://."""
+def cache_from_url(url, *, key_prefix="", socket_timeout_ms=1000):
+    """Django CACHES entry for a cache URL: redis://, rediss://, unix:// (a Redis socket, as
+    unix:///path/redis.sock?db=2) or locmem://.
+
+    Redis gets short socket timeouts: the cache sits on every page's path, and a Redis that
+    has stopped answering must cost a page a second at most, not gunicorn's whole timeout.
+    Several sites (or test processes) can share one Redis with different key prefixes.
+    """
     if not url or url.startswith("locmem://"):
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": urlsplit(url).netloc or "newsroom",
+            "KEY_PREFIX": key_prefix,
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    raise ImproperlyConfigured(f"CACHE_URL must start with redis://, rediss:// or locmem://, not {url!r}.")
+        seconds = socket_timeout_ms / 1000
+        return {
+            # Django's RedisCache, reads and writes degrading to "not cached" when Redis is down.
+            "BACKEND": "newsroom.lib.rediscache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
+            "OPTIONS": {"socket_connect_timeout": seconds, "socket_timeout": seconds},
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, unix:// or locmem://, not {url!r}."
+    )
 
 
 def mailer_from_url(url, *, file_path):
@@ -88,3 +104,52 @@ def mailer_from_url(url, *, file_path):
         }
         return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
     raise ImproperlyConfigured(f"EMAIL_URL must start with smtp://, smtps:// or file://, not {url!r}.")
+
+
+def media_origins(bucket, endpoint_url, custom_domain, region=""):
+    """The origins media is served from when it lives in object storage, for the CSP's img-src.
+
+    Nothing when media is on our own origin; the CDN's domain when one fronts the bucket;
+    otherwise the S3-compatible endpoint, or AWS's bucket hosts (with and without a region).
+    """
+    if not bucket:
+        return []
+    if custom_domain:
+        return [f"https://{custom_domain}"]
+    if endpoint_url:
+        parts = urlsplit(endpoint_url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ImproperlyConfigured(
+                f"MEDIA_S3_ENDPOINT_URL must be an http:// or https:// address, not {endpoint_url!r}."
+            )
+        return [f"{parts.scheme}://{parts.netloc}"]
+    origins = [f"https://{bucket}.s3.amazonaws.com"]
+    if region:
+        origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
+    return origins
+
+
+def s3_media_storage(
+    bucket, *, endpoint_url="", region="", access_key="", secret_key="", custom_domain="", prefix=""
+):
+    """The STORAGES entry for media in S3 or an S3-compatible store (django-storages)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "custom_domain": custom_domain or None,
+            "location": prefix,
+            # Media is public: plain URLs a CDN can cache, not signed ones that expire.
+            "querystring_auth": False,
+            # Access is the bucket policy's business (new AWS buckets refuse object ACLs).
+            "default_acl": None,
+            # An upload never replaces another file and renditions have hashed names, so every
+            # object can be cached for good.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }

@@ -182,10 +182,17 @@ def mark_private(response):
 # Entries --------------------------------------------------------------------------------------
 
 
-def lookup(request):
+def log_unavailable(request, error):
+    """The cache refused or timed out: the page is served uncached, and the log says so."""
+    logger.error(
+        "page cache unavailable, %s served uncached: %s: %s", request.path, type(error).__name__, error
+    )
+
+
+def lookup(request, generation):
     """The stored response for this request, with its headers brought up to date, or None."""
     now = timezone.now()
-    entry = cache().get(page_key(request, site_generation()))
+    entry = cache().get(page_key(request, generation))
     if entry is None or entry["expires"] <= now:
         return None
     if (
@@ -217,9 +224,10 @@ def store(request, response, generation):
     # Computed once here rather than on every hit by ConditionalGetMiddleware.
     set_response_etag(response)
     response["X-Page-Cache"] = "miss"
-    if seconds < 1:
-        return
     article_id, article_gen = getattr(request, ARTICLE_ATTRIBUTE, (None, None))
+    if seconds < 1 or (article_id is not None and article_gen is None):
+        # Too short to be worth keeping, or the article's generation could not be read.
+        return
     entry = {
         "response": response,
         "expires": now + timedelta(seconds=seconds),

@@ -39,17 +39,42 @@ def hit(scope, identity, *, limit, period):
     try:
         cache.add(key, 0, timeout=period + 1)
         count = cache.incr(key)
-    except Exception:
-        logger.exception("rate limit %s: the cache refused to count; refusing the attempt", scope)
+    except Exception as error:
+        _log_refusal(scope, error)
         return Verdict(allowed=False, count=limit + 1, retry_after=period)
     return Verdict(allowed=count <= limit, count=count, retry_after=retry_after)
+
+
+def _log_refusal(scope, error):
+    # One line, no traceback: while Redis is down every limited request logs this, and the
+    # line must say which limit refused whom and why without burying the rest of the log.
+    logger.error(
+        "rate limit %r refused the attempt: the cache could not count (%s: %s)",
+        scope,
+        type(error).__name__,
+        error,
+    )
+
+
+def _current_count(key):
+    # An increment by zero reads the count and, unlike get(), raises when the cache cannot
+    # answer: the Redis backend turns failed reads into "not cached" (newsroom/lib/rediscache.py),
+    # which here would read as "no attempts yet".
+    try:
+        return cache.incr(key, 0)
+    except ValueError:  # no attempt in this window yet
+        return 0
 
 
 def peek(scope, identity, *, limit, period):
     """The Verdict the next attempt would get, without counting one."""
     now = int(time.time())
     window_start = now - now % period
-    count = cache.get(_key(scope, identity, window_start), 0)
+    try:
+        count = _current_count(_key(scope, identity, window_start))
+    except Exception as error:
+        _log_refusal(scope, error)
+        return Verdict(allowed=False, count=limit, retry_after=period)
     return Verdict(allowed=count < limit, count=count, retry_after=window_start + period - now)
 
 
