@@ -23,6 +23,7 @@ from articles import services
 from articles.admin_views import ArticleEditorialViews
 from articles.forms import ArticleAdminForm, BodyEditorWidget
 from articles.models import Article, ArticleAuthor, Correction, Section, SlugRedirect, Source, Sponsor
+from authors.models import Author
 from newsroom.lib.paginators import EstimatedCountPaginator
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/gif"
@@ -78,6 +79,29 @@ class StateFilter(admin.SimpleListFilter):
                     Q(status=Status.WITHDRAWN) | Q(status=Status.PUBLISHED, withdraw_at__lte=now)
                 )
         return queryset
+
+
+class NewsroomAuthorFilter(admin.SimpleListFilter):
+    """Filter by one of the newsroom's own writers (authors with an account).
+
+    Listing every author who has a byline would read the whole byline table on each page load
+    and offer thousands of partner and guest names; those are found through the search box,
+    which searches bylines. A link may still name any author by id.
+    """
+
+    title = "newsroom author"
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        return Author.objects.filter(user__isnull=False).order_by("name").values_list("pk", "name")
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(authors__id=int(value))
 
 
 class EditableWithArticle:
@@ -148,12 +172,13 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
         StateFilter,
         "section",
         "source",
-        ("authors", admin.RelatedOnlyFieldListFilter),
+        NewsroomAuthorFilter,
         ("publish_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["section", "source"]
     search_fields = ["headline", "standfirst", "author_names", "slug"]
-    date_hierarchy = "publish_at"
+    # No date_hierarchy: its list of years is a DISTINCT over every article's publish time on
+    # each page load (3 s at a million articles); the publish_at filter above needs no query.
     prepopulated_fields = {"slug": ["headline"]}
     formfield_overrides = IMAGE_FIELD_OVERRIDES | {ProseEditorField: {"widget": BodyEditorWidget}}
     actions = ["publish_selected", "withdraw_selected"]
