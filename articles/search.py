@@ -2,9 +2,13 @@
 C, author names D), with web-search syntax: "a phrase", -exclude, this or that.
 
 Very common words match most of the archive, and ranking every match would read every row.
-So the matches are first cut to the MAX_CANDIDATES most recent (an index-ordered scan that
-stops early), and only those are ranked. Snippets are made for the rows shown, not for every
-match.
+So the matches are first cut to the MAX_CANDIDATES most recent, and only those are ranked.
+Finding the most recent matches must not read every match either: a word in a few percent of
+a million articles is still tens of thousands of rows to fetch and sort. So the archive is
+searched in time slices, newest first (CANDIDATE_WINDOWS), as one UNION ALL under a LIMIT:
+PostgreSQL runs the next slice only while the limit is unmet, so a common word is served from
+the last weeks and a rare one reaches back as far as it must. Snippets are made for the rows
+shown, not for every match.
 """
 
 import html
@@ -13,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Case, F, Func, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,6 +27,9 @@ from django.utils.safestring import mark_safe
 from articles.models import Article
 
 MAX_CANDIDATES = 1000
+# Where the newest-first slices of the archive end, counted back from now; the last slice is
+# everything older.
+CANDIDATE_WINDOWS = (timedelta(days=30), timedelta(days=180), timedelta(days=730))
 # Private-use characters mark the matched words: they never occur in our text, so escaping
 # the snippet first and turning them into <mark> afterwards cannot let markup through.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -88,6 +96,26 @@ def _local_midnight(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def newest_first(matches, limit):
+    """The ids of up to `limit` of these matches, the newest first, one time slice at a time."""
+    now = timezone.now()
+    slices, newer_than = [], None
+    for older_than in [now - window for window in CANDIDATE_WINDOWS] + [None]:
+        part = matches
+        if newer_than is not None:
+            part = part.filter(publish_at__lt=newer_than)
+        if older_than is not None:
+            part = part.filter(publish_at__gte=older_than)
+        slices.append(part.order_by("-publish_at", "-id").values("pk")[:limit].query.sql_with_params())
+        newer_than = older_than
+    # Written out because the ORM's union() refuses each slice's own ORDER BY on a column it
+    # does not select, and a slice's order is what lets its LIMIT stop early.
+    sql = " UNION ALL ".join(f"({part_sql})" for part_sql, _ in slices)
+    params = [param for _, part_params in slices for param in part_params]
+    # Every value is a parameter; the text joined here is the ORM's own compiled SQL.
+    return RawSQL(f"SELECT newest.pk FROM ({sql}) AS newest LIMIT %s", [*params, limit])  # noqa: S608, S611
+
+
 def matching_articles(query_text, *, section=None, date_from=None, date_to=None):
     """Published articles matching the query, ranked, each with `rank`, `headline_text` and
     `snippet_text` (marked up with MARK_START and MARK_END; see highlighted())."""
@@ -101,7 +129,7 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
         matches = matches.filter(publish_at__gte=_local_midnight(date_from))
     if date_to and date_to < date.max:
         matches = matches.filter(publish_at__lt=_local_midnight(date_to + timedelta(days=1)))
-    candidates = matches.order_by("-publish_at", "-id").values("pk")[:MAX_CANDIDATES]
+    candidates = newest_first(matches, MAX_CANDIDATES)
 
     body_text = Func(
         F("body"),

@@ -187,3 +187,21 @@ def test_search_page_has_no_csrf_token_and_a_get_form(client):
     assert 'method="get"' in html
     assert "csrfmiddlewaretoken" not in html
     assert '<meta name="robots" content="noindex, follow">' in html
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(2, ["A week old", "Three months old"]), (10, None)])
+def test_a_word_in_more_articles_than_are_ranked_finds_the_newest_across_the_archive(
+    client, politics, monkeypatch, limit, expected
+):
+    # One match in each slice of the archive that the candidate search walks, newest first.
+    now = timezone.now()
+    ages = {"A week old": 7, "Three months old": 90, "A year old": 365, "Five years old": 5 * 365}
+    for headline, days in ages.items():
+        published = now - timedelta(days=days)
+        ArticleFactory(headline=headline, section=politics, standfirst="Ferries.", publish_at=published)
+    monkeypatch.setattr("articles.search.MAX_CANDIDATES", limit)
+
+    found = headlines(search(client, q="ferries"))
+
+    # All match equally well, so the ranked candidates show newest first.
+    assert found == (expected or list(ages))
