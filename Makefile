@@ -104,11 +104,11 @@ bench: seed static ## Measure the reading site (wrk, gunicorn, nginx) and write 
 
 .PHONY: load soak backup restore
 
-load: venv db static ## 64 readers (wrk) and 5 comments/s against gunicorn for LOAD_SECONDS (300) on the newsroom_load copy; checks errors, p99, comments kept
+load: venv db redis static ## 64 readers (wrk) and 5 comments/s against gunicorn for LOAD_SECONDS (300) on the newsroom_load copy; checks errors, p99, comments kept
 	@command -v wrk >/dev/null || { echo "make load needs wrk: apt-get install wrk (make bench installs it)"; exit 1; }
 	@$(PY) ops/load.py
 
-soak: venv db static ## The load mix for SOAK_SECONDS (1800) with worker recycling off; reports each gunicorn worker's memory growth (limit 10%)
+soak: venv db redis static ## The load mix for SOAK_SECONDS (1800) with worker recycling off; reports each gunicorn worker's memory growth (limit 10%)
 	@command -v wrk >/dev/null || { echo "make soak needs wrk: apt-get install wrk (make bench installs it)"; exit 1; }
 	@$(PY) ops/soak.py
 

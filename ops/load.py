@@ -202,6 +202,13 @@ class Site:
         self.nginx = None
         self.worker = None
         os.environ["DATABASE_URL"] = database_url  # read by bench.run's environment()
+        # One cache for every process, as `make serve` has: the local Redis unless one is named.
+        # With each worker's own memory a recycled worker would render every page again.
+        os.environ["CACHE_URL"] = (
+            os.environ.get("CACHE_URL")
+            or os.environ.get("REDIS_URL")
+            or f"unix://{ROOT}/var/redis/redis.sock"
+        )
         cmd_args = "--access-logfile=/dev/null"
         if not recycle:
             cmd_args += " --max-requests=0"
