@@ -54,8 +54,15 @@ def memory_report(samples, warmup):
     after = [entry for entry in samples if entry["elapsed"] >= warmup] or samples[-1:]
     first_pids = set(samples[0]["rss"])
     last_pids = set(samples[-1]["rss"])
+    # gunicorn forks its workers one by one, so the first sample may come before the last of
+    # them exists. A worker is a problem when it is gone by the end (it died) or when it first
+    # appears after the warm-up (it replaced one).
+    every_pid = set().union(*(entry["rss"] for entry in samples))
+    late = {pid for entry in after for pid in entry["rss"]} - {
+        pid for entry in samples if entry["elapsed"] < warmup for pid in entry["rss"]
+    }
     rows = {}
-    for pid in sorted(set().union(*(entry["rss"] for entry in samples))):
+    for pid in sorted(every_pid):
         seen = [entry["rss"][pid] for entry in after if pid in entry["rss"]]
         if not seen:
             continue
@@ -68,7 +75,7 @@ def memory_report(samples, warmup):
             "growth": (end - start) / start if start else 0.0,
             "whole_run": pid in first_pids and pid in last_pids,
         }
-    return rows, first_pids ^ last_pids
+    return rows, (every_pid - last_pids) | late
 
 
 def main():
