@@ -240,7 +240,8 @@ def handle_delivery(*, body: bytes, signature_header: str, remote_addr=None) -> 
         log.outcome, log.status_code, log.reason = (
             WebhookDelivery.Outcome.REJECTED,
             rejection.status_code,
-            rejection.reason[:300],
+            # A reason may quote the sender's field names, and PostgreSQL text cannot hold NUL.
+            rejection.reason.replace("\x00", "\ufffd")[:300],
         )
         log.subscription = None
         log.save()

@@ -43,9 +43,18 @@ CANCELLED = "subscription.cancelled"
         {"id": "evt\u0000", "type": CANCELLED, "data": {"reference": "x"}},
         {"id": "evt_1", "type": [], "data": {}},
         {"id": "evt_2", "type": CANCELLED, "data": {"reference": "a\u0000"}},
+        {"id": "evt_3", "type": CANCELLED, "data": {"reference": "x"}, "b\u0000": 1},
+        {"id": "evt_4", "type": CANCELLED, "data": {"reference": "x", "c\u0000": 1}},
         None,
     ],
-    ids=["NUL in the id", "a list as the type", "NUL in the reference", "a NUL byte as the body"],
+    ids=[
+        "NUL in the id",
+        "a list as the type",
+        "NUL in the reference",
+        "NUL in an unknown field's name",
+        "NUL in an unknown data field's name",
+        "a NUL byte as the body",
+    ],
 )
 def test_the_webhook_refuses_nul_and_wrong_types_with_a_reason(client, settings, event):
     body = b"\x00" if event is None else json.dumps(event).encode()
@@ -56,7 +65,9 @@ def test_the_webhook_refuses_nul_and_wrong_types_with_a_reason(client, settings,
     )  # fmt: skip
     assert response.status_code == 400
     assert response.json()["status"] == "rejected"
-    assert WebhookDelivery.objects.get().outcome == WebhookDelivery.Outcome.REJECTED
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.outcome == WebhookDelivery.Outcome.REJECTED
+    assert delivery.reason
 
 
 def test_the_moderation_queue_refuses_a_next_that_is_not_a_path(client):
