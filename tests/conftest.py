@@ -136,7 +136,9 @@ def page(browser, live_server):
         ),
     )
     tab = context.new_page()
-    tab.set_default_timeout(10_000)
+    # Generous: on a two-core CI machine a page render can queue behind the other test process
+    # and PostgreSQL for seconds. A wait that times out is a failure either way.
+    tab.set_default_timeout(20_000)
     yield tab
     context.close()
     assert foreign_requests == [], f"pages requested third-party URLs: {foreign_requests}"
