@@ -101,10 +101,13 @@ $(tail -n 15 "$log" 2>/dev/null)"
 }
 
 stop() {
-  if [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-    kill "$(cat "$pidfile")"
+  local pid=""
+  [ -s "$pidfile" ] && pid="$(cat "$pidfile")"
+  # Redis deletes its pid file as it exits, so the pid is read once.
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
     local waited=0
-    while kill -0 "$(cat "$pidfile")" 2>/dev/null && [ "$waited" -lt 50 ]; do
+    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 50 ]; do
       sleep 0.1
       waited=$((waited + 1))
     done
