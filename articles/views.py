@@ -5,10 +5,10 @@ sets a cookie), and each runs a fixed number of queries whatever the size of the
 listings page by keyset (articles/pagination.py) and the furniture comes from the cache.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,22 +19,20 @@ from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
 from articles import reads
-from articles.models import Article, Correction, SlugRedirect, Source, TaggedArticle
+from articles.models import Article, Correction, SlugRedirect, Source
 from articles.pagination import keyset_page
+from articles.related import related_block
 from articles.search import MAX_CANDIDATES, SearchForm, highlighted, matching_articles
 from articles.templatetags.reading import navigation_sections, renditions
 from articles.video import video_provider
 from authors.models import Author
+from newsroom.lib.fragments import cached
 from newsroom.lib.pagecache import mark_article_page
 from newsroom.models import SiteSettings
 
 SECONDARY_ON_HOME = 2
 LATEST_ON_HOME = 8
 PER_SECTION_ON_HOME = 4
-RELATED_COUNT = 4
-# Related articles are picked from the most recent articles that share a tag, so a tag on
-# half the archive does not make every article page count the whole archive.
-RELATED_CANDIDATES = 200
 SEARCH_PER_PAGE = 20
 
 
@@ -144,9 +142,25 @@ def corrections(request):
 # Article ------------------------------------------------------------------------------------
 
 
+def article_for_page(slug):
+    """The published article at `slug` with everything its page shows (bylines, tags,
+    corrections), or None. Kept under the site generation, which every edit to those moves,
+    and never past the article's own scheduled withdrawal (newsroom/lib/fragments.py)."""
+
+    def load():
+        article = listed_articles().prefetch_related("tags", "corrections").filter(slug=slug).first()
+        return article, article.withdraw_at if article else None
+
+    article = cached("article", (slug,), load)
+    if article is not None and not article.is_published:
+        # A copy kept across its withdrawal time by a clock that disagrees: ask again.
+        article, _ = load()
+    return article
+
+
 @require_safe
 def detail(request, section, year, month, day, slug):
-    article = listed_articles().prefetch_related("tags").filter(slug=slug).first()
+    article = article_for_page(slug)
     if article is None:
         moved = (
             SlugRedirect.objects.filter(old_slug=slug).select_related("article", "article__section").first()
@@ -177,40 +191,6 @@ def next_scheduled_change(now):
         .first(),
     ]
     return min((moment for moment in moments if moment), default=None)
-
-
-def related_articles(article, tag_ids):
-    """Up to RELATED_COUNT published articles, those sharing the most tags first, then the
-    newest of the same section; two queries whatever the archive's size.
-
-    The candidates (the most recent articles sharing a tag, and the newest of the section)
-    are gathered first as one UNION of two index-ordered, limited scans; only those few are
-    then ranked. Asking for both in one WHERE … OR … made PostgreSQL read the whole table.
-    """
-    others = Article.objects.published().exclude(pk=article.pk).order_by("-publish_at", "-id")
-    scans = []
-    if tag_ids:
-        scans.append(others.filter(tags__in=tag_ids).values_list("pk", "publish_at")[:RELATED_CANDIDATES])
-    if article.section_id:
-        scans.append(
-            others.filter(section_id=article.section_id).values_list("pk", "publish_at")[:RELATED_COUNT]
-        )
-    if not scans:
-        return []
-    candidate_ids = {pk for pk, _ in scans[0].union(*scans[1:], all=True)}
-    shared_tags = (
-        TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
-        .order_by()
-        .values("content_object")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return list(
-        Article.objects.filter(pk__in=candidate_ids)
-        .select_related("section")
-        .annotate(shared=Coalesce(Subquery(shared_tags), 0))
-        .order_by("-shared", "-publish_at", "-id")[:RELATED_COUNT]
-    )
 
 
 def _iso(moment):
@@ -269,7 +249,8 @@ def article_page_context(request, article, *, preview=False):
         "bylines": bylines,
         "tags": tags,
         "corrections": corrections,
-        "related": related_articles(article, [tag.pk for tag in tags]),
+        # Called by the template where the list appears, after the page around it.
+        "related": partial(related_block, article, tags, preview=preview),
         "sponsor": article.effective_sponsor,
         "video_embed_url": article.video_embed_url,
         "video_provider": video_provider(article.video_url),

@@ -315,7 +315,16 @@ def report(results, ceilings, queries, memory, info, data, options):
             f"| {ca['rps']:,.0f} | {fmt(ca['p50'], 2)} / {fmt(ca['p99'])} | {ca['rps'] / bare:.2f} "
             f"| {ng['rps']:,.0f} | {fmt(ng['p50'], 2)} / {fmt(ng['p99'])} | {ng['rps'] / static:.2f} |"
         )
+    cold = results["article, 50 comments"]["cold"]
     lines += [
+        "",
+        "Uncached: the page cache is off, so Django renders each page; the pieces an article page "
+        "keeps under generation numbers (its article row with bylines, tags and corrections, the "
+        "comments region, the related list, the masthead and footer: newsroom/lib/fragments.py) come "
+        "from the cache, as on a page-cache miss in service. Queries: building the page from the "
+        "database with nothing kept. Article with nothing kept either (FRAGMENT_CACHE_ENABLED=false): "
+        f"**{cold['rps']:,.0f} req/s** (p50 / p99 {fmt(cold['p50'])} / {fmt(cold['p99'])} ms), "
+        f"{cold['rps'] / bare:.2f} of bare Django.",
         "",
         f"Peak memory (VmHWM) of the largest gunicorn worker: {fmt(memory['cached'])} MB serving cached "
         f"pages, {fmt(memory['uncached'])} MB rendering every page.",
@@ -361,7 +370,7 @@ def prepare_database(url, options):
     queries = last_json_line(
         django_command(
             ["bench/prepare.py", "queries"],
-            env=environment(DATABASE_URL=url, PAGE_CACHE_ENABLED="false"),
+            env=environment(DATABASE_URL=url, PAGE_CACHE_ENABLED="false", FRAGMENT_CACHE_ENABLED="false"),
             stdin=json.dumps(data["pages"]),
         )
     )
@@ -393,7 +402,9 @@ def measure_pages(results, options, workdir):
                 "newsroom.wsgi:application",
                 workdir,
                 DATABASE_URL=result["url"],
+                # Every page built from the database each time: what the archive's size costs.
                 PAGE_CACHE_ENABLED="false",
+                FRAGMENT_CACHE_ENABLED="false",
             )
         for server in servers.values():
             wait_until_up(server.url + "/healthz")
@@ -542,7 +553,8 @@ def main():
     queries = json.loads(
         django_command(
             ["bench/prepare.py", "queries"],
-            env=environment(PAGE_CACHE_ENABLED="false"),
+            # What building each page from the database costs: no page, no kept pieces.
+            env=environment(PAGE_CACHE_ENABLED="false", FRAGMENT_CACHE_ENABLED="false"),
             stdin=json.dumps(pages),
         )
         .strip()
@@ -555,7 +567,15 @@ def main():
     try:
         cached = Gunicorn("cached", "newsroom.wsgi:application", workdir)
         uncached = Gunicorn("uncached", "newsroom.wsgi:application", workdir, PAGE_CACHE_ENABLED="false")
-        servers += [cached, uncached]
+        # Nothing kept at all: every piece of the article page read and rendered each time.
+        cold = Gunicorn(
+            "cold",
+            "newsroom.wsgi:application",
+            workdir,
+            PAGE_CACHE_ENABLED="false",
+            FRAGMENT_CACHE_ENABLED="false",
+        )
+        servers += [cached, uncached, cold]
         for server in servers:
             wait_until_up(server.url + "/healthz")
         article_url = pages["article, 50 comments"]
@@ -593,6 +613,9 @@ def main():
             results[name] = row
             rates = "  ".join(f"{mode} {row[mode]['rps']:8,.0f}/s" for mode in row)
             say(f"  {name:22} queries {queries[name]['queries']:2}  {rates}")
+        cold_article = wrk(cold.url + article_url, options)
+        say(f"  article, nothing cached: {cold_article['rps']:,.0f}/s")
+        results["article, 50 comments"]["cold"] = cold_article
         memory = {
             "cached": cached.peak_rss_mb(),
             "uncached": uncached.peak_rss_mb(),

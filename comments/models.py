@@ -7,7 +7,7 @@ the log of every moderation decision.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -206,6 +206,8 @@ class ArticleCommentPolicy(models.Model):
 class Closure:
     closed: bool
     message: str = ""
+    # While open: when comments close by themselves (None if they never do).
+    closes_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -263,7 +265,7 @@ class EffectivePolicy:
             else:
                 default = f"Comments closed on {date}."
             return Closure(True, custom or default)
-        return Closure(False)
+        return Closure(False, closes_at=close_at)
 
 
 class CommentQuerySet(models.QuerySet):

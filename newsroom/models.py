@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from newsroom.lib.cache import bump_site_generation
+
 CACHE_KEY = "site-settings:v1"
 CACHE_SECONDS = 60 * 60
 
@@ -126,6 +128,11 @@ class SisterPublication(models.Model):
 
 @receiver([post_save, post_delete], sender=SiteSettings, dispatch_uid="site-settings-changed")
 @receiver([post_save, post_delete], sender=SisterPublication, dispatch_uid="sister-publication-changed")
-def _forget_cached_site_settings(sender, **kwargs):
+def _forget_cached_site_settings(sender, created=False, **kwargs):
     # After commit: a reader in between would otherwise cache the old row again.
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    if sender is SiteSettings and created:
+        # The first page view creates the row with its defaults: nothing shown has changed.
+        return
+    # The footer and masthead of every page show these settings: drop the cached pages too.
+    transaction.on_commit(bump_site_generation)

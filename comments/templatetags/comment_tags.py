@@ -2,6 +2,7 @@ from typing import NamedTuple
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -10,6 +11,8 @@ from comments.discussion import DEFAULT_ORDER, ORDER_PARAMETER, PAGE_PARAMETER, 
 from comments.models import CommentPolicy, EffectivePolicy
 from comments.services import comment_counts
 from comments.text import render_comment_text
+from newsroom.lib.cache import article_generation
+from newsroom.lib.fragments import cached
 
 register = template.Library()
 
@@ -53,18 +56,34 @@ def card_time(moment, shown_format):
     return CardTime(local.isoformat(), f"{local.day} {MONTHS_3[local.month].title()} {local.year}, {clock}")
 
 
-@register.inclusion_tag("comments/_region.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def article_comments(context, article):
     """The whole comments region of an article page: the same for every reader, so the page
     stays cacheable. The form arrives separately (see comments.js); without JavaScript, a
-    plain link leads to the standalone page."""
+    plain link leads to the standalone page.
+
+    Kept in the cache under the article's generation (newsroom/lib/fragments.py): a page
+    re-rendered because an article elsewhere was published does not rebuild the discussion.
+    """
     request = context.get("request")
     params = request.GET if request is not None else {}
-    discussion = discussion_page(
-        article,
-        order=params.get(ORDER_PARAMETER, DEFAULT_ORDER),
-        page_number=params.get(PAGE_PARAMETER, 1),
-    )
+    order = params.get(ORDER_PARAMETER, DEFAULT_ORDER)
+    page_number = params.get(PAGE_PARAMETER, 1)
+
+    def render():
+        region = comments_region(article, order, page_number)
+        return render_to_string("comments/_region.html", region), region["closure"].closes_at
+
+    if not article.is_published or context.get("is_preview"):
+        return render()[0]
+    generation = article_generation(article.pk)
+    if generation is None:
+        return render()[0]
+    return cached("comments", (article.pk, generation, order, page_number), render)
+
+
+def comments_region(article, order, page_number):
+    discussion = discussion_page(article, order=order, page_number=page_number)
     policy = EffectivePolicy(site=CommentPolicy.current(), override=discussion.policy_override)
     closure = policy.closure(article)
     max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
