@@ -12,12 +12,13 @@ shown, not for every match.
 """
 
 import html
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Case, F, Func, TextField, Value, When
-from django.db.models.expressions import RawSQL
+from django.db import connection
+from django.db.models import Case, F, Func, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -97,7 +98,9 @@ def _local_midnight(day):
 
 
 def newest_first(matches, limit):
-    """The ids of up to `limit` of these matches, the newest first, one time slice at a time."""
+    """The ids of up to `limit` of these matches, the newest first, one time slice at a time:
+    one query, whose answer also gives the page its count of results (running the slices
+    once for the count and again for the page cost twice as much)."""
     now = timezone.now()
     slices, newer_than = [], None
     for older_than in [now - window for window in CANDIDATE_WINDOWS] + [None]:
@@ -112,13 +115,22 @@ def newest_first(matches, limit):
     # does not select, and a slice's order is what lets its LIMIT stop early.
     sql = " UNION ALL ".join(f"({part_sql})" for part_sql, _ in slices)
     params = [param for _, part_params in slices for param in part_params]
-    # Every value is a parameter; the text joined here is the ORM's own compiled SQL.
-    return RawSQL(f"SELECT newest.pk FROM ({sql}) AS newest LIMIT %s", [*params, limit])  # noqa: S608, S611
+    with connection.cursor() as cursor:
+        # Every value is a parameter; the text joined here is the ORM's own compiled SQL.
+        cursor.execute(f"SELECT newest.pk FROM ({sql}) AS newest LIMIT %s", [*params, limit])  # noqa: S608
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Matches:
+    articles: QuerySet  # ranked, best first
+    count: int  # at most MAX_CANDIDATES
 
 
 def matching_articles(query_text, *, section=None, date_from=None, date_to=None):
-    """Published articles matching the query, ranked, each with `rank`, `headline_text` and
-    `snippet_text` (marked up with MARK_START and MARK_END; see highlighted())."""
+    """Published articles matching the query (Matches: how many, and the articles ranked,
+    each with `rank`, `headline_text` and `snippet_text`, marked up with MARK_START and
+    MARK_END; see highlighted())."""
     query = SearchQuery(query_text, search_type="websearch", config="english")
     matches = Article.objects.published().filter(search=query)
     if section is not None:
@@ -129,7 +141,7 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
         matches = matches.filter(publish_at__gte=_local_midnight(date_from))
     if date_to and date_to < date.max:
         matches = matches.filter(publish_at__lt=_local_midnight(date_to + timedelta(days=1)))
-    candidates = newest_first(matches, MAX_CANDIDATES)
+    candidate_ids = newest_first(matches, MAX_CANDIDATES)
 
     body_text = Func(
         F("body"),
@@ -145,8 +157,8 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
         default=Concat(F("standfirst"), Value(" "), body_text, output_field=TextField()),
         output_field=TextField(),
     )
-    return (
-        Article.objects.filter(pk__in=candidates)
+    ranked = (
+        Article.objects.filter(pk__in=candidate_ids)
         .for_listing()
         .annotate(
             rank=SearchRank(F("search"), query),
@@ -172,6 +184,7 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
         )
         .order_by("-rank", "-publish_at", "-id")
     )
+    return Matches(articles=ranked, count=len(candidate_ids))
 
 
 def highlighted(marked_text):

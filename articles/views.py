@@ -8,7 +8,7 @@ listings page by keyset (articles/pagination.py) and the furniture comes from th
 from functools import partial
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +28,7 @@ from articles.video import video_provider
 from authors.models import Author
 from newsroom.lib.fragments import cached
 from newsroom.lib.pagecache import mark_article_page
+from newsroom.lib.paginator import KnownCountPaginator
 from newsroom.models import SiteSettings
 
 SECONDARY_ON_HOME = 2
@@ -292,10 +293,10 @@ def search(request):
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         data = form.cleaned_data
         context["query"] = data["q"]
-        results = matching_articles(
+        matches = matching_articles(
             data["q"], section=data["section"], date_from=data["date_from"], date_to=data["date_to"]
         )
-        paginator = Paginator(results, SEARCH_PER_PAGE)
+        paginator = KnownCountPaginator(matches.articles, SEARCH_PER_PAGE, count=matches.count)
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except (PageNotAnInteger, EmptyPage):

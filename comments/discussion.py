@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 
 from articles.models import Article
 from comments.models import ArticleCommentPolicy, Comment
+from newsroom.lib.paginator import KnownCountPaginator
 
 NEWEST = "newest"
 OLDEST = "oldest"
@@ -80,14 +80,6 @@ def _prune(nodes):
         if node.shown or node.children:
             kept.append(node)
     return kept
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told its count, which the discussion's summary query already holds."""
-
-    def __init__(self, object_list, per_page, *, count):
-        super().__init__(object_list, per_page)
-        self.count = count
 
 
 @dataclass

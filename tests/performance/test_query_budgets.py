@@ -73,3 +73,14 @@ def test_an_article_keeps_its_budget_with_2_or_50_comments_on_a_site_of_3_or_40_
 
     assert few == many, "2 comments:\n" + "\n".join(few_sql) + "\n50 comments:\n" + "\n".join(many_sql)
     assert many <= ARTICLE_WITH_50_COMMENTS, f"{many} queries:\n" + "\n".join(many_sql)
+
+
+def test_search_finds_its_candidates_once_for_both_the_count_and_the_page(client):
+    site = Newsroom()
+    site.add(5)
+    response = client.get(PAGES["search"](site))
+    assert response.context["paginator"].count > 0
+
+    _, sql = queries_for(client, PAGES["search"](site))
+
+    assert sum("UNION ALL" in query for query in sql) == 1, "\n".join(sql)
