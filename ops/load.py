@@ -3,7 +3,8 @@
 
     python ops/load.py [--seconds 300] [--via gunicorn|nginx]
 
-What runs, for LOAD_SECONDS (default 300):
+What runs, for LOAD_SECONDS (default 300), after every page has been read once (a site in
+service has its pages cached; the cold start after a restart is make faults' business):
 - 64 readers: one wrk per kind of page (home, sections, hot articles, cold articles, tags,
   search, feeds), each with a share of the 64 connections and a Lua script
   (ops/load_readers.lua) that picks a random URL of its kind for every request.
@@ -35,6 +36,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from http.client import HTTPConnection
@@ -518,6 +520,7 @@ def run_mix(*, seconds, via, recycle=True, label="load", on_sample=None, sample_
     readers = commenters_run = None
     samples = []
     try:
+        warm_up(site.url, plan["urls"])
         say(
             f"Load: {READERS} readers and {rate} comments/s for {seconds} s against {site.url} "
             f"({len(site.gunicorn.worker_pids())} gunicorn workers)..."
@@ -635,6 +638,17 @@ def report(figures):
     if commenting["sent"] == 0 or commenting["accepted"] == 0:
         failures.append("no comment was accepted")
     return failures
+
+
+def warm_up(base_url, urls):
+    """Read every page once before the crowd arrives, as a site in service has read them: the
+    run measures a running site, not the minute after a restart when every page misses at
+    once (make faults and the bench's first second show that case)."""
+    paths = [path for kind_paths in urls.values() for path in kind_paths]
+    say(f"Warming up: reading each of the {len(paths)} pages once...")
+    for path in paths:
+        with urllib.request.urlopen(base_url + path, timeout=30) as response:  # noqa: S310 - our own server
+            response.read()
 
 
 def main():
