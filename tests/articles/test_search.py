@@ -205,3 +205,19 @@ def test_a_word_in_more_articles_than_are_ranked_finds_the_newest_across_the_arc
 
     # All match equally well, so the ranked candidates show newest first.
     assert found == (expected or list(ages))
+
+
+def test_articles_either_side_of_each_slice_edge_are_all_found_newest_first(client, politics):
+    # The candidate search walks time slices (articles/search.py, CANDIDATE_WINDOWS): an
+    # article minutes either side of a slice's edge is found once, in its place.
+    now = timezone.now()
+    ages = [timedelta(minutes=1)]
+    for days in (30, 180, 730):
+        ages += [timedelta(days=days) - timedelta(minutes=5), timedelta(days=days) + timedelta(minutes=5)]
+    ages.append(timedelta(days=9 * 365))
+    for number, age in enumerate(ages):
+        ArticleFactory(
+            headline=f"Ferry report {number}", section=politics, standfirst="Ferries.", publish_at=now - age
+        )
+
+    assert headlines(search(client, q="ferries")) == [f"Ferry report {number}" for number in range(len(ages))]
