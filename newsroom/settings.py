@@ -233,9 +233,10 @@ PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/healthz", "/preview/"]
 # Answers "when does the clock next change what readers see?" (articles must not be imported
 # by the project package, so the setting names it).
 PAGE_CACHE_NEXT_CHANGE = "articles.views.next_scheduled_change"
-# Pieces of pages (an article's comments, its related articles) kept under the same
-# generations, for every reader, so a page-cache miss re-renders only what changed
-# (newsroom/lib/fragments.py). Off: every piece is rendered on every page.
+# Pieces of pages (an article with its bylines, tags and corrections, its comments and
+# related articles, the masthead and footer) kept under the same generations, for every
+# reader, so a page-cache miss rebuilds only what changed (newsroom/lib/fragments.py,
+# templates/base.html). Off: every piece is read and rendered on every page.
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", True)
 
 # CDN and proxy purging (newsroom/lib/purge.py): when an article changes, the URLs that show it
