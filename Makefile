@@ -11,7 +11,7 @@ DEV_ENV := DEBUG=true
 # one is dropped for all: the local Redis unless CACHE_URL or REDIS_URL names another.
 SITE_CACHE := CACHE_URL=$${CACHE_URL:-$${REDIS_URL:-unix://$(CURDIR)/var/redis/redis.sock}}
 
-.PHONY: help run serve test lint venv venv-dev db db-stop redis redis-stop migrate seed worker static clean bench replica replica-stop test-scale
+.PHONY: help run serve test lint venv venv-dev db db-stop redis redis-stop migrate seed worker static clean bench replica replica-stop test-scale browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -73,7 +73,10 @@ lint: venv-dev ## ruff, Django's checks and the missing-migration check
 	@$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run >/dev/null || \
 	 { echo "Models changed without a migration: run 'manage.py makemigrations'."; exit 1; }
 
-test: venv-dev db redis static lint ## Run the whole suite on PostgreSQL, browser tests included
+browser: ## Install Debian's chromium for the browser tests when it is missing (as root); nothing when CHROMIUM_PATH is set
+	@scripts/browser.sh
+
+test: venv-dev db redis static lint browser ## Run the whole suite on PostgreSQL, browser tests included
 	@$(PY) -m pytest -n 2 --dist loadgroup -m 'not scale' $(PYTEST_ARGS)
 
 replica: db ## Start a streaming read replica of the local PostgreSQL in var/pg-replica (pg_basebackup the first time) and print its DATABASE_REPLICA_URL
@@ -82,7 +85,7 @@ replica: db ## Start a streaming read replica of the local PostgreSQL in var/pg-
 replica-stop: ## Stop the read replica (its copy stays for the next make replica)
 	@scripts/replica.sh stop
 
-test-scale: venv-dev db redis static lint ## Run the scale tests (pytest -m scale) against a real read replica, started and stopped here
+test-scale: venv-dev db redis static lint browser ## Run the scale tests (pytest -m scale) against a real read replica, started and stopped here
 	@started=no; scripts/replica.sh url >/dev/null 2>&1 || started=yes; \
 	 scripts/replica.sh start || exit 1; \
 	 url="$$(scripts/replica.sh url)"; \

@@ -3,34 +3,45 @@ C, author names D), with web-search syntax: "a phrase", -exclude, this or that.
 
 Very common words match most of the archive, and ranking every match would read every row.
 So the matches are first cut to the MAX_CANDIDATES most recent, and only those are ranked.
-Finding the most recent matches must not read every match either: a word in a few percent of
-a million articles is still tens of thousands of rows to fetch and sort. So the archive is
-searched in time slices, newest first (CANDIDATE_WINDOWS), as one UNION ALL under a LIMIT:
-PostgreSQL runs the next slice only while the limit is unmet, so a common word is served from
-the last weeks and a rare one reaches back as far as it must. Snippets are made for the rows
-shown, not for every match.
+Finding the most recent matches must not read every match either: an everyday phrase is in
+tens of thousands of a million articles, and fetching each to sort by date is the slow part.
+So the last RECENT_MONTHS calendar months are searched one by one, newest first, under a
+LIMIT (PostgreSQL runs the next month only while the limit is unmet). The search index holds
+each article's month beside its words (Article.Meta.indexes), so one month's matches come
+straight from the index without the rest; a word in most articles is read newest first along
+the publish time index instead, which stops at the limit. The older archive is searched,
+all at once, only when the recent months held fewer than ENOUGH_RECENT matches: then all its
+matches are few enough to read. Snippets are made for the rows shown, not for every match.
 """
 
 import html
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import Case, F, Func, QuerySet, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, F, Func, TextField, Value, When
+from django.db.models.functions import Concat, Left
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import Article
+from articles.models import Article, PublicationMonth
 
-MAX_CANDIDATES = 1000
-# Where the newest-first slices of the archive end, counted back from now; the last slice is
-# everything older.
-CANDIDATE_WINDOWS = (timedelta(days=30), timedelta(days=180), timedelta(days=730))
+SEARCH_CONFIG = "english"
+MAX_CANDIDATES = 300
+# Months searched one by one, newest first, before the older archive.
+RECENT_MONTHS = 2
+# When the recent months hold at least this many matches (ten pages of results), the older
+# archive is not searched: reading every one of its matches, tens of thousands for an
+# everyday phrase, would cost more than the rest of the page. The page says it shows the most
+# recent matches, and the date filters reach back further.
+ENOUGH_RECENT = 100
+MONTH_STAND_IN = date(1, 1, 1)
+# How much of a body, tags removed, a result's snippet is chosen from.
+SNIPPET_BODY_CHARS = 1500
 # Private-use characters mark the matched words: they never occur in our text, so escaping
 # the snippet first and turning them into <mark> afterwards cannot let markup through.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -97,59 +108,139 @@ def _local_midnight(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def newest_first(matches, limit):
-    """The ids of up to `limit` of these matches, the newest first, one time slice at a time:
-    one query, whose answer also gives the page its count of results (running the slices
-    once for the count and again for the page cost twice as much)."""
-    now = timezone.now()
-    slices, newer_than = [], None
-    for older_than in [now - window for window in CANDIDATE_WINDOWS] + [None]:
-        part = matches
-        if newer_than is not None:
-            part = part.filter(publish_at__lt=newer_than)
-        if older_than is not None:
-            part = part.filter(publish_at__gte=older_than)
-        slices.append(part.order_by("-publish_at", "-id").values("pk")[:limit].query.sql_with_params())
-        newer_than = older_than
-    # Written out because the ORM's union() refuses each slice's own ORDER BY on a column it
-    # does not select, and a slice's order is what lets its LIMIT stop early.
-    sql = " UNION ALL ".join(f"({part_sql})" for part_sql, _ in slices)
-    params = [param for _, part_params in slices for param in part_params]
+def recent_months(now, count):
+    """The first days of the current UTC month and the count - 1 months before it, newest first."""
+    month = now.astimezone(UTC).date().replace(day=1)
+    months = []
+    for _ in range(count):
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    return months
+
+
+def _utc_midnight(day):
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    ids: list  # best first
+    complete: bool  # every match is among them: the whole archive was searched and none left over
+
+
+def best_of_newest(matches, query_text, limit, *, since=None):
+    """Up to `limit` of these matches, the newest: a month at a time for the last
+    RECENT_MONTHS months, then the older archive only when those months held fewer than
+    ENOUGH_RECENT; ranked, best first. One query, whose answer also gives the page its count
+    of results and the order of every page. `since`: the earliest publish time the matches
+    allow (a date filter), if any."""
+    months = recent_months(timezone.now(), RECENT_MONTHS)
+    in_month = matches.alias(month=PublicationMonth("publish_at"))
+    older = matches.filter(publish_at__lt=_utc_midnight(months[-1]))
+
+    def compiled(part):
+        part = part.order_by("-publish_at", "-id").values("pk", "publish_at", "search")
+        return part[:limit].query.sql_with_params()
+
+    # Written out because the ORM's union() refuses each part's own ORDER BY on a column it
+    # does not select, and a part's order is what lets its LIMIT stop early. Every value is
+    # a parameter; the text joined here is the ORM's own compiled SQL.
+    # Each month is read from the search index (words and month together) or, for a word in
+    # most articles, newest first along the month's publish times (Article.Meta.indexes). The
+    # months' parts differ only in the month, so one is compiled, with a stand-in month, and
+    # repeated with each real month in its place.
+    month_sql, month_params = compiled(in_month.filter(month=MONTH_STAND_IN))
+    recent_sql = " UNION ALL ".join([f"({month_sql})"] * len(months))
+    params = [
+        month if type(param) is date and param == MONTH_STAND_IN else param
+        for month in months
+        for param in month_params
+    ]
+    older_sql, older_params = compiled(older)
+    # Ranked here, on rows the query has already read, rather than on the page's query,
+    # which would have to fetch them all again: ts_rank with its default weights, as
+    # SearchRank would write it.
+    sql = f"""
+        WITH recent AS MATERIALIZED (SELECT * FROM ({recent_sql}) AS months LIMIT %s)
+        SELECT newest.pk, newest.publish_at, newest.is_recent,
+               ts_rank(newest.search, websearch_to_tsquery(%s::regconfig, %s))
+        FROM (
+            SELECT recent.*, true AS is_recent FROM recent
+            UNION ALL
+            SELECT older.*, false FROM ({older_sql}) AS older
+            WHERE (SELECT count(*) FROM recent) < %s
+        ) AS newest
+        LIMIT %s
+    """  # noqa: S608
     with connection.cursor() as cursor:
-        # Every value is a parameter; the text joined here is the ORM's own compiled SQL.
-        cursor.execute(f"SELECT newest.pk FROM ({sql}) AS newest LIMIT %s", [*params, limit])  # noqa: S608
-        return [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(sql, [*params, limit, SEARCH_CONFIG, query_text, *older_params, ENOUGH_RECENT, limit])
+        rows = cursor.fetchall()
+    from_recent = sum(1 for _, _, is_recent, _ in rows if is_recent)
+    # Whether the older archive was left out while it could hold matches.
+    older_left_out = from_recent >= ENOUGH_RECENT and not (since and since >= _utc_midnight(months[-1]))
+    best_first = sorted(rows, key=lambda row: (row[3], row[1], row[0]), reverse=True)
+    return Candidates(ids=[pk for pk, *_ in best_first], complete=not older_left_out and len(rows) < limit)
+
+
+class RankedArticles:
+    """The candidates, best first, for a paginator: a slice is one query, for the rows (and
+    snippets) of that slice's articles alone."""
+
+    def __init__(self, ids, rows):
+        self.ids = ids  # best first
+        self.rows = rows  # everything a result shows
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            raise TypeError("Take a slice of the ranked articles, as a paginator does.")
+        wanted = self.ids[window]
+        if not wanted:
+            return []
+        by_id = {article.pk: article for article in self.rows.filter(pk__in=wanted)}
+        # One withdrawn since the ranking is simply left out.
+        return [by_id[pk] for pk in wanted if pk in by_id]
 
 
 @dataclass(frozen=True)
 class Matches:
-    articles: QuerySet  # ranked, best first
+    articles: "RankedArticles"  # best first; slice it (a paginator does) for a page
     count: int  # at most MAX_CANDIDATES
+    complete: bool  # False: more articles match than were ranked (the newest `count` were)
 
 
 def matching_articles(query_text, *, section=None, date_from=None, date_to=None):
     """Published articles matching the query (Matches: how many, and the articles ranked,
-    each with `rank`, `headline_text` and `snippet_text`, marked up with MARK_START and
+    each with `headline_text` and `snippet_text`, marked up with MARK_START and
     MARK_END; see highlighted())."""
-    query = SearchQuery(query_text, search_type="websearch", config="english")
+    query = SearchQuery(query_text, search_type="websearch", config=SEARCH_CONFIG)
     matches = Article.objects.published().filter(search=query)
     if section is not None:
         matches = matches.filter(section_id=section.pk)
     # The first and last days a date can name bound nothing, and computing the day after the
     # last (or midnight before the first, east of UTC) overflowed: a server error.
+    since = None
     if date_from and date_from > date.min:
-        matches = matches.filter(publish_at__gte=_local_midnight(date_from))
+        since = _local_midnight(date_from)
+        matches = matches.filter(publish_at__gte=since)
     if date_to and date_to < date.max:
         matches = matches.filter(publish_at__lt=_local_midnight(date_to + timedelta(days=1)))
-    candidate_ids = newest_first(matches, MAX_CANDIDATES)
+    candidates = best_of_newest(matches, query_text, MAX_CANDIDATES, since=since)
 
-    body_text = Func(
-        F("body"),
-        Value("<[^>]*>"),
-        Value(" "),
-        Value("g"),
-        function="regexp_replace",
-        output_field=TextField(),
+    # The snippet comes from the opening of the body: making one costs time for every word
+    # it reads, and a long feature would otherwise cost the page several times over.
+    body_text = Left(
+        Func(
+            F("body"),
+            Value("<[^>]*>"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        ),
+        SNIPPET_BODY_CHARS,
     )
     # Premium text is for subscribers: its snippet comes from the standfirst alone.
     snippet_source = Case(
@@ -157,15 +248,16 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
         default=Concat(F("standfirst"), Value(" "), body_text, output_field=TextField()),
         output_field=TextField(),
     )
-    ranked = (
-        Article.objects.filter(pk__in=candidate_ids)
-        .for_listing()
+    rows = (
+        Article.objects.for_listing()
+        # A result shows its snippet, not the body, and never the search vector: neither is
+        # worth carrying to Python.
+        .defer("body", "search")
         .annotate(
-            rank=SearchRank(F("search"), query),
             headline_text=SearchHeadline(
                 "headline",
                 query,
-                config="english",
+                config=SEARCH_CONFIG,
                 start_sel=MARK_START,
                 stop_sel=MARK_END,
                 highlight_all=True,
@@ -173,7 +265,7 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
             snippet_text=SearchHeadline(
                 snippet_source,
                 query,
-                config="english",
+                config=SEARCH_CONFIG,
                 start_sel=MARK_START,
                 stop_sel=MARK_END,
                 max_words=40,
@@ -182,9 +274,12 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
                 fragment_delimiter=" … ",
             ),
         )
-        .order_by("-rank", "-publish_at", "-id")
     )
-    return Matches(articles=ranked, count=len(candidate_ids))
+    return Matches(
+        articles=RankedArticles(candidates.ids, rows),
+        count=len(candidates.ids),
+        complete=candidates.complete,
+    )
 
 
 def highlighted(marked_text):

@@ -22,7 +22,7 @@ from articles import reads
 from articles.models import Article, Correction, SlugRedirect, Source
 from articles.pagination import keyset_page
 from articles.related import related_block
-from articles.search import MAX_CANDIDATES, SearchForm, highlighted, matching_articles
+from articles.search import SearchForm, highlighted, matching_articles
 from articles.templatetags.reading import navigation_sections, renditions
 from articles.video import video_provider
 from authors.models import Author
@@ -34,7 +34,7 @@ from newsroom.models import SiteSettings
 SECONDARY_ON_HOME = 2
 LATEST_ON_HOME = 8
 PER_SECTION_ON_HOME = 4
-SEARCH_PER_PAGE = 20
+SEARCH_PER_PAGE = 10
 
 
 def listed_articles():
@@ -308,7 +308,5 @@ def search(request):
             for article in page.object_list:
                 article.headline_html = highlighted(article.headline_text)
                 article.snippet = highlighted(article.snippet_text)
-        context.update(
-            results=page, paginator=paginator, capped=paginator.count >= MAX_CANDIDATES, filters=data
-        )
+        context.update(results=page, paginator=paginator, capped=not matches.complete, filters=data)
     return render(request, "articles/search.html", context)

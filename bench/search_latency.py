@@ -26,6 +26,7 @@ from django.db import connection, reset_queries  # noqa: E402
 
 from articles.models import Article  # noqa: E402
 from articles.search import highlighted, matching_articles  # noqa: E402
+from articles.views import SEARCH_PER_PAGE  # noqa: E402
 from newsroom.lib.paginator import KnownCountPaginator  # noqa: E402
 
 # (label, query): ordinary searches a reader types, then words found in most articles.
@@ -49,9 +50,9 @@ QUERIES = [
 
 
 def one_search(query_text):
-    """What the search view does for page one: count, then 20 ranked rows with snippets."""
+    """What the search view does for page one: count, then a page of ranked rows with snippets."""
     matches = matching_articles(query_text)
-    paginator = KnownCountPaginator(matches.articles, 20, count=matches.count)
+    paginator = KnownCountPaginator(matches.articles, SEARCH_PER_PAGE, count=matches.count)
     page = paginator.page(1)
     rows = list(page.object_list)
     for article in rows:

@@ -1,11 +1,13 @@
 """Search through HTTP: web-search syntax, ranking, snippets, filters and forgiving input."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from articles.search import recent_months
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,9 +177,14 @@ def test_results_are_paged_and_a_bad_page_is_a_404(client, politics):
     for number in range(25):
         ArticleFactory(headline=f"Budget story {number}", section=politics)
     first = search(client, q="budget")
-    assert len(headlines(first)) == 20
+    assert len(headlines(first)) == 10
     assert 'rel="next"' in first.content.decode()
-    assert len(headlines(search(client, q="budget", page=2))) == 5
+    pages = [headlines(search(client, q="budget", page=number)) for number in (1, 2, 3)]
+    assert [len(page) for page in pages] == [10, 10, 5]
+    # Every article once across the pages: each page is a slice of one ranking.
+    assert sorted(headline for page in pages for headline in page) == sorted(
+        f"Budget story {number}" for number in range(25)
+    )
     assert search(client, q="budget", page=9).status_code == 404
     assert search(client, q="budget", page="abc").status_code == 404
 
@@ -207,17 +214,88 @@ def test_a_word_in_more_articles_than_are_ranked_finds_the_newest_across_the_arc
     assert found == (expected or list(ages))
 
 
-def test_articles_either_side_of_each_slice_edge_are_all_found_newest_first(client, politics):
-    # The candidate search walks time slices (articles/search.py, CANDIDATE_WINDOWS): an
-    # article minutes either side of a slice's edge is found once, in its place.
+def test_articles_either_side_of_each_month_edge_are_all_found_newest_first(client, politics, monkeypatch):
+    # The candidate search reads the archive a UTC month at a time for RECENT_MONTHS months,
+    # then everything older at once (articles/search.py): an article minutes either side of
+    # each edge is found once, in its place.
+    monkeypatch.setattr("articles.search.RECENT_MONTHS", 3)
     now = timezone.now()
-    ages = [timedelta(minutes=1)]
-    for days in (30, 180, 730):
-        ages += [timedelta(days=days) - timedelta(minutes=5), timedelta(days=days) + timedelta(minutes=5)]
-    ages.append(timedelta(days=9 * 365))
-    for number, age in enumerate(ages):
+    times = [now - timedelta(minutes=1)]
+    for month in recent_months(now, 3):
+        edge = datetime.combine(month, time.min, tzinfo=UTC)
+        # Newest first; just after the current month's edge may still be in the future.
+        times += [
+            moment
+            for moment in (edge + timedelta(minutes=5), edge - timedelta(minutes=5))
+            if moment < times[-1]
+        ]
+    times.append(now - timedelta(days=9 * 365))
+    for number, moment in enumerate(times):
         ArticleFactory(
-            headline=f"Ferry report {number}", section=politics, standfirst="Ferries.", publish_at=now - age
+            headline=f"Ferry report {number}", section=politics, standfirst="Ferries.", publish_at=moment
         )
 
-    assert headlines(search(client, q="ferries")) == [f"Ferry report {number}" for number in range(len(ages))]
+    assert headlines(search(client, q="ferries")) == [
+        f"Ferry report {number}" for number in range(len(times))
+    ]
+
+
+def test_enough_recent_matches_are_ranked_without_the_older_archive_and_the_page_says_so(
+    client, politics, monkeypatch
+):
+    # Reading every old match of an everyday phrase costs more than the page is worth, so
+    # when the recent months hold ENOUGH_RECENT matches the older archive is left out, and
+    # the reader is told the results are the most recent ones and how to reach further back.
+    monkeypatch.setattr("articles.search.ENOUGH_RECENT", 2)
+    now = timezone.now()
+    for headline, age in [
+        ("Ferry fares frozen", timedelta(hours=1)),
+        ("Ferry crews ballot", timedelta(hours=2)),
+        ("Ferry route closed", timedelta(days=2 * 365)),
+    ]:
+        ArticleFactory(headline=headline, section=politics, standfirst="Ferries.", publish_at=now - age)
+
+    response = search(client, q="ferries")
+
+    assert headlines(response) == ["Ferry fares frozen", "Ferry crews ballot"]
+    html = " ".join(response.content.decode().split())
+    assert "among the 2 most recent articles that contain it" in html
+    assert "set the dates to search further back" in html
+
+    year_ago = (now - timedelta(days=365)).date().isoformat()
+    response = search(client, q="ferries", date_to=year_ago)
+
+    assert headlines(response) == ["Ferry route closed"]
+    assert "1 article matched" in " ".join(response.content.decode().split())
+
+    # From a date within the recent months, nothing older could match: the count is whole.
+    response = search(client, q="ferries", date_from=(now - timedelta(days=1)).date().isoformat())
+
+    assert headlines(response) == ["Ferry fares frozen", "Ferry crews ballot"]
+    assert "2 articles matched" in " ".join(response.content.decode().split())
+
+
+def test_a_query_with_few_recent_matches_searches_the_whole_archive_and_counts_them_all(client, politics):
+    now = timezone.now()
+    for headline, age in [
+        ("Ferry fares frozen", timedelta(hours=1)),
+        ("Ferry route closed", timedelta(days=800)),
+    ]:
+        ArticleFactory(headline=headline, section=politics, standfirst="Ferries.", publish_at=now - age)
+
+    response = search(client, q="ferries")
+
+    assert headlines(response) == ["Ferry fares frozen", "Ferry route closed"]
+    assert "2 articles matched" in " ".join(response.content.decode().split())
+
+
+def test_recent_months_step_back_across_the_turn_of_the_year():
+    assert recent_months(datetime(2027, 2, 10, 3, 0, tzinfo=UTC), 4) == [
+        date(2027, 2, 1),
+        date(2027, 1, 1),
+        date(2026, 12, 1),
+        date(2026, 11, 1),
+    ]
+    # Months are UTC months: ten past midnight in Auckland on 1 March is still February in UTC.
+    auckland = datetime(2027, 3, 1, 0, 10, tzinfo=ZoneInfo("Pacific/Auckland"))
+    assert recent_months(auckland, 1) == [date(2027, 2, 1)]
