@@ -129,11 +129,11 @@ class Candidates:
 
 
 def best_of_newest(matches, query_text, limit, *, since=None):
-    """Up to `limit` of these matches, the newest: a month at a time for the last
-    RECENT_MONTHS months, then the older archive only when those months held fewer than
-    ENOUGH_RECENT; ranked, best first. One query, whose answer also gives the page its count
-    of results and the order of every page. `since`: the earliest publish time the matches
-    allow (a date filter), if any."""
+    """Up to `limit` of these matches, the newest, ranked best first. The archive is read in
+    parts, newest first: each of the last RECENT_MONTHS months, then everything older; a part
+    is read only while the parts before it found fewer than ENOUGH_RECENT matches. One
+    query, whose answer also gives the page its count of results and the order of every
+    page. `since`: the earliest publish time the matches allow (a date filter), if any."""
     months = recent_months(timezone.now(), RECENT_MONTHS)
     in_month = matches.alias(month=PublicationMonth("publish_at"))
     older = matches.filter(publish_at__lt=_utc_midnight(months[-1]))
@@ -145,37 +145,43 @@ def best_of_newest(matches, query_text, limit, *, since=None):
     # Written out because the ORM's union() refuses each part's own ORDER BY on a column it
     # does not select, and a part's order is what lets its LIMIT stop early. Every value is
     # a parameter; the text joined here is the ORM's own compiled SQL.
-    # Each month is read from the search index (words and month together) or, for a word in
+    # A month is read from the search index (words and month together) or, for a word in
     # most articles, newest first along the month's publish times (Article.Meta.indexes). The
     # months' parts differ only in the month, so one is compiled, with a stand-in month, and
     # repeated with each real month in its place.
     month_sql, month_params = compiled(in_month.filter(month=MONTH_STAND_IN))
-    recent_sql = " UNION ALL ".join([f"({month_sql})"] * len(months))
-    params = [
-        month if type(param) is date and param == MONTH_STAND_IN else param
+    parts = [
+        (
+            month_sql,
+            [month if type(param) is date and param == MONTH_STAND_IN else param for param in month_params],
+        )
         for month in months
-        for param in month_params
     ]
-    older_sql, older_params = compiled(older)
+    parts.append(compiled(older))
+    ctes, params = [], []
+    for number, (part_sql, part_params) in enumerate(parts):
+        found_before = " + ".join(f"(SELECT count(*) FROM part{before})" for before in range(number))  # noqa: S608
+        gate = f"WHERE {found_before} < %s" if number else ""
+        ctes.append(
+            f"part{number} AS MATERIALIZED (SELECT *, {number} AS part FROM ({part_sql}) AS p {gate})"  # noqa: S608
+        )
+        params += [*part_params, *([ENOUGH_RECENT] if number else [])]
+    every_part = " UNION ALL ".join(f"SELECT * FROM part{number}" for number in range(len(parts)))  # noqa: S608
     # Ranked here, on rows the query has already read, rather than on the page's query,
     # which would have to fetch them all again: ts_rank with its default weights, as
     # SearchRank would write it.
     sql = f"""
-        WITH recent AS MATERIALIZED (SELECT * FROM ({recent_sql}) AS months LIMIT %s)
-        SELECT newest.pk, newest.publish_at, newest.is_recent,
+        WITH {", ".join(ctes)}
+        SELECT newest.pk, newest.publish_at, newest.part,
                ts_rank(newest.search, websearch_to_tsquery(%s::regconfig, %s))
-        FROM (
-            SELECT recent.*, true AS is_recent FROM recent
-            UNION ALL
-            SELECT older.*, false FROM ({older_sql}) AS older
-            WHERE (SELECT count(*) FROM recent) < %s
-        ) AS newest
+        FROM ({every_part}) AS newest
         LIMIT %s
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, SEARCH_CONFIG, query_text, *older_params, ENOUGH_RECENT, limit])
+        cursor.execute(sql, [*params, SEARCH_CONFIG, query_text, limit])
         rows = cursor.fetchall()
-    from_recent = sum(1 for _, _, is_recent, _ in rows if is_recent)
+    older_part = len(parts) - 1
+    from_recent = sum(1 for _, _, part, _ in rows if part < older_part)
     # Whether the older archive was left out while it could hold matches.
     older_left_out = from_recent >= ENOUGH_RECENT and not (since and since >= _utc_midnight(months[-1]))
     best_first = sorted(rows, key=lambda row: (row[3], row[1], row[0]), reverse=True)

@@ -275,6 +275,28 @@ def test_enough_recent_matches_are_ranked_without_the_older_archive_and_the_page
     assert "2 articles matched" in " ".join(response.content.decode().split())
 
 
+def test_last_month_is_read_only_when_this_month_has_too_few_matches(client, politics, monkeypatch):
+    monkeypatch.setattr("articles.search.ENOUGH_RECENT", 2)
+    now = timezone.now()
+    this_month = datetime.combine(recent_months(now, 1)[0], time.min, tzinfo=UTC)
+    for headline, moment in [
+        ("Ferry fares frozen", this_month + (now - this_month) * 0.5),
+        ("Ferry crews ballot", this_month + (now - this_month) * 0.25),
+        ("Ferry timetable set", this_month - timedelta(days=1)),
+    ]:
+        ArticleFactory(headline=headline, section=politics, standfirst="Ferries.", publish_at=moment)
+
+    assert headlines(search(client, q="ferries")) == ["Ferry fares frozen", "Ferry crews ballot"]
+
+    monkeypatch.setattr("articles.search.ENOUGH_RECENT", 3)
+
+    assert headlines(search(client, q="ferries")) == [
+        "Ferry fares frozen",
+        "Ferry crews ballot",
+        "Ferry timetable set",
+    ]
+
+
 def test_a_query_with_few_recent_matches_searches_the_whole_archive_and_counts_them_all(client, politics):
     now = timezone.now()
     for headline, age in [
