@@ -294,7 +294,7 @@ class ArticleLoader:
                         [Article._meta.db_table, size],
                     )
                     ids = [row[0] for row in cursor.fetchall()]
-                    articles, bylines, tag_links = self._generate(ids)
+                    articles, bylines, tag_links = self._generate(ids, batch_start)
                     _copy(cursor, Article._meta.db_table, self.columns, articles)
                     _copy(
                         cursor,
@@ -320,14 +320,18 @@ class ArticleLoader:
         # A few prolific authors and a long tail, as on a real masthead.
         return min(int(len(self.authors) * self.rng.random() ** 2.5), len(self.authors) - 1)
 
-    def _generate(self, ids):
+    def _generate(self, ids, first_place):
         rng = self.rng
         now = self.now
         archive_seconds = YEARS_OF_ARCHIVE * 365 * 86400
+        # The archive is loaded oldest first, as a newsroom writes it: each article's publish
+        # time follows its place in the load, so the table holds a month's articles together,
+        # as a real one (or a restored copy of one) does.
+        spacing = archive_seconds / self.count
         articles, bylines, tag_links = [], [], []
         column_defaults = self.defaults
         sections = rng.choices(self.section_ids, self.section_weights, k=len(ids))
-        for article_id, section_id in zip(ids, sections, strict=True):
+        for place, (article_id, section_id) in enumerate(zip(ids, sections, strict=True), start=first_place):
             generated = self.writer.article()
             slug = f"{slug_words(generated.headline, 150)}-{article_id}"
 
@@ -343,7 +347,7 @@ class ArticleLoader:
                 tag_links.append((str(article_id), str(tag_id)))
 
             roll = rng.random()
-            publish_at = now - timedelta(seconds=rng.random() * archive_seconds)
+            publish_at = now - timedelta(seconds=archive_seconds - (place + rng.random()) * spacing)
             created_at = publish_at - timedelta(hours=rng.random() * 48)
             status, withdraw_at, first_published_at = Article.Status.PUBLISHED, None, publish_at
             if roll < DRAFT_SHARE:

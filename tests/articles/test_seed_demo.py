@@ -3,6 +3,7 @@ loader behind `--articles N`."""
 
 import io
 import re
+from datetime import timedelta
 from html import unescape
 from pathlib import Path
 
@@ -241,6 +242,19 @@ def test_generated_articles_are_added_with_bylines_and_tags_that_readers_can_fin
     assert article.headline in [result.headline for result in response.context["results"]]
 
 
+def test_generated_articles_span_the_archive_oldest_first_as_a_newsroom_writes_them(seeded):
+    last_id = Article.objects.order_by("-id").values_list("id", flat=True).first()
+    run_seed("--articles", "200", "--authors", "20", "--seed", "5")
+
+    # Published ones (scheduled ones are set in the next fortnight): in id order, in time order.
+    times = list(
+        Article.objects.published().filter(id__gt=last_id).order_by("id").values_list("publish_at", flat=True)
+    )
+    assert len(times) > 150
+    assert times == sorted(times)
+    assert times[-1] - times[0] > timedelta(days=3 * 365)
+
+
 def test_running_articles_again_adds_as_many_again_without_slug_collisions(seeded):
     run_seed("--articles", "120", "--authors", "20", "--seed", "3")
     # The same seed produces the same text: only the ids keep the slugs apart.
@@ -272,7 +286,7 @@ def test_a_failed_load_still_rebuilds_the_indexes(seeded, monkeypatch):
     before = index_names()
     articles_before = Article.objects.count()
 
-    def broken(self, ids):
+    def broken(self, *args):
         raise RuntimeError("generator failed")
 
     monkeypatch.setattr(bulk.ArticleLoader, "_generate", broken)
