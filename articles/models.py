@@ -168,6 +168,18 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+def body_text():
+    """The body with its tags replaced by spaces, in SQL: what search reads of it."""
+    return Func(
+        F("body"),
+        Value("<[^>]*>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=models.TextField(),
+    )
+
+
 class PublicationMonth(Func):
     """The calendar month, in UTC, of an article's publish time, as the month's first day.
 
@@ -264,14 +276,7 @@ class Article(models.Model):
             SearchVector("headline", weight="A", config="english")
             + SearchVector("standfirst", weight="B", config="english")
             + SearchVector(
-                Func(
-                    F("body"),
-                    Value("<[^>]*>"),
-                    Value(" "),
-                    Value("g"),
-                    function="regexp_replace",
-                    output_field=models.TextField(),
-                ),
+                body_text(),
                 weight="C",
                 config="english",
             )

@@ -21,14 +21,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import Case, F, Func, TextField, Value, When
+from django.db.models import Case, F, TextField, Value, When
 from django.db.models.functions import Concat, Left
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, PublicationMonth
+from articles.models import Article, PublicationMonth, body_text
 
 SEARCH_CONFIG = "english"
 MAX_CANDIDATES = 300
@@ -237,21 +237,11 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
 
     # The snippet comes from the opening of the body: making one costs time for every word
     # it reads, and a long feature would otherwise cost the page several times over.
-    body_text = Left(
-        Func(
-            F("body"),
-            Value("<[^>]*>"),
-            Value(" "),
-            Value("g"),
-            function="regexp_replace",
-            output_field=TextField(),
-        ),
-        SNIPPET_BODY_CHARS,
-    )
+    opening = Left(body_text(), SNIPPET_BODY_CHARS)
     # Premium text is for subscribers: its snippet comes from the standfirst alone.
     snippet_source = Case(
         When(is_premium=True, then=F("standfirst")),
-        default=Concat(F("standfirst"), Value(" "), body_text, output_field=TextField()),
+        default=Concat(F("standfirst"), Value(" "), opening, output_field=TextField()),
         output_field=TextField(),
     )
     rows = (
