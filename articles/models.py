@@ -168,6 +168,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# The text search configuration of the search column, and so of every query against it.
+SEARCH_CONFIG = "english"
+
+
 def body_text():
     """The body with its tags replaced by spaces, in SQL: what search reads of it."""
     return Func(
@@ -273,14 +277,14 @@ class Article(models.Model):
 
     search = models.GeneratedField(
         expression=(
-            SearchVector("headline", weight="A", config="english")
-            + SearchVector("standfirst", weight="B", config="english")
+            SearchVector("headline", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
             + SearchVector(
                 body_text(),
                 weight="C",
-                config="english",
+                config=SEARCH_CONFIG,
             )
-            + SearchVector("author_names", weight="D", config="english")
+            + SearchVector("author_names", weight="D", config=SEARCH_CONFIG)
         ),
         output_field=SearchVectorField(),
         db_persist=True,

@@ -5,13 +5,14 @@ Very common words match most of the archive, and ranking every match would read 
 So the matches are first cut to the MAX_CANDIDATES most recent, and only those are ranked.
 Finding the most recent matches must not read every match either: an everyday phrase is in
 tens of thousands of a million articles, and fetching each to sort by date is the slow part.
-So the last RECENT_MONTHS calendar months are searched one by one, newest first, under a
-LIMIT (PostgreSQL runs the next month only while the limit is unmet). The search index holds
-each article's month beside its words (Article.Meta.indexes), so one month's matches come
-straight from the index without the rest; a word in most articles is read newest first along
-the publish time index instead, which stops at the limit. The older archive is searched,
-all at once, only when the recent months held fewer than ENOUGH_RECENT matches: then all its
-matches are few enough to read. Snippets are made for the rows shown, not for every match.
+So the archive is read in parts, newest first: this calendar month (UTC), last month, then
+everything older, each part only while the parts before it found fewer than ENOUGH_RECENT
+matches. The search index holds each article's month beside its words (Article.Meta.indexes),
+so one month's matches come straight from the index without the rest; a word in most
+articles is read newest first along the month's publish times instead, which stops at the
+limit. The older archive is read, all at once, only when the recent months held too few
+matches: then all its matches are few enough to read. Snippets are made for the rows shown,
+not for every match.
 """
 
 import html
@@ -28,9 +29,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, PublicationMonth, body_text
+from articles.models import SEARCH_CONFIG, Article, PublicationMonth, body_text
 
-SEARCH_CONFIG = "english"
 MAX_CANDIDATES = 300
 # Months searched one by one, newest first, before the older archive.
 RECENT_MONTHS = 2
@@ -195,9 +195,6 @@ class RankedArticles:
     def __init__(self, ids, rows):
         self.ids = ids  # best first
         self.rows = rows  # everything a result shows
-
-    def __len__(self):
-        return len(self.ids)
 
     def __getitem__(self, window):
         if not isinstance(window, slice):
