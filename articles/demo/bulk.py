@@ -326,8 +326,12 @@ class ArticleLoader:
         archive_seconds = YEARS_OF_ARCHIVE * 365 * 86400
         # The archive is loaded oldest first, as a newsroom writes it: each article's publish
         # time follows its place in the load, so the table holds a month's articles together,
-        # as a real one (or a restored copy of one) does.
-        spacing = archive_seconds / self.count
+        # as a real one (or a restored copy of one) does. Articles scheduled for the coming
+        # fortnight were written lately, so they come last, in the order they will appear.
+        scheduled = round(self.count * SCHEDULED_SHARE)
+        first_scheduled = self.count - scheduled
+        spacing = archive_seconds / first_scheduled
+        scheduled_spacing = 14 * 86400 / max(scheduled, 1)
         articles, bylines, tag_links = [], [], []
         column_defaults = self.defaults
         sections = rng.choices(self.section_ids, self.section_weights, k=len(ids))
@@ -350,15 +354,16 @@ class ArticleLoader:
             publish_at = now - timedelta(seconds=archive_seconds - (place + rng.random()) * spacing)
             created_at = publish_at - timedelta(hours=rng.random() * 48)
             status, withdraw_at, first_published_at = Article.Status.PUBLISHED, None, publish_at
-            if roll < DRAFT_SHARE:
+            if place >= first_scheduled:
+                ahead = (place - first_scheduled + rng.random()) * scheduled_spacing
+                publish_at = now + timedelta(seconds=ahead)
+                created_at, first_published_at = now, publish_at
+            elif roll < DRAFT_SHARE:
                 status, publish_at, first_published_at = Article.Status.DRAFT, None, None
             elif roll < DRAFT_SHARE + REVIEW_SHARE:
                 status, publish_at, first_published_at = Article.Status.REVIEW, None, None
             elif roll < DRAFT_SHARE + REVIEW_SHARE + WITHDRAWN_SHARE:
                 status, withdraw_at = Article.Status.WITHDRAWN, publish_at + timedelta(days=1)
-            elif roll < DRAFT_SHARE + REVIEW_SHARE + WITHDRAWN_SHARE + SCHEDULED_SHARE:
-                publish_at = now + timedelta(seconds=rng.random() * 14 * 86400)
-                created_at, first_published_at = now, publish_at
 
             source_id, original_url = None, ""
             if self.sources and rng.random() < SYNDICATED_SHARE:
