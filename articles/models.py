@@ -184,16 +184,16 @@ def body_text():
     )
 
 
-class PublicationMonth(Func):
-    """The calendar month, in UTC, of an article's publish time, as the month's first day.
+class PublicationWeek(Func):
+    """The calendar week, in UTC, of an article's publish time, as the week's Monday.
 
-    The search index holds it beside the search vector so that search can ask for one month's
-    matches at a time (articles/search.py). Written out rather than TruncMonth because an index
-    needs an immutable expression compared with a date; TruncMonth compares a timestamp with an
+    The search index holds it beside the search vector so that search can ask for one week's
+    matches at a time (articles/search.py). Written out rather than TruncWeek because an index
+    needs an immutable expression compared with a date; TruncWeek compares a timestamp with an
     aware datetime, which no index on a date can serve.
     """
 
-    template = "(DATE_TRUNC('month', %(expressions)s AT TIME ZONE 'UTC'))::date"
+    template = "(DATE_TRUNC('week', %(expressions)s AT TIME ZONE 'UTC'))::date"
     arity = 1
     output_field = models.DateField()
 
@@ -336,16 +336,16 @@ class Article(models.Model):
                 name="article_withdrawal_due_idx",
                 condition=Q(status="published", withdraw_at__isnull=False),
             ),
-            # Search, a month at a time (articles/search.py): the words with each article's
-            # month (btree_gin) find one month's matches of a query, and the month's publish
-            # times, newest first, serve a word so common that reading the month in order
+            # Search, a week at a time (articles/search.py): the words with each article's
+            # week (btree_gin) find one week's matches of a query, and the week's publish
+            # times, newest first, serve a word so common that reading the week in order
             # finds enough matches sooner.
-            GinIndex(F("search"), PublicationMonth("publish_at"), name="article_search_month_gin"),
+            GinIndex(F("search"), PublicationWeek("publish_at"), name="article_search_week_gin"),
             models.Index(
-                PublicationMonth("publish_at"),
+                PublicationWeek("publish_at"),
                 F("publish_at").desc(),
                 F("id").desc(),
-                name="article_month_published_idx",
+                name="article_week_published_idx",
                 condition=Q(status="published"),
             ),
         ]

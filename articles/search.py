@@ -5,14 +5,16 @@ Very common words match most of the archive, and ranking every match would read 
 So the matches are first cut to the MAX_CANDIDATES most recent, and only those are ranked.
 Finding the most recent matches must not read every match either: an everyday phrase is in
 tens of thousands of a million articles, and fetching each to sort by date is the slow part.
-So the archive is read in parts, newest first: this calendar month (UTC), last month, then
-everything older, each part only while the parts before it found fewer than ENOUGH_RECENT
-matches. The search index holds each article's month beside its words (Article.Meta.indexes),
-so one month's matches come straight from the index without the rest; a word in most
-articles is read newest first along the month's publish times instead, which stops at the
-limit. The older archive is read, all at once, only when the recent months held too few
-matches: then all its matches are few enough to read. Snippets are made for the rows shown,
-not for every match.
+So the archive is read in parts, newest first: this calendar week (UTC), the week before,
+and so on for RECENT_WEEKS weeks, then everything older, each part only while the parts
+before it found fewer than ENOUGH_RECENT matches. The search index holds each article's week
+beside its words (Article.Meta.indexes), so one week's matches come straight from the index
+without the rest; a word in most articles is read newest first along the week's publish
+times instead, which stops at the limit. A week rather than a month keeps a part small as
+the archive grows: a month of a busy archive holds thousands of matches of an everyday
+phrase, and each is fetched to be sorted. The older archive is read, all at once, only when
+the recent weeks held too few matches: then all its matches are few enough to read.
+Snippets are made for the rows shown, not for every match.
 """
 
 import html
@@ -29,17 +31,17 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import SEARCH_CONFIG, Article, PublicationMonth, body_text
+from articles.models import SEARCH_CONFIG, Article, PublicationWeek, body_text
 
 MAX_CANDIDATES = 300
-# Months searched one by one, newest first, before the older archive.
-RECENT_MONTHS = 2
-# When the recent months hold at least this many matches (ten pages of results), the older
+# Weeks searched one by one, newest first, before the older archive: about two months.
+RECENT_WEEKS = 8
+# When the recent weeks hold at least this many matches (ten pages of results), the older
 # archive is not searched: reading every one of its matches, tens of thousands for an
 # everyday phrase, would cost more than the rest of the page. The page says it shows the most
 # recent matches, and the date filters reach back further.
 ENOUGH_RECENT = 100
-MONTH_STAND_IN = date(1, 1, 1)
+WEEK_STAND_IN = date(1, 1, 1)  # a Monday, like every week the index holds
 # How much of a body, tags removed, a result's snippet is chosen from.
 SNIPPET_BODY_CHARS = 1500
 # Private-use characters mark the matched words: they never occur in our text, so escaping
@@ -108,14 +110,11 @@ def _local_midnight(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def recent_months(now, count):
-    """The first days of the current UTC month and the count - 1 months before it, newest first."""
-    month = now.astimezone(UTC).date().replace(day=1)
-    months = []
-    for _ in range(count):
-        months.append(month)
-        month = (month - timedelta(days=1)).replace(day=1)
-    return months
+def recent_weeks(now, count):
+    """The Mondays of the current UTC week and the count - 1 weeks before it, newest first."""
+    today = now.astimezone(UTC).date()
+    monday = today - timedelta(days=today.weekday())
+    return [monday - timedelta(weeks=back) for back in range(count)]
 
 
 def _utc_midnight(day):
@@ -130,13 +129,13 @@ class Candidates:
 
 def best_of_newest(matches, query_text, limit, *, since=None):
     """Up to `limit` of these matches, the newest, ranked best first. The archive is read in
-    parts, newest first: each of the last RECENT_MONTHS months, then everything older; a part
+    parts, newest first: each of the last RECENT_WEEKS weeks, then everything older; a part
     is read only while the parts before it found fewer than ENOUGH_RECENT matches. One
     query, whose answer also gives the page its count of results and the order of every
     page. `since`: the earliest publish time the matches allow (a date filter), if any."""
-    months = recent_months(timezone.now(), RECENT_MONTHS)
-    in_month = matches.alias(month=PublicationMonth("publish_at"))
-    older = matches.filter(publish_at__lt=_utc_midnight(months[-1]))
+    weeks = recent_weeks(timezone.now(), RECENT_WEEKS)
+    in_week = matches.alias(week=PublicationWeek("publish_at"))
+    older = matches.filter(publish_at__lt=_utc_midnight(weeks[-1]))
 
     def compiled(part):
         part = part.order_by("-publish_at", "-id").values("pk", "publish_at", "search")
@@ -145,23 +144,23 @@ def best_of_newest(matches, query_text, limit, *, since=None):
     # Written out because the ORM's union() refuses each part's own ORDER BY on a column it
     # does not select, and a part's order is what lets its LIMIT stop early. Every value is
     # a parameter; the text joined here is the ORM's own compiled SQL.
-    # A month is read from the search index (words and month together) or, for a word in
-    # most articles, newest first along the month's publish times (Article.Meta.indexes). The
-    # months' parts differ only in the month, so one is compiled, with a stand-in month, and
-    # repeated with each real month in its place.
-    month_sql, month_params = compiled(in_month.filter(month=MONTH_STAND_IN))
+    # A week is read from the search index (words and week together) or, for a word in
+    # most articles, newest first along the week's publish times (Article.Meta.indexes). The
+    # weeks' parts differ only in the week, so one is compiled, with a stand-in week, and
+    # repeated with each real week in its place.
+    week_sql, week_params = compiled(in_week.filter(week=WEEK_STAND_IN))
     parts = [
         (
-            month_sql,
-            [month if type(param) is date and param == MONTH_STAND_IN else param for param in month_params],
+            week_sql,
+            [week if type(param) is date and param == WEEK_STAND_IN else param for param in week_params],
         )
-        for month in months
+        for week in weeks
     ]
     parts.append(compiled(older))
     ctes, params = [], []
     for number, (part_sql, part_params) in enumerate(parts):
-        found_before = " + ".join(f"(SELECT count(*) FROM part{before})" for before in range(number))  # noqa: S608
-        gate = f"WHERE {found_before} < %s" if number else ""
+        earlier_parts = " UNION ALL ".join(f"SELECT FROM part{before}" for before in range(number))
+        gate = f"WHERE (SELECT count(*) FROM ({earlier_parts}) AS found) < %s" if number else ""  # noqa: S608
         ctes.append(
             f"part{number} AS MATERIALIZED (SELECT *, {number} AS part FROM ({part_sql}) AS p {gate})"  # noqa: S608
         )
@@ -183,7 +182,7 @@ def best_of_newest(matches, query_text, limit, *, since=None):
     older_part = len(parts) - 1
     from_recent = sum(1 for _, _, part, _ in rows if part < older_part)
     # Whether the older archive was left out while it could hold matches.
-    older_left_out = from_recent >= ENOUGH_RECENT and not (since and since >= _utc_midnight(months[-1]))
+    older_left_out = from_recent >= ENOUGH_RECENT and not (since and since >= _utc_midnight(weeks[-1]))
     best_first = sorted(rows, key=lambda row: (row[3], row[1], row[0]), reverse=True)
     return Candidates(ids=[pk for pk, *_ in best_first], complete=not older_left_out and len(rows) < limit)
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles.search import recent_months
+from articles.search import recent_weeks
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -214,16 +214,16 @@ def test_a_word_in_more_articles_than_are_ranked_finds_the_newest_across_the_arc
     assert found == (expected or list(ages))
 
 
-def test_articles_either_side_of_each_month_edge_are_all_found_newest_first(client, politics, monkeypatch):
-    # The candidate search reads the archive a UTC month at a time for RECENT_MONTHS months,
+def test_articles_either_side_of_each_week_edge_are_all_found_newest_first(client, politics, monkeypatch):
+    # The candidate search reads the archive a UTC week at a time for RECENT_WEEKS weeks,
     # then everything older at once (articles/search.py): an article minutes either side of
     # each edge is found once, in its place.
-    monkeypatch.setattr("articles.search.RECENT_MONTHS", 3)
+    monkeypatch.setattr("articles.search.RECENT_WEEKS", 3)
     now = timezone.now()
     times = [now - timedelta(minutes=1)]
-    for month in recent_months(now, 3):
-        edge = datetime.combine(month, time.min, tzinfo=UTC)
-        # Newest first; just after the current month's edge may still be in the future.
+    for week in recent_weeks(now, 3):
+        edge = datetime.combine(week, time.min, tzinfo=UTC)
+        # Newest first; just after the current week's edge may still be in the future.
         times += [
             moment
             for moment in (edge + timedelta(minutes=5), edge - timedelta(minutes=5))
@@ -244,7 +244,7 @@ def test_enough_recent_matches_are_ranked_without_the_older_archive_and_the_page
     client, politics, monkeypatch
 ):
     # Reading every old match of an everyday phrase costs more than the page is worth, so
-    # when the recent months hold ENOUGH_RECENT matches the older archive is left out, and
+    # when the recent weeks hold ENOUGH_RECENT matches the older archive is left out, and
     # the reader is told the results are the most recent ones and how to reach further back.
     monkeypatch.setattr("articles.search.ENOUGH_RECENT", 2)
     now = timezone.now()
@@ -268,21 +268,21 @@ def test_enough_recent_matches_are_ranked_without_the_older_archive_and_the_page
     assert headlines(response) == ["Ferry route closed"]
     assert "1 article matched" in " ".join(response.content.decode().split())
 
-    # From a date within the recent months, nothing older could match: the count is whole.
+    # From a date within the recent weeks, nothing older could match: the count is whole.
     response = search(client, q="ferries", date_from=(now - timedelta(days=1)).date().isoformat())
 
     assert headlines(response) == ["Ferry fares frozen", "Ferry crews ballot"]
     assert "2 articles matched" in " ".join(response.content.decode().split())
 
 
-def test_last_month_is_read_only_when_this_month_has_too_few_matches(client, politics, monkeypatch):
+def test_last_week_is_read_only_when_this_week_has_too_few_matches(client, politics, monkeypatch):
     monkeypatch.setattr("articles.search.ENOUGH_RECENT", 2)
     now = timezone.now()
-    this_month = datetime.combine(recent_months(now, 1)[0], time.min, tzinfo=UTC)
+    this_week = datetime.combine(recent_weeks(now, 1)[0], time.min, tzinfo=UTC)
     for headline, moment in [
-        ("Ferry fares frozen", this_month + (now - this_month) * 0.5),
-        ("Ferry crews ballot", this_month + (now - this_month) * 0.25),
-        ("Ferry timetable set", this_month - timedelta(days=1)),
+        ("Ferry fares frozen", this_week + (now - this_week) * 0.5),
+        ("Ferry crews ballot", this_week + (now - this_week) * 0.25),
+        ("Ferry timetable set", this_week - timedelta(days=1)),
     ]:
         ArticleFactory(headline=headline, section=politics, standfirst="Ferries.", publish_at=moment)
 
@@ -311,13 +311,14 @@ def test_a_query_with_few_recent_matches_searches_the_whole_archive_and_counts_t
     assert "2 articles matched" in " ".join(response.content.decode().split())
 
 
-def test_recent_months_step_back_across_the_turn_of_the_year():
-    assert recent_months(datetime(2027, 2, 10, 3, 0, tzinfo=UTC), 4) == [
-        date(2027, 2, 1),
-        date(2027, 1, 1),
-        date(2026, 12, 1),
-        date(2026, 11, 1),
+def test_recent_weeks_start_on_mondays_and_step_back_across_the_turn_of_the_year():
+    # Tuesday 5 January 2027.
+    assert recent_weeks(datetime(2027, 1, 5, 3, 0, tzinfo=UTC), 3) == [
+        date(2027, 1, 4),
+        date(2026, 12, 28),
+        date(2026, 12, 21),
     ]
-    # Months are UTC months: ten past midnight in Auckland on 1 March is still February in UTC.
+    # Weeks are UTC weeks: ten past midnight in Auckland on Monday 1 March is still Sunday in
+    # UTC, so still the week that began on 22 February.
     auckland = datetime(2027, 3, 1, 0, 10, tzinfo=ZoneInfo("Pacific/Auckland"))
-    assert recent_months(auckland, 1) == [date(2027, 2, 1)]
+    assert recent_weeks(auckland, 1) == [date(2027, 2, 22)]

@@ -275,7 +275,7 @@ def index_names():
 def test_a_large_load_rebuilds_the_indexes_it_set_aside(seeded, monkeypatch):
     monkeypatch.setattr(bulk, "SET_ASIDE_MIN_ROWS", 10)
     before = index_names()
-    assert "article_search_month_gin" in before
+    assert "article_search_week_gin" in before
 
     output = run_seed("--articles", "50", "--authors", "10")
 
