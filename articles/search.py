@@ -24,7 +24,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import Case, F, TextField, Value, When
+from django.db.models import Case, DateField, F, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Left
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -41,7 +42,6 @@ RECENT_WEEKS = 8
 # everyday phrase, would cost more than the rest of the page. The page says it shows the most
 # recent matches, and the date filters reach back further.
 ENOUGH_RECENT = 100
-WEEK_STAND_IN = date(1, 1, 1)  # a Monday, like every week the index holds
 # How much of a body, tags removed, a result's snippet is chosen from.
 SNIPPET_BODY_CHARS = 1500
 # Private-use characters mark the matched words: they never occur in our text, so escaping
@@ -134,52 +134,71 @@ def best_of_newest(matches, query_text, limit, *, since=None):
     query, whose answer also gives the page its count of results and the order of every
     page. `since`: the earliest publish time the matches allow (a date filter), if any."""
     weeks = recent_weeks(timezone.now(), RECENT_WEEKS)
-    in_week = matches.alias(week=PublicationWeek("publish_at"))
-    older = matches.filter(publish_at__lt=_utc_midnight(weeks[-1]))
 
     def compiled(part):
         part = part.order_by("-publish_at", "-id").values("pk", "publish_at", "search")
         return part[:limit].query.sql_with_params()
 
-    # Written out because the ORM's union() refuses each part's own ORDER BY on a column it
-    # does not select, and a part's order is what lets its LIMIT stop early. Every value is
-    # a parameter; the text joined here is the ORM's own compiled SQL.
     # A week is read from the search index (words and week together) or, for a word in
-    # most articles, newest first along the week's publish times (Article.Meta.indexes). The
-    # weeks' parts differ only in the week, so one is compiled, with a stand-in week, and
-    # repeated with each real week in its place.
-    week_sql, week_params = compiled(in_week.filter(week=WEEK_STAND_IN))
-    parts = [
-        (
-            week_sql,
-            [week if type(param) is date and param == WEEK_STAND_IN else param for param in week_params],
+    # most articles, newest first along the week's publish times (Article.Meta.indexes).
+    # The weeks are walked by a recursive query, one week a step, while fewer than
+    # ENOUGH_RECENT matches have been found: the week's part is planned once, not once a
+    # week, and planning eight copies cost more than reading them.
+    week_sql, week_params = compiled(
+        matches.alias(week=PublicationWeek("publish_at")).filter(
+            week=RawSQL("recent.week", [], output_field=DateField())
         )
-        for week in weeks
-    ]
-    parts.append(compiled(older))
-    ctes, params = [], []
-    for number, (part_sql, part_params) in enumerate(parts):
-        earlier_parts = " UNION ALL ".join(f"SELECT FROM part{before}" for before in range(number))
-        gate = f"WHERE (SELECT count(*) FROM ({earlier_parts}) AS found) < %s" if number else ""  # noqa: S608
-        ctes.append(
-            f"part{number} AS MATERIALIZED (SELECT *, {number} AS part FROM ({part_sql}) AS p {gate})"  # noqa: S608
-        )
-        params += [*part_params, *([ENOUGH_RECENT] if number else [])]
-    every_part = " UNION ALL ".join(f"SELECT * FROM part{number}" for number in range(len(parts)))  # noqa: S608
-    # Ranked here, on rows the query has already read, rather than on the page's query,
-    # which would have to fetch them all again: ts_rank with its default weights, as
-    # SearchRank would write it.
+    )
+    older_sql, older_params = compiled(matches.filter(publish_at__lt=_utc_midnight(weeks[-1])))
+    # Written out because the ORM has no recursive queries. Every value is a parameter; the
+    # text joined here is the ORM's own compiled SQL.
+    # Matches are ranked in the query that finds them, on rows it has already read, rather
+    # than in the page's query, which would have to fetch them all again; and only the
+    # newest, outside each part's LIMIT: ranking reads the whole search vector of a row.
+    # ts_rank with its default weights, as SearchRank would write it.
+    rank = "ts_rank({}.search, websearch_to_tsquery(%s::regconfig, %s))"
+    rank_params = [SEARCH_CONFIG, query_text]
     sql = f"""
-        WITH {", ".join(ctes)}
-        SELECT newest.pk, newest.publish_at, newest.part,
-               ts_rank(newest.search, websearch_to_tsquery(%s::regconfig, %s))
-        FROM ({every_part}) AS newest
+        WITH RECURSIVE recent(week, step, found, ids, times, ranks) AS (
+            SELECT %s::date, 0, 0::bigint, NULL::bigint[], NULL::timestamptz[], NULL::real[]
+          UNION ALL
+            SELECT recent.week - 7, recent.step + 1, recent.found + part.found,
+                   part.ids, part.times, part.ranks
+            FROM recent CROSS JOIN LATERAL (
+                SELECT count(*) AS found, array_agg(one_week.pk) AS ids,
+                       array_agg(one_week.publish_at) AS times, array_agg({rank.format("one_week")}) AS ranks
+                FROM ({week_sql}) AS one_week
+            ) AS part
+            WHERE recent.found < %s AND recent.step < %s
+        ),
+        older AS MATERIALIZED (
+            SELECT older.pk, older.publish_at, {rank.format("older")} AS rank
+            FROM ({older_sql}) AS older
+            WHERE (SELECT max(found) FROM recent) < %s
+        )
+        SELECT this_week.pk, this_week.publish_at, recent.step, this_week.rank
+        FROM recent CROSS JOIN LATERAL unnest(recent.ids, recent.times, recent.ranks)
+            AS this_week(pk, publish_at, rank)
+        UNION ALL
+        SELECT older.pk, older.publish_at, %s, older.rank FROM older
         LIMIT %s
     """  # noqa: S608
+    older_part = RECENT_WEEKS + 1
+    params = [
+        weeks[0],
+        *rank_params,
+        *week_params,
+        ENOUGH_RECENT,
+        RECENT_WEEKS,
+        *rank_params,
+        *older_params,
+        ENOUGH_RECENT,
+        older_part,
+        limit,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, SEARCH_CONFIG, query_text, limit])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    older_part = len(parts) - 1
     from_recent = sum(1 for _, _, part, _ in rows if part < older_part)
     # Whether the older archive was left out while it could hold matches.
     older_left_out = from_recent >= ENOUGH_RECENT and not (since and since >= _utc_midnight(weeks[-1]))
