@@ -6,7 +6,7 @@ only the Moderator role carries.
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,6 +68,7 @@ def commenter_histories(user_ids):
 
 
 @never_cache
+@login_required
 @permission_required(MODERATE, raise_exception=True)
 @require_safe
 def queue(request):
@@ -103,6 +104,7 @@ def queue(request):
     )
 
 
+@login_required
 @permission_required(MODERATE, raise_exception=True)
 @require_POST
 def decide(request):
@@ -147,6 +149,7 @@ def decide(request):
 
 
 @never_cache
+@login_required
 @permission_required(MODERATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def commenter(request, user_id):
@@ -188,6 +191,7 @@ def commenter(request, user_id):
 
 
 @never_cache
+@login_required
 @permission_required("comments.view_moderationlogentry", raise_exception=True)
 @require_safe
 def log(request):

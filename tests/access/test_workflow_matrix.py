@@ -51,27 +51,27 @@ EXPECTED = {
         writer="ok", editor="done", moderator="denied", superuser="done"
     ),
     "open the moderation queue": row(
-        anonymous="denied", reader="denied", subscriber="denied",
+        reader="denied", subscriber="denied",
         writer="denied", editor="denied", moderator="done", superuser="done",
     ),
     "approve a held comment": row(
-        anonymous="denied", reader="denied", subscriber="denied",
+        reader="denied", subscriber="denied",
         writer="denied", editor="denied", moderator="done", superuser="done",
     ),
     "remove two comments at once, naming the rule broken": row(
-        anonymous="denied", reader="denied", subscriber="denied",
+        reader="denied", subscriber="denied",
         writer="denied", editor="denied", moderator="done", superuser="done",
     ),
     "clear a flagged comment, leaving it as it is": row(
-        anonymous="denied", reader="denied", subscriber="denied",
+        reader="denied", subscriber="denied",
         writer="denied", editor="denied", moderator="done", superuser="done",
     ),
     "suspend a commenter from their record": row(
-        anonymous="denied", reader="denied", subscriber="denied",
+        reader="denied", subscriber="denied",
         writer="denied", editor="denied", moderator="done", superuser="done",
     ),
     "read the moderation log": row(
-        anonymous="denied", reader="denied", subscriber="denied",
+        reader="denied", subscriber="denied",
         writer="denied", editor="done", moderator="done", superuser="done",
     ),
     # Object level: a comment belongs to its author alone, whoever else you are.

@@ -61,6 +61,24 @@ def test_staff_without_the_moderator_role_cannot_moderate(client, held, role):
     assert held.is_held
 
 
+@pytest.mark.parametrize("path", [QUEUE, "/comments/moderation/log/", "/comments/moderation/commenters/1/"])
+def test_a_signed_out_moderator_is_sent_to_sign_in_and_back(client, path):
+    # A bookmarked queue opens the sign-in page rather than a bare "forbidden".
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={path}"
+
+
+def test_signing_out_then_deciding_changes_nothing_and_asks_to_sign_in(client, held):
+    response = client.post(DECIDE, {"single": f"approve:{held.pk}"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    held.refresh_from_db()
+    assert held.is_held
+
+
 def test_a_reader_cannot_moderate(client, commenter, held):
     client.force_login(commenter)
 
