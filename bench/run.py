@@ -393,7 +393,10 @@ def prepare_database(url, options):
 
 def measure_pages(results, options, workdir):
     """wrk on each page of each database, alternating page by page, so that both sizes meet
-    the same conditions (a busy machine slows both, not one)."""
+    the same conditions (a busy machine slows both, not one). Each page is measured
+    `options.rounds` times, the databases' order swapped every round so that neither is
+    always the one measured second, and the round with the median requests per second is
+    kept: a shared machine's bursts move one ten-second run by a fifth or more."""
     servers = {}
     try:
         for result in results:
@@ -409,17 +412,26 @@ def measure_pages(results, options, workdir):
         for server in servers.values():
             wait_until_up(server.url + "/healthz")
         for name in results[0]["data"]["pages"]:
+            rounds = {result["label"]: [] for result in results}
+            for number in range(options.rounds):
+                for result in results if number % 2 == 0 else reversed(results):
+                    server, path = servers[result["label"]], result["data"]["pages"][name]
+                    warm(server.url + path, times=3)
+                    rounds[result["label"]].append(wrk(server.url + path, options))
             for result in results:
-                server, path = servers[result["label"]], result["data"]["pages"][name]
-                warm(server.url + path, times=3)
-                measured = result["pages"][name] = wrk(server.url + path, options)
+                measured = result["pages"][name] = median_run(rounds[result["label"]])
                 say(
                     f"  {name:22} {result['label']:>16}  {measured['rps']:8,.1f} req/s  "
-                    f"p50 {fmt(measured['p50'])} ms  queries {result['queries'][name]['queries']}"
+                    f"p50 {fmt(measured['p50'])} ms  queries {result['queries'][name]['queries']}  "
+                    f"(rounds: {', '.join(f'{run["rps"]:,.1f}' for run in rounds[result['label']])})"
                 )
     finally:
         for server in servers.values():
             server.stop()
+
+
+def median_run(runs):
+    return sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
 
 
 def ratio(large, small):
@@ -432,7 +444,8 @@ def scale_report(small, large, info, options):
         f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {info['cores']} cores, {info['memory_gb']} GB, "
         f"{info['cpu']}; {info['wrk']}. Both databases measured back to back on the same PostgreSQL, "
         f"gunicorn as deploy/gunicorn.conf.py, page cache off (every request renders); wrk "
-        f"{options.duration} s per page, {options.threads} threads, {options.connections} connections.",
+        f"{options.duration} s per page, {options.threads} threads, {options.connections} connections; "
+        f"each page the median of {options.rounds} rounds, the databases' order swapped every round.",
         f"Smaller: `{small['label']}`, {s_data['articles']:,} articles, {s_data['comments']:,} comments. "
         f"Larger: `{large['label']}`, {l_data['articles']:,} articles, {l_data['comments']:,} comments.",
         "",
@@ -487,7 +500,10 @@ def compare_databases(options):
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-scale-"))
     try:
         results = [prepare_database(url, options) for url in (options.database, options.compare_database)]
-        say(f"Measuring every page uncached, {options.duration} s each, alternating the databases...")
+        say(
+            f"Measuring every page uncached, {options.rounds} rounds of {options.duration} s each, "
+            "alternating the databases..."
+        )
         measure_pages(results, options, workdir)
         first, second = results
     finally:
@@ -523,6 +539,9 @@ def main():
     )
     parser.add_argument(
         "--search-runs", type=int, default=20, help="timed runs per search query in a comparison"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="wrk runs per page and database in a comparison (median kept)"
     )
     options = parser.parse_args()
     for tool in ("wrk", "nginx"):
