@@ -65,6 +65,7 @@ MODERATOR = {
 SUPERUSER_DEFAULT = "lacdh"
 SUPERUSER = {
     "audit.auditentry": "lvh",
+    "mfa.authenticator": "lvdh",
     "newsroom.sitesettings": "lch",
     "articles.slugredirect": "lvdh",
     "comments.guidelines": "lch",

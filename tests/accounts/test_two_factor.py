@@ -250,3 +250,29 @@ def test_with_the_setting_on_a_sign_in_with_the_code_goes_straight_into_the_admi
 def test_with_the_setting_off_staff_without_an_app_use_the_admin_as_before(client, staff_member):
     assert admin_login(client, staff_member.email)["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_shows_who_has_an_authenticator_and_removes_one_but_never_its_secret(
+    client, staff_member, superuser, clock
+):
+    secret, codes = signed_in_with_authenticator(client, staff_member)
+    app = Authenticator.objects.get(user=staff_member, type=Authenticator.Type.TOTP)
+    client.force_login(superuser)
+
+    listing = client.get("/admin/mfa/authenticator/").content.decode()
+    page = client.get(f"/admin/mfa/authenticator/{app.pk}/change/").content.decode()
+    recovery = Authenticator.objects.get(user=staff_member, type=Authenticator.Type.RECOVERY_CODES)
+    recovery_page = client.get(f"/admin/mfa/authenticator/{recovery.pk}/change/").content.decode()
+
+    # Whoever reads the seed or a recovery code can sign in as Dana: staff see neither.
+    assert "desk@example.org" in listing
+    assert "desk@example.org" in page
+    for html in (listing, page, recovery_page):
+        assert secret not in html
+        assert not any(code in html for code in codes)
+    assert client.get("/admin/mfa/authenticator/add/").status_code == 403
+
+    # A lost phone: removing the app lets its owner sign in with the password and set up anew.
+    client.post(f"/admin/mfa/authenticator/{app.pk}/delete/", {"post": "yes"})
+
+    assert not Authenticator.objects.filter(pk=app.pk).exists()
