@@ -265,6 +265,7 @@ def test_the_admin_shows_who_has_an_authenticator_and_removes_one_but_never_its_
     recovery_page = client.get(f"/admin/mfa/authenticator/{recovery.pk}/change/").content.decode()
 
     # Whoever reads the seed or a recovery code can sign in as Dana: staff see neither.
+    assert len(codes) == 10
     assert "desk@example.org" in listing
     assert "desk@example.org" in page
     for html in (listing, page, recovery_page):
