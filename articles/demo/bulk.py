@@ -325,7 +325,7 @@ class ArticleLoader:
         now = self.now
         archive_seconds = YEARS_OF_ARCHIVE * 365 * 86400
         # The archive is loaded oldest first, as a newsroom writes it: each article's publish
-        # time follows its place in the load, so the table holds a month's articles together,
+        # time follows its place in the load, so the table holds a week's articles together,
         # as a real one (or a restored copy of one) does. Articles scheduled for the coming
         # fortnight were written lately, so they come last, in the order they will appear.
         scheduled = round(self.count * SCHEDULED_SHARE)
