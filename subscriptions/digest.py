@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom.lib.mail import build_email
+from newsroom.lib.mail import build_email, list_unsubscribe_headers
 from newsroom.lib.sanitize import plain_text
 from subscriptions.access import teaser_html
 from subscriptions.models import DigestDelivery, DigestIssue, DigestRun, NewsletterSubscriber
@@ -163,19 +163,13 @@ class IssueRenderer:
             return None
         subject, text, html = self._render(articles)
         url = unsubscribe_url(subscriber_id)
-        list_unsubscribe = f"<{url}>"
-        if settings.NEWSLETTER_UNSUBSCRIBE_MAILTO:
-            list_unsubscribe += f", <mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}?subject=unsubscribe>"
         message = EmailMultiAlternatives(
             subject=subject,
             body=text.replace(UNSUBSCRIBE_PLACEHOLDER, url),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email],
-            headers={
-                # RFC 8058: mail clients offer an unsubscribe button that POSTs to the link.
-                "List-Unsubscribe": list_unsubscribe,
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
+            # RFC 8058: mail clients offer an unsubscribe button that POSTs to the link.
+            headers=list_unsubscribe_headers(url, mailto=settings.NEWSLETTER_UNSUBSCRIBE_MAILTO),
         )
         message.attach_alternative(html.replace(UNSUBSCRIBE_PLACEHOLDER, url), "text/html")
         return message

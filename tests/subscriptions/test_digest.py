@@ -15,6 +15,7 @@ from django.utils import timezone
 from subscriptions import digest
 from subscriptions.models import DigestDelivery, DigestIssue, DigestRun, NewsletterSubscriber
 from tests.factories import ArticleFactory, SectionFactory
+from tests.mailserver import assert_one_click_unsubscribe, smtp_server
 
 from .mailers import TroubledServer
 
@@ -159,6 +160,31 @@ def test_every_digest_carries_one_click_unsubscribe_headers_and_link(news, setti
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in wire
 
     # The mail program's one-click POST: no cookie, no CSRF token.
+    response = Client(enforce_csrf_checks=True).post(
+        url.removeprefix(settings.SITE_URL),
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.state == State.UNSUBSCRIBED
+
+
+@pytest.mark.parametrize("host_length", [12, 90, 230])
+def test_the_digest_on_the_wire_passes_the_one_click_checks_for_any_site_address(news, settings, host_length):
+    # The unsubscribe link is the site's address plus a signed token: the longer the host,
+    # the further past the 78 characters at which Python's email package used to encode it.
+    host = "n" * (host_length - len(".example.org")) + ".example.org"
+    settings.SITE_URL = f"https://{host}"
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "unsubscribe@example.org"
+    subscriber = confirmed("all@example.org")
+
+    with smtp_server(settings) as received:
+        send()
+
+    [raw] = received
+    url = assert_one_click_unsubscribe(raw)
+    assert url.startswith(f"https://{host}/newsletter/unsubscribe/")
     response = Client(enforce_csrf_checks=True).post(
         url.removeprefix(settings.SITE_URL),
         data="List-Unsubscribe=One-Click",
