@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from newsroom.models import SisterPublication, SiteSettings
+from newsroom.models import SisterPublication, SiteSettings, SuppressedAddress
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -40,3 +40,15 @@ class SiteSettingsAdmin(admin.ModelAdmin):
             raise PermissionDenied
         row = SiteSettings.load()
         return redirect(reverse("admin:newsroom_sitesettings_change", args=[row.pk]))
+
+
+@admin.register(SuppressedAddress)
+class SuppressedAddressAdmin(admin.ModelAdmin):
+    """Who we no longer write to. Deleting a row lifts the suppression (say, once a reader whose
+    mailbox was full writes in); adding one stops mail to an address by hand."""
+
+    list_display = ["email", "reason", "provider", "created_at"]
+    list_filter = ["reason", "provider"]
+    search_fields = ["email"]
+    readonly_fields = ["detail", "provider", "created_at"]
+    fields = ["email", "reason", "detail", "provider", "created_at"]

@@ -3,14 +3,19 @@ the newsletter entry point and where the comment guidelines live.
 
 One row holds it all (a singleton, created with defaults the first time a page asks), and
 pages read it from the cache, so the footer costs no query on a warm cache.
+
+Also here, because every app's mail goes through newsroom/lib/mail.py: the addresses we no
+longer write to.
 """
 
 from django.core.cache import cache
 from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from newsroom.lib.cache import bump_site_generation
 
@@ -136,3 +141,45 @@ def _forget_cached_site_settings(sender, created=False, **kwargs):
         return
     # The footer and masthead of every page show these settings: drop the cached pages too.
     transaction.on_commit(bump_site_generation)
+
+
+class SuppressedAddressQuerySet(models.QuerySet):
+    def matching(self, addresses):
+        """The suppressions for any of these addresses, whatever their letter case."""
+        return self.annotate(email_lower=Lower("email")).filter(
+            email_lower__in=[address.lower() for address in addresses]
+        )
+
+
+class SuppressedAddress(models.Model):
+    """An address we no longer send mail to, because its mailbox bounced or its owner reported
+    our mail as spam. Mailbox providers judge a sender by both: mail that keeps going to them
+    is how a newsletter ends up in every reader's spam folder."""
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", "Bounced (the mailbox does not exist or refuses our mail)"
+        COMPLAINED = "complained", "Reported as spam by the recipient"
+        REJECTED = "rejected", "Refused by the mail provider before sending"
+        MANUAL = "manual", "Added by staff"
+
+    email = models.EmailField("email address", max_length=254)
+    reason = models.CharField(max_length=12, choices=Reason)
+    detail = models.CharField(max_length=300, blank=True, help_text="What the mail provider said, shortened.")
+    provider = models.CharField(max_length=40, blank=True, help_text="Who reported it.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SuppressedAddressQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "suppressed addresses"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="suppressed_email_unique_ci",
+                violation_error_message="This address is already suppressed.",
+            )
+        ]
+
+    def __str__(self):
+        return self.email

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "axes",
+    "anymail",
     "newsroom",
     "accounts",
     # Before the apps it records: articles and comments call audit.services, never the reverse.
@@ -313,7 +314,26 @@ if MEDIA_S3_BUCKET:
 # Mail: development writes each message as a file under var/mail/ so a person can open it;
 # production without EMAIL_URL hands mail to the local MTA, as most servers have one.
 EMAIL_URL = env_str("EMAIL_URL", "file://" if DEBUG else "smtp://localhost:25")
-MAILERS = {"default": mailer_from_url(EMAIL_URL, file_path=VAR_DIR / "mail")}
+# Optional DKIM signing of what goes out over SMTP (newsroom/lib/dkim_smtp.py): the domain, the
+# selector whose TXT record holds the public key, and the private key in PEM (DKIM_PRIVATE_KEY,
+# or a file named by DKIM_PRIVATE_KEY_FILE). Not needed when the mail provider signs for us.
+DKIM_DOMAIN = env_str("DKIM_DOMAIN")
+_dkim = None
+if DKIM_DOMAIN:
+    _dkim_key = env_str("DKIM_PRIVATE_KEY").replace("\\n", "\n")
+    if not _dkim_key and env_str("DKIM_PRIVATE_KEY_FILE"):
+        _dkim_key = Path(env_str("DKIM_PRIVATE_KEY_FILE")).read_text()
+    if "PRIVATE KEY" not in _dkim_key or not env_str("DKIM_SELECTOR"):
+        raise ImproperlyConfigured(
+            "DKIM_DOMAIN is set: DKIM_SELECTOR and a PEM private key (DKIM_PRIVATE_KEY or "
+            "DKIM_PRIVATE_KEY_FILE) are needed too."
+        )
+    _dkim = {
+        "dkim_domain": DKIM_DOMAIN,
+        "dkim_selector": env_str("DKIM_SELECTOR"),
+        "dkim_private_key": _dkim_key,
+    }
+MAILERS = {"default": mailer_from_url(EMAIL_URL, file_path=VAR_DIR / "mail", dkim=_dkim)}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@example.com>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -466,6 +486,20 @@ DEMO_SEEDERS = ["subscriptions.demo.seed_demo_subscriptions"]
 DEMO_BULK_LOADERS = {"comments": "comments.demo.load_bulk_comments"}
 # Optional mailto: address offered beside the one-click link in List-Unsubscribe.
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO")
+# Bounces and spam complaints reported by the mail provider put the address on the suppression
+# list that every send respects (newsroom/mail_events.py, through django-anymail's webhooks).
+# The provider is given https://user:password@<site>/mail/events/<provider>/, where
+# "user:password" is MAIL_EVENTS_SECRET; Mailgun also signs with MAIL_EVENTS_SIGNING_KEY.
+MAIL_EVENTS_PROVIDER = env_str("MAIL_EVENTS_PROVIDER")
+ANYMAIL = {"WEBHOOK_SECRET": env_str("MAIL_EVENTS_SECRET")}
+if MAIL_EVENTS_PROVIDER:
+    if ":" not in ANYMAIL["WEBHOOK_SECRET"]:
+        raise ImproperlyConfigured(
+            "MAIL_EVENTS_PROVIDER is set: MAIL_EVENTS_SECRET must be the user:password the provider "
+            "is given for /mail/events/, so nobody else can put addresses on the suppression list."
+        )
+    if MAIL_EVENTS_PROVIDER == "mailgun":
+        ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = env_str("MAIL_EVENTS_SIGNING_KEY")
 ACCOUNTS_PAGE_PANELS += [
     "subscriptions.accounts.subscriptions_panel",
     "subscriptions.accounts.newsletter_panel",

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from articles import preview as article_preview
 from articles import views as article_views
-from newsroom import views
+from newsroom import mail_events, views
 
 urlpatterns = [
     path("", article_views.home, name="home"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("newsletter/", include("subscriptions.newsletter_urls")),
     path("enquiries/", include("enquiries.urls")),
     path("preview/<str:token>/", article_preview.preview, name="article-preview"),
+    path("mail/events/<slug:provider>/", mail_events.mail_events, name="mail-events"),
 ]
 
 if settings.DEBUG:

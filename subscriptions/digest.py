@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom.lib.mail import build_email, list_unsubscribe_headers
+from newsroom.lib.mail import build_email, deliverable, list_unsubscribe_headers
 from newsroom.lib.sanitize import plain_text
 from subscriptions.access import teaser_html
 from subscriptions.models import DigestDelivery, DigestIssue, DigestRun, NewsletterSubscriber
@@ -289,10 +289,14 @@ def send_batch(batch, renderer, run):
     """Send one claimed batch over one mail connection. Raises DigestInterrupted when the mail
     server fails, after recording exactly what was sent."""
     chosen = sections_of([subscriber_id for _, subscriber_id, _, _ in batch])
+    # Checked at sending, not when the issue's rows were added: a bounce or complaint reported
+    # since then (even during this run) stops the next message to that address.
+    allowed = {email.lower() for email in deliverable([email for _, _, email, _ in batch])}
     outgoing, skipped = [], []
     for delivery_id, subscriber_id, email, state in batch:
         message = None
-        if state == NewsletterSubscriber.State.CONFIRMED:  # not unsubscribed since the run began
+        # Confirmed: not unsubscribed since the run began.
+        if state == NewsletterSubscriber.State.CONFIRMED and email.lower() in allowed:
             message = renderer.message_for(subscriber_id, email, chosen.get(subscriber_id, set()))
         if message is None:
             skipped.append(delivery_id)

@@ -74,11 +74,12 @@ def cache_from_url(url, *, key_prefix="", socket_timeout_ms=1000):
     )
 
 
-def mailer_from_url(url, *, file_path):
+def mailer_from_url(url, *, file_path, dkim=None):
     """A MAILERS entry for an email URL.
 
     smtp://user:password@host:port (smtps:// for implicit TLS, ?tls=1 for STARTTLS),
-    file:// (messages written under file_path), console:// or memory:// (tests).
+    file:// (messages written under file_path), console:// or memory:// (tests). `dkim`, a
+    dict of dkim_domain, dkim_selector and dkim_private_key, signs what SMTP sends.
     """
     if url.startswith("file://"):
         path = urlsplit(url).path if url and urlsplit(url).path else file_path
@@ -102,6 +103,8 @@ def mailer_from_url(url, *, file_path):
             "use_tls": query.get("tls", ["0"])[0].lower() in TRUE_WORDS,
             "timeout": 10,
         }
+        if dkim:
+            return {"BACKEND": "newsroom.lib.dkim_smtp.DKIMEmailBackend", "OPTIONS": options | dkim}
         return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
     raise ImproperlyConfigured(f"EMAIL_URL must start with smtp://, smtps:// or file://, not {url!r}.")
 

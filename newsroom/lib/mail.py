@@ -1,11 +1,17 @@
 """One way to build an email: a subject, a plain-text body and an HTML body, all rendered
-from templates under templates/email/ with the site's name in the context."""
+from templates under templates/email/ with the site's name in the context. Addresses on the
+suppression list (newsroom.models.SuppressedAddress) are left out of every message built here."""
 
+import logging
 import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+
+from newsroom.models import SuppressedAddress
+
+logger = logging.getLogger(__name__)
 
 # RFC 2369's headers: each is a list of URLs in angle brackets.
 URL_LIST_HEADERS = frozenset(
@@ -78,8 +84,26 @@ def list_unsubscribe_headers(url, *, mailto=""):
     }
 
 
+def deliverable(addresses):
+    """These addresses less the suppressed ones, in their order."""
+    addresses = list(addresses)
+    if not addresses:
+        return addresses
+    suppressed = {
+        email.lower()
+        for email in SuppressedAddress.objects.matching(addresses).values_list("email", flat=True)
+    }
+    kept = [address for address in addresses if address.lower() not in suppressed]
+    if len(kept) < len(addresses):
+        logger.info("not sending to %d suppressed address(es)", len(addresses) - len(kept))
+    return kept
+
+
 def build_email(template, context, *, to, reply_to=None, headers=None, from_email=None):
-    """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html`."""
+    """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html`.
+
+    A message whose every recipient is suppressed has no recipients, and sending it sends
+    nothing (Django's send() returns 0)."""
     context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
     # A newline in a subject would be a header injection; templates never intend one.
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
@@ -87,7 +111,7 @@ def build_email(template, context, *, to, reply_to=None, headers=None, from_emai
         subject=subject,
         body=render_to_string(f"{template}.txt", context),
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        to=list(to),
+        to=deliverable(to),
         reply_to=list(reply_to or []),
         headers=prepared_headers(headers),
     )

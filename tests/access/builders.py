@@ -89,6 +89,9 @@ BUILDERS = {
     "axes.accesslog": lambda: _model("axes.AccessLog").objects.create(**_axes_fields()),
     "axes.accessfailurelog": lambda: _model("axes.AccessFailureLog").objects.create(**_axes_fields()),
     "newsroom.sitesettings": lambda: _model("newsroom.SiteSettings").load(),
+    "newsroom.suppressedaddress": lambda: _model("newsroom.SuppressedAddress").objects.create(
+        email="bounced@example.org", reason="bounced", provider="Mailgun"
+    ),
     "accounts.user": lambda: UserFactory(email="someone.else@example.org"),
     "audit.auditentry": lambda: _model("audit.AuditEntry").objects.create(
         action="published", object_type="articles.article", object_id="1", object_repr="A headline"

@@ -6,6 +6,9 @@ import pytest
 from newsroom.lib.mail import URLListHeader, build_email, list_unsubscribe_headers
 from tests.mailserver import assert_one_click_unsubscribe, raw_header, smtp_server
 
+# build_email looks up the suppression list.
+pytestmark = pytest.mark.django_db
+
 NOTICE = {"title": "Header check", "paragraphs": ["Nothing to see."]}
 
 

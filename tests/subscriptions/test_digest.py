@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from newsroom.models import SuppressedAddress
 from subscriptions import digest
 from subscriptions.models import DigestDelivery, DigestIssue, DigestRun, NewsletterSubscriber
 from tests.factories import ArticleFactory, SectionFactory
@@ -193,6 +194,33 @@ def test_the_digest_on_the_wire_passes_the_one_click_checks_for_any_site_address
     assert response.status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.state == State.UNSUBSCRIBED
+
+
+def test_an_address_suppressed_after_a_bounce_or_complaint_gets_no_more_digests(news):
+    confirmed("gone@example.org")
+    confirmed("here@example.org")
+    SuppressedAddress.objects.create(email="GONE@example.org", reason=SuppressedAddress.Reason.BOUNCED)
+
+    send()
+
+    assert set(by_recipient()) == {"here@example.org"}
+    skipped = DigestDelivery.objects.get(subscriber__email="gone@example.org")
+    assert skipped.state == DigestDelivery.State.SKIPPED
+
+
+def test_a_suppression_reported_between_two_runs_stops_the_rest_of_the_issue(news, troubled_server):
+    for number in range(4):
+        confirmed(f"reader{number}@example.org")
+    troubled_server.fail_after = 2
+    with pytest.raises(digest.DigestInterrupted):
+        send()
+    unsent = sorted({f"reader{n}@example.org" for n in range(4)} - set(by_recipient()))
+    SuppressedAddress.objects.create(email=unsent[0], reason=SuppressedAddress.Reason.COMPLAINED)
+    troubled_server.fail_after = None
+
+    send()
+
+    assert sorted(by_recipient()) == sorted({f"reader{n}@example.org" for n in range(4)} - {unsent[0]})
 
 
 def test_running_the_digest_twice_sends_nothing_twice(news):
