@@ -139,7 +139,8 @@ def post_comment(*, form, article, user, ip_address):
 
 def request_confirmation(*, form, article, ip_address):
     """A comment without an account: nothing is stored until its author opens the signed link
-    we email (django-comments-xtd's confirmation: the comment travels inside the link)."""
+    we email and presses the button there (django-comments-xtd's confirmation: the comment
+    travels inside the link)."""
     pending = form.get_comment_object(site_id=settings.SITE_ID)
     pending.ip_address = ip_address
     key = signed.dumps(pending, compress=True, extra_key=settings.COMMENTS_XTD_SALT)
@@ -163,8 +164,10 @@ def request_confirmation(*, form, article, ip_address):
     return pending
 
 
-def confirm_comment(*, key):
-    """Store the comment carried by a confirmation link. Opening it twice stores it once."""
+def pending_comment(*, key):
+    """The comment a confirmation link carries, unsaved, once the link is checked: ours,
+    whole, and young enough. Reading it stores nothing, so the page that shows it may be
+    opened by anyone or anything (mail scanners follow links)."""
     try:
         pending = signed.loads(key, extra_key=settings.COMMENTS_XTD_SALT)
     except Exception:
@@ -177,9 +180,21 @@ def confirm_comment(*, key):
         raise CommentRefused(
             f"This confirmation link is more than {CONFIRMATION_DAYS} days old. Post the comment again."
         )
-    existing = Comment.objects.filter(
+    return pending
+
+
+def already_confirmed(pending):
+    """The comment stored from this confirmation link before, or None."""
+    return Comment.objects.filter(
         user_email=pending.user_email, submit_date=pending.submit_date, object_pk=pending.object_pk
     ).first()
+
+
+def confirm_comment(*, key):
+    """Store the comment carried by a confirmation link, when its author presses the button on
+    the page the link opens. Confirming twice stores it once."""
+    pending = pending_comment(key=key)
+    existing = already_confirmed(pending)
     if existing is not None:
         return Posted(comment=existing, decision=Decision(publish=existing.is_public))
     article = pending.content_object
@@ -264,16 +279,22 @@ def unfollow_url(follow):
     return absolute(reverse("comments:unfollow", kwargs={"token": token}))
 
 
-def unfollow(*, token):
-    """Stop reply emails for one thread, from the signed link in any of them. Returns the
-    thread's root comment, or None when the follow was already gone."""
+def follow_for_unfollow_link(*, token):
+    """The follow an unfollow link names, or None when it is already gone. Reading it changes
+    nothing: the page the link opens asks before it stops anything."""
     try:
         follow_id = signing.loads(token, salt=UNFOLLOW_SALT)["follow"]
     except (signing.BadSignature, KeyError, TypeError):
         raise CommentRefused(
             "This unfollow link is not valid. Copy the whole address from the email."
         ) from None
-    follow = ThreadFollow.objects.select_related("thread__article").filter(pk=follow_id).first()
+    return ThreadFollow.objects.select_related("thread__article").filter(pk=follow_id).first()
+
+
+def unfollow(*, token):
+    """Stop reply emails for one thread, from the signed link in any of them. Returns the
+    thread's root comment, or None when the follow was already gone."""
+    follow = follow_for_unfollow_link(token=token)
     if follow is None:
         return None
     thread = follow.thread
@@ -303,7 +324,11 @@ def _notify_followers_on_commit(comment):
                 "guidelines_url": _guidelines_url(),
             },
             [follow.email],
-            headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+            # RFC 8058: mail programs offer their own button, which POSTs to the link.
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
         )
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
@@ -257,38 +258,70 @@ def follow(request, comment_id):
     return render(request, "comments/follow.html", {"comment": comment})
 
 
+# Emailed links only show a button: mail scanners and link previews follow every link in a
+# message, and must not be able to change anything by doing so.
+
+
+# RFC 8058 one-click: mail programs POST to the List-Unsubscribe link of a reply email with no
+# cookie or CSRF token. The signed token in the address is the proof.
+@csrf_exempt
 @never_cache
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def unfollow(request, token):
-    """One click from a reply email, no sign-in: the signed link names the follow it ends."""
+    """Stop reply emails from the link in any of them, no sign-in: the signed link names the
+    follow it ends. Opening the link asks; only the button stops the emails."""
     try:
-        thread = services.unfollow(token=token)
+        if request.method == "POST":
+            thread = services.unfollow(token=token)
+            return render(request, "comments/unfollowed.html", {"thread": thread})
+        follow = services.follow_for_unfollow_link(token=token)
     except services.CommentRefused as refused:
         return render(
             request, "comments/refused.html", {"title": "Link not valid", "message": str(refused)}, status=400
         )
-    return render(request, "comments/unfollowed.html", {"thread": thread})
+    if follow is None:
+        return render(request, "comments/unfollowed.html", {"thread": None})
+    return render(request, "comments/unfollow.html", {"follow": follow, "thread": follow.thread})
+
+
+def _not_posted(request, refused):
+    return render(
+        request,
+        "comments/refused.html",
+        {"title": "Your comment was not posted", "message": str(refused)},
+        status=400,
+    )
 
 
 @never_cache
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, key):
-    """The link emailed to a commenter without an account; opening it posts the comment."""
-    try:
-        posted = services.confirm_comment(key=key)
-    except services.CommentRefused as refused:
+    """The link emailed to a commenter without an account. Opening it shows the comment and a
+    button; only the button (a POST) posts it."""
+    if request.method == "POST":
+        try:
+            posted = services.confirm_comment(key=key)
+        except services.CommentRefused as refused:
+            return _not_posted(request, refused)
+        if posted.comment.is_public:
+            return redirect(posted.comment)
         return render(
             request,
-            "comments/refused.html",
-            {"title": "Your comment was not posted", "message": str(refused)},
-            status=400,
+            "comments/posted.html",
+            {"article": posted.comment.article, "comment": posted.comment, "decision": posted.decision},
         )
-    if posted.comment.is_public:
-        return redirect(posted.comment)
+    try:
+        pending = services.pending_comment(key=key)
+    except services.CommentRefused as refused:
+        return _not_posted(request, refused)
     return render(
         request,
-        "comments/posted.html",
-        {"article": posted.comment.article, "comment": posted.comment, "decision": posted.decision},
+        "comments/confirm.html",
+        {
+            "pending": pending,
+            "article": pending.content_object,
+            "already": services.already_confirmed(pending),
+        },
     )
 
 

@@ -43,18 +43,23 @@ def test_a_follower_gets_an_email_when_someone_replies(
     assert f"/comments/{new.pk}/" in message.body
     assert "/comments/unfollow/" in message.body
     assert message.extra_headers["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/comments/unfollow/")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html, _ = message.alternatives[0]
     assert "Stop emails about this thread" in html
 
 
-def test_one_click_on_the_unfollow_link_stops_the_emails_without_signing_in(
+def test_the_unfollow_link_asks_and_its_button_stops_the_emails_without_signing_in(
     client, thread, article, make_commenter, django_capture_on_commit_callbacks
 ):
     reply(client, article, thread, make_commenter(), "First reply.", django_capture_on_commit_callbacks)
     link = re.search(r"http://127\.0\.0\.1:8000(/comments/unfollow/\S+/)", mail.outbox[0].body).group(1)
     client.logout()
 
-    response = client.get(link)
+    question = client.get(link)
+    assert "Stop these emails" in question.content.decode()
+    assert ThreadFollow.objects.exists()
+
+    response = client.post(link)
 
     assert response.status_code == 200
     assert "You will get no more emails about this thread" in response.content.decode()
@@ -64,8 +69,9 @@ def test_one_click_on_the_unfollow_link_stops_the_emails_without_signing_in(
     assert mail.outbox == []
 
 
-def test_a_forged_unfollow_link_is_refused(client, thread):
-    response = client.get("/comments/unfollow/not-a-signed-token/")
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_forged_unfollow_link_is_refused(client, thread, method):
+    response = getattr(client, method)("/comments/unfollow/not-a-signed-token/")
 
     assert response.status_code == 400
     assert "This unfollow link is not valid" in response.content.decode()
