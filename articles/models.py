@@ -5,7 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Func, Q, Value
+from django.db.models import Case, F, Func, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -280,7 +280,14 @@ class Article(models.Model):
             SearchVector("headline", weight="A", config=SEARCH_CONFIG)
             + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
             + SearchVector(
-                body_text(),
+                # A premium body is for subscribers: indexing its words would let anyone
+                # learn them by searching, so a premium article is found by its free parts
+                # only (headline, standfirst, authors), whoever searches.
+                Case(
+                    When(is_premium=True, then=Value("")),
+                    default=body_text(),
+                    output_field=models.TextField(),
+                ),
                 weight="C",
                 config=SEARCH_CONFIG,
             )

@@ -1,5 +1,7 @@
 """Full-text search over the stored, weighted `search` column (headline A, standfirst B, body
-C, author names D), with web-search syntax: "a phrase", -exclude, this or that.
+C, author names D), with web-search syntax: "a phrase", -exclude, this or that. A premium
+article's body is not in the column and its snippet is the standfirst alone, so search never
+reveals text only subscribers may read.
 
 Very common words match most of the archive, and ranking every match would read every row.
 So the matches are first cut to the MAX_CANDIDATES most recent, and only those are ranked.

@@ -8,9 +8,9 @@ import pytest
 from django.template import Context, Template
 
 from subscriptions.access import PAYWALLED_CLASS, paywall_jsonld, teaser_html
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
-from .conftest import PREMIUM_PARAGRAPHS, SUBSCRIBER_ONLY
+from .conftest import PREMIUM_BODY, PREMIUM_PARAGRAPHS, SUBSCRIBER_ONLY
 
 pytestmark = pytest.mark.django_db
 
@@ -126,8 +126,58 @@ def test_the_feeds_carry_no_premium_text(client, premium_article):
         assert PREMIUM_PARAGRAPHS[0] not in xml
 
 
-def test_search_finds_premium_articles_without_showing_their_text(client, premium_article):
-    html = client.get("/search/", {"q": "treasurer resigned"}).content.decode()
+BODY_ONLY_QUERIES = [
+    "treasurer resigned",
+    "memo",
+    "officials knew",
+    '"signed off the accounts"',
+    "gap -hidden",
+]
 
-    assert premium_article.headline in html
-    assert none_of_the_subscriber_text_in(html)
+
+@pytest.mark.parametrize("who", ["anonymous", "signed-in reader", "subscriber"])
+def test_words_only_in_a_premium_body_find_nothing_whoever_searches(
+    client, premium_article, reader, paying_subscriber, who
+):
+    # Search is the same page for everyone, and a match alone would tell what the text says.
+    if who != "anonymous":
+        client.force_login(reader if who == "signed-in reader" else paying_subscriber)
+
+    for query in BODY_ONLY_QUERIES:
+        html = client.get("/search/", {"q": query}).content.decode()
+        assert premium_article.headline not in html, query
+        assert "No articles matched" in html, query
+
+
+@pytest.mark.parametrize("query", ["pension fund gap", "hidden", "auditor's report", "Ada Byline"])
+def test_search_finds_premium_articles_by_their_free_parts_without_showing_their_text(client, query):
+    premium = ArticleFactory(
+        headline="Pension fund gap hidden for two years",
+        standfirst="An auditor's report the council did not publish.",
+        body=PREMIUM_BODY,
+        is_premium=True,
+        section=SectionFactory(name="Investigations", slug="investigations"),
+        authors=[AuthorFactory(name="Ada Byline")],
+    )
+
+    html = client.get("/search/", {"q": query}).content.decode()
+    unmarked = html.replace("<mark>", "").replace("</mark>", "")
+
+    assert premium.headline in unmarked
+    assert none_of_the_subscriber_text_in(unmarked)
+    assert "Opening paragraph" not in unmarked  # the snippet is the standfirst's alone
+    assert "report the council did not publish" in unmarked
+
+
+def test_a_free_article_is_still_found_by_its_body_and_turning_it_premium_hides_those_words(client):
+    article = ArticleFactory(headline="Council accounts", body=PREMIUM_BODY, is_premium=False)
+
+    assert article.headline in client.get("/search/", {"q": "treasurer resigned"}).content.decode()
+
+    article.is_premium = True
+    article.save()
+    assert article.headline not in client.get("/search/", {"q": "treasurer resigned"}).content.decode()
+
+    article.is_premium = False
+    article.save()
+    assert article.headline in client.get("/search/", {"q": "treasurer resigned"}).content.decode()
