@@ -1,16 +1,22 @@
 """A comment's whole life in a real browser: a reader signs in (through /accounts/login/) and
 posts a comment that is held; a moderator approves it from the queue and it appears on the
 article; two other readers report it and it is hidden after the second report (K=2 here); the
-moderator removes it with a reason, and the author's email names that reason."""
+moderator removes it with a reason, and the author's email names that reason. A visitor
+without an account publishes only by pressing the button on the page their emailed link opens."""
+
+import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import MODERATOR
 from comments.models import Comment, CommentPolicy
 from tests.comments.conftest import (  # noqa: F401 - fixtures shared with tests/comments
     comment_settings,
+    form_data,
+    post_url,
     reasons,
     verify,
 )
@@ -173,3 +179,28 @@ def test_a_reader_replies_in_place_edits_and_posts_again_without_javascript(page
         save_screenshot(tab, "comments-without-javascript")
     finally:
         no_script.close()
+
+
+def test_a_visitor_without_an_account_publishes_from_the_emailed_link_only_with_the_button(page):
+    page.set_default_timeout(60_000)
+    policy = CommentPolicy.current()
+    policy.hold_first_comments = 0
+    policy.allow_anonymous = True
+    policy.save()
+    article = ArticleFactory(headline="Ferry timetable changes")
+    text = "Will the early boat <b>stay</b>?"
+    Client().post(post_url(article), form_data(article, text, name="Val Visitor", email="val@example.org"))
+    [message] = mail.outbox
+    link = re.search(r"https?://\S+(/comments/confirm/\S+/)", message.body).group(1)
+
+    # Opening the link, as a mail scanner would, shows the comment and posts nothing.
+    page.goto(link)
+    assert page.get_by_role("heading", level=1).inner_text() == "Publish your comment"
+    assert page.get_by_text(text).is_visible()  # as written, not as markup
+    assert not Comment.objects.exists()
+    save_screenshot(page, "comments-confirm-by-button")
+
+    page.get_by_role("button", name="Publish my comment").click()
+    comment = Comment.objects.get()
+    page.wait_for_url(f"**{article.get_absolute_url()}#comment-{comment.pk}")
+    assert page.get_by_text(text).is_visible()
