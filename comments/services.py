@@ -30,6 +30,7 @@ from comments.models import (
 from comments.moderation import Decision, decide
 from comments.tasks import send_comment_email
 from newsroom.lib.cache import bump_article_generation
+from newsroom.lib.locks import lock_until_commit
 from newsroom.lib.tasks import enqueue_on_commit
 
 Action = ModerationLogEntry.Action
@@ -190,10 +191,13 @@ def already_confirmed(pending):
     ).first()
 
 
+@transaction.atomic
 def confirm_comment(*, key):
     """Store the comment carried by a confirmation link, when its author presses the button on
-    the page the link opens. Confirming twice stores it once."""
+    the page the link opens. Confirming twice stores it once, even at the same moment: the
+    second press waits for the first to be stored and then finds it."""
     pending = pending_comment(key=key)
+    lock_until_commit("comment-confirmation", pending.user_email, pending.submit_date, pending.object_pk)
     existing = already_confirmed(pending)
     if existing is not None:
         return Posted(comment=existing, decision=Decision(publish=existing.is_public))

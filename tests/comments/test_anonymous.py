@@ -3,9 +3,12 @@ counts only once its author opens the link emailed to them and presses the butto
 (xtd's signed confirmation). Opening the link alone stores nothing: mail scanners open links."""
 
 import re
+import threading
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test import Client
 
 from comments.models import Comment
 from tests.comments.conftest import form_data, post_url
@@ -82,6 +85,33 @@ def test_confirming_twice_posts_once(client, article, anonymous_allowed, django_
     assert Comment.objects.count() == 1
     assert again.status_code == 302
     assert "already posted" in client.get(link).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_presses_of_the_button_at_the_same_moment_post_once(
+    client, article, anonymous_allowed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(post_url(article), form_data(article, "At once.", name="Val", email="val@example.org"))
+    link = confirmation_link(mail.outbox[0])
+    start = threading.Barrier(4)
+    answers = []
+
+    def press():
+        start.wait()
+        try:
+            answers.append(Client().post(link).status_code)
+        finally:
+            connection.close()
+
+    presses = [threading.Thread(target=press) for _ in range(4)]
+    for thread in presses:
+        thread.start()
+    for thread in presses:
+        thread.join()
+
+    assert answers == [302] * 4
+    assert Comment.objects.filter(comment="At once.").count() == 1
 
 
 def test_a_new_anonymous_commenter_is_held_like_a_new_account(
