@@ -2,20 +2,32 @@
 
 Two layers protect the sign-in forms (the reader login, the admin login, the second-step code
 pages). django-axes locks an (address, IP) pair after repeated failures, with a cool-off
-(settings.AXES_*). In front of it, LoginThrottleMiddleware counts every attempt per client IP
-and per submitted address before the view runs, so a flood of guesses is refused without a
-single password being hashed: hashing is deliberately slow, and an attacker who could make us
-hash at will could exhaust the servers' CPU.
+(settings.AXES_*). In front of it, LoginThrottleMiddleware counts every attempt before the view
+runs, so a flood of guesses is answered without a single password being hashed: hashing is
+deliberately slow, and an attacker who could make us hash at will could exhaust the servers'
+CPU.
+
+A connection over its own limit is refused. An address over its limit is never refused, only
+slowed: whoever tries it has no way to show they are its owner, so a refusal there would let
+any stranger lock the owner out by guessing from elsewhere. Instead each further attempt for
+that address waits a few seconds (a signed, single-use wait proof that the page sends back by
+itself), which costs a real reader one short pause and costs a flood its speed.
 """
 
+import hashlib
 import logging
 import math
+import secrets
+import time
 from functools import cache
 
 from allauth.account.internal.stagekit import unstash_login
 from django.conf import settings
+from django.core import signing
+from django.core.cache import cache as shared_cache
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from newsroom.lib import ratelimit
 from newsroom.lib.client_ip import client_ip
@@ -28,6 +40,13 @@ _WINDOW_SECONDS = 60
 _PASSWORD_PAGES = ("account_login", "admin:login", "account_reauthenticate")
 # The forms that check a second-factor code (an authenticator's or a recovery code).
 _CODE_PAGES = ("mfa_authenticate", "mfa_reauthenticate")
+
+# The hidden field that carries a wait proof back with the sign-in form.
+WAIT_PROOF_FIELD = "wait_proof"
+_WAIT_PROOF_SALT = "accounts.throttling.wait-proof"
+# How long after its wait a proof may still be used: enough for a reader without JavaScript
+# to come back to the tab and press the button, short enough that proofs cannot be hoarded.
+_WAIT_PROOF_LIFETIME_SECONDS = 5 * 60
 
 
 def login_identifier(request, credentials):
@@ -64,30 +83,87 @@ def _code_account(request):
     return ""
 
 
-def attempt_refused(request):
-    """Count this attempt; the Verdict of the first limit it passes, or None if within all."""
-    kind = _guarded_paths()[request.path_info]
-    checks = [("login-ip", client_ip(request), settings.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE)]
-    if kind == "password":
-        address = request.user.email if request.user.is_authenticated else login_identifier(request, None)
-        if address:
-            checks.append(("login-address", address, settings.LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE))
-    else:
-        account = _code_account(request)
-        if account:
-            checks.append(("login-code", account, settings.LOGIN_CODE_ATTEMPTS_PER_ACCOUNT_PER_MINUTE))
-    refused = None
-    # Every counter takes the hit, even after one has refused: stopping early would let an
-    # attacker spend the per-address allowance while the per-IP one is exhausted, or back.
-    for scope, identity, limit in checks:
-        verdict = ratelimit.hit(scope, identity, limit=limit, period=_WINDOW_SECONDS)
-        if not verdict.allowed and refused is None:
-            refused = verdict
-    return refused
+def _ip_refused(request):
+    """Count this attempt against the connection; the Verdict if it is over its limit."""
+    verdict = ratelimit.hit(
+        "login-ip",
+        client_ip(request),
+        limit=settings.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE,
+        period=_WINDOW_SECONDS,
+    )
+    return None if verdict.allowed else verdict
+
+
+def _code_refused(request):
+    """Count a second-step attempt against its account; the Verdict if over the limit.
+
+    Unlike the address limit this one refuses: only someone who has already given the
+    account's password reaches the code page, so no stranger can spend it, and a six-digit
+    code needs the hard limit against guessing.
+    """
+    account = _code_account(request)
+    if not account:
+        return None
+    verdict = ratelimit.hit(
+        "login-code",
+        account,
+        limit=settings.LOGIN_CODE_ATTEMPTS_PER_ACCOUNT_PER_MINUTE,
+        period=_WINDOW_SECONDS,
+    )
+    return None if verdict.allowed else verdict
+
+
+def _attempted_address(request):
+    return request.user.email if request.user.is_authenticated else login_identifier(request, None)
+
+
+def _address_busy(address):
+    """Count this attempt against the address; whether it is over its limit this minute."""
+    verdict = ratelimit.hit(
+        "login-address", address, limit=settings.LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE, period=_WINDOW_SECONDS
+    )
+    return not verdict.allowed
+
+
+def _address_digest(address):
+    # The proof travels through the page, so it names the address only by a hash.
+    return hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def issue_wait_proof(address):
+    """A signed proof for one attempt at `address`, usable once its wait is over."""
+    ready_at = int(time.time()) + settings.LOGIN_BUSY_ADDRESS_WAIT_SECONDS
+    payload = {"address": _address_digest(address), "ready_at": ready_at, "nonce": secrets.token_urlsafe(16)}
+    return signing.dumps(payload, salt=_WAIT_PROOF_SALT)
+
+
+def wait_proof_accepted(proof, address):
+    """Whether `proof` was issued for `address`, its wait is over, and it was not used before.
+
+    Using it spends it, so each attempt at a busy address costs its own wait.
+    """
+    if not proof:
+        return False
+    max_age = settings.LOGIN_BUSY_ADDRESS_WAIT_SECONDS + _WAIT_PROOF_LIFETIME_SECONDS
+    try:
+        payload = signing.loads(proof, salt=_WAIT_PROOF_SALT, max_age=max_age)
+    except signing.BadSignature:  # forged, altered or expired
+        return False
+    if not isinstance(payload, dict) or payload.get("address") != _address_digest(address):
+        return False
+    if time.time() < payload.get("ready_at", math.inf):
+        return False
+    # add() writes only if the key is new: the first use wins, any replay finds it taken.
+    return shared_cache.add(f"login-wait-proof-used:{payload['nonce']}", True, timeout=max_age)
+
+
+def _has_waited(request, address):
+    return wait_proof_accepted(request.POST.get(WAIT_PROOF_FIELD), address)
 
 
 class LoginThrottleMiddleware:
-    """Refuse sign-in posts over the per-IP and per-address limits before any view runs.
+    """Refuse sign-in posts over the per-IP limit, and slow those for a busy address, before
+    any view runs.
 
     After AuthenticationMiddleware (to know who is re-confirming) and allauth's middleware;
     before axes' (whose lockout page is for failures, not for floods).
@@ -98,20 +174,63 @@ class LoginThrottleMiddleware:
 
     def __call__(self, request):
         if request.method == "POST" and request.path_info in _guarded_paths():
-            refused = attempt_refused(request)
-            if refused is not None:
-                logger.warning(
-                    "sign-in attempt refused: over the limit (%s attempts this minute) from %s at %s",
-                    refused.count,
+            response = self.check(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def check(self, request):
+        # The connection first, and nothing more is counted once it is over its limit: an
+        # attacker's refused attempts must not use up the budget of the address they target.
+        refused = _ip_refused(request)
+        if refused is None and _guarded_paths()[request.path_info] == "code":
+            refused = _code_refused(request)
+        if refused is not None:
+            logger.warning(
+                "sign-in attempt refused: over the limit (%s attempts this minute) from %s at %s",
+                refused.count,
+                client_ip(request),
+                request.path_info,
+            )
+            return too_many_attempts(request, refused.retry_after)
+        if _guarded_paths()[request.path_info] == "password":
+            address = _attempted_address(request)
+            if address and _address_busy(address) and not _has_waited(request, address):
+                logger.info(
+                    "sign-in attempt asked to wait: many attempts for its address this minute, from %s at %s",
                     client_ip(request),
                     request.path_info,
                 )
-                return too_many_attempts(request, refused.retry_after)
-        return self.get_response(request)
+                return please_wait(request, address)
+        return None
 
 
 def too_many_attempts(request, retry_after):
     minutes = max(1, math.ceil(retry_after / 60))
     response = render(request, "accounts/too_many_attempts.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(retry_after)
+    return response
+
+
+def please_wait(request, address):
+    """The page that sends the attempt again, with a wait proof, once the wait is over.
+
+    It carries the posted fields back as they came (the password included, to the browser that
+    just sent it, on a page no cache may keep), so the reader types nothing twice.
+    """
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", WAIT_PROOF_FIELD)
+        for value in values
+    ]
+    context = {
+        "action": request.get_full_path(),
+        "fields": fields,
+        "proof_field": WAIT_PROOF_FIELD,
+        "proof": issue_wait_proof(address),
+        "seconds": settings.LOGIN_BUSY_ADDRESS_WAIT_SECONDS,
+    }
+    response = render(request, "accounts/wait_to_sign_in.html", context)
+    add_never_cache_headers(response)
     return response

@@ -422,10 +422,12 @@ AXES_CLIENT_IP_CALLABLE = "newsroom.lib.client_ip.client_ip"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Before axes and before any password is hashed, every sign-in post (reader, admin, second
 # step) is counted per client IP and per submitted address in one-minute windows
-# (accounts/throttling.py); over a limit the answer is a 429 page. A flood from many addresses
-# at one account delays its owner by at most the minute in which it happens.
+# (accounts/throttling.py). Over the per-IP limit the answer is a 429 page. Over the
+# per-address limit nobody is refused, since a stranger could cause it: each attempt first
+# waits LOGIN_BUSY_ADDRESS_WAIT_SECONDS on a page that then sends it on by itself.
 LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", 20)
 LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", 10)
+LOGIN_BUSY_ADDRESS_WAIT_SECONDS = env_int("LOGIN_BUSY_ADDRESS_WAIT_SECONDS", 5)
 LOGIN_CODE_ATTEMPTS_PER_ACCOUNT_PER_MINUTE = env_int("LOGIN_CODE_ATTEMPTS_PER_ACCOUNT_PER_MINUTE", 5)
 # Two-factor authentication with an authenticator app (TOTP) and recovery codes, through
 # allauth's MFA rather than django-otp: allauth already runs our sign-in, so its second step
