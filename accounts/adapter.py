@@ -5,7 +5,10 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+
+from newsroom.lib.client_ip import client_ip
 
 # Context entries that allauth fills with absolute URLs built from the request's host.
 _LINKS_IN_EMAILS = ("activate_url", "password_reset_url", "signup_url")
@@ -31,3 +34,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_password_change_redirect_url(self, request):
         return reverse("accounts:overview")
+
+    def get_client_ip(self, request):
+        # allauth's rate limits (sign-up, password reset, login, second step) count per client
+        # IP. Left to itself allauth would read the socket's address, which behind our proxy is
+        # the proxy's, and count every reader in one bucket; this is the address every other
+        # limit of ours uses (TRUSTED_PROXY_COUNT). With no address there is nothing to count
+        # by, and allauth's own answer to that is to refuse.
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("The client's address is unknown.")
+        return address

@@ -405,7 +405,9 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
 }
 # Failed logins are django-axes' job (below), which also covers the admin; allauth's own
-# counter would lock people out on a different clock with a different message.
+# counter would lock people out on a different clock with a different message. allauth's other
+# limits (sign-up, password reset, ...) stay on; they count per client IP as ours do
+# (accounts.adapter.AccountAdapter.get_client_ip).
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # Failed logins lock the (email address, IP address) pair for a while: a guesser cannot lock a
 # reader out from elsewhere, and the lock lifts by itself. Successful logins are kept as the

@@ -1,11 +1,17 @@
-"""The address that sign-in limits, the lockout and the login records use is the one our own
-proxies saw (TRUSTED_PROXY_COUNT), never an X-Forwarded-For entry a client wrote itself."""
+"""The address that sign-in limits, the lockout, allauth's own rate limits and the login
+records use is the one our own proxies saw (TRUSTED_PROXY_COUNT), never an X-Forwarded-For
+entry a client wrote itself, and never the proxy's own."""
 
 import pytest
+from allauth.account import app_settings as account_settings
+from allauth.account.adapter import get_adapter
+from allauth.core.internal.ratelimit import parse_rates
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
+from django.test import RequestFactory
 
-from tests.accounts.conftest import sign_in
+from newsroom.lib.client_ip import client_ip
+from tests.accounts.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +85,60 @@ def test_a_forged_forwarded_for_does_not_escape_the_per_ip_throttle(client, sett
 def test_the_lockout_and_the_throttle_read_the_address_from_our_one_helper():
     assert settings.AXES_CLIENT_IP_CALLABLE == "newsroom.lib.client_ip.client_ip"
     from accounts import throttling
-    from newsroom.lib.client_ip import client_ip
 
     assert throttling.client_ip is client_ip
+
+
+def reset_password(client, email, **extra):
+    return client.post("/accounts/password/reset/", {"email": email}, **extra)
+
+
+def sign_up(client, email, **extra):
+    data = {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    return client.post("/accounts/signup/", data, **extra)
+
+
+def allauth_per_ip_limit(name):
+    """How many posts a minute allauth allows one IP for `name` (its own defaults)."""
+    rates = parse_rates(account_settings.RATE_LIMITS[name])
+    return next(rate.amount for rate in rates if rate.per == "ip" and rate.duration == 60)
+
+
+@pytest.mark.parametrize(("action", "name"), [(reset_password, "reset_password"), (sign_up, "signup")])
+def test_behind_our_proxy_allauths_limits_count_each_reader_on_their_own(client, settings, action, name):
+    settings.TRUSTED_PROXY_COUNT = 1
+    limit = allauth_per_ip_limit(name)
+    many_readers = [
+        action(client, f"reader{n}@example.org", **via_proxy("1.2.3.4", f"198.51.100.{n + 1}"))
+        for n in range(limit + 5)
+    ]
+    one_reader = [
+        action(client, f"again{n}@example.org", **via_proxy(f"192.0.2.{n + 1}", "203.0.113.9"))
+        for n in range(limit + 1)
+    ]
+
+    # Everyone came through the same proxy (REMOTE_ADDR); allauth counts each client apart,
+    # and a client cannot escape its count by writing its own X-Forwarded-For entries.
+    assert {response.status_code for response in many_readers} == {302}
+    assert {response.status_code for response in one_reader[:limit]} == {302}
+    assert one_reader[limit].status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "expected"),
+    [
+        (0, "192.0.2.1", PROXY),
+        (1, "192.0.2.1, 198.51.100.7", "198.51.100.7"),
+        (2, "192.0.2.1, 198.51.100.7, 10.0.0.1", "198.51.100.7"),
+        (1, "not-an-address", PROXY),
+        (1, None, PROXY),
+    ],
+)
+def test_allauth_reads_the_client_address_from_our_one_helper(settings, proxies, forwarded_for, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    meta = {"REMOTE_ADDR": PROXY}
+    if forwarded_for is not None:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    request = RequestFactory().post("/accounts/login/", **meta)
+
+    assert get_adapter().get_client_ip(request) == client_ip(request) == expected
