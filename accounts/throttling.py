@@ -153,7 +153,8 @@ def wait_proof_accepted(proof, address):
         return False
     if time.time() < payload.get("ready_at", math.inf):
         return False
-    # add() writes only if the key is new: the first use wins, any replay finds it taken.
+    # add() writes only if the key is new: the first use wins, any replay finds it taken. If
+    # the cache cannot write, add() answers False and the reader is asked to wait again.
     return shared_cache.add(f"login-wait-proof-used:{payload['nonce']}", True, timeout=max_age)
 
 
@@ -180,10 +181,11 @@ class LoginThrottleMiddleware:
         return self.get_response(request)
 
     def check(self, request):
+        kind = _guarded_paths()[request.path_info]
         # The connection first, and nothing more is counted once it is over its limit: an
         # attacker's refused attempts must not use up the budget of the address they target.
         refused = _ip_refused(request)
-        if refused is None and _guarded_paths()[request.path_info] == "code":
+        if refused is None and kind == "code":
             refused = _code_refused(request)
         if refused is not None:
             logger.warning(
@@ -193,7 +195,7 @@ class LoginThrottleMiddleware:
                 request.path_info,
             )
             return too_many_attempts(request, refused.retry_after)
-        if _guarded_paths()[request.path_info] == "password":
+        if kind == "password":
             address = _attempted_address(request)
             if address and _address_busy(address) and not _has_waited(request, address):
                 logger.info(
