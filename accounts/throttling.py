@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from newsroom.lib import ratelimit
-from newsroom.lib.client_ip import client_ip
+from newsroom.lib.client_ip import client_ip, client_network
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +84,15 @@ def _code_account(request):
 
 
 def _ip_refused(request):
-    """Count this attempt against the connection; the Verdict if it is over its limit."""
+    """Count this attempt against the connection; the Verdict if it is over its limit.
+
+    An IPv6 client is counted by its /64: with the address limit only slowing, the per-IP
+    limit and axes are what cap guessing, and a client must not escape them by rotating
+    through its own network.
+    """
     verdict = ratelimit.hit(
         "login-ip",
-        client_ip(request),
+        client_network(request),
         limit=settings.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE,
         period=_WINDOW_SECONDS,
     )

@@ -26,3 +26,20 @@ def client_ip(request):
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+# An IPv6 subscriber is usually given a whole /64, so a limit counting single IPv6 addresses
+# would let one client rotate through 2^64 fresh counts. allauth's limits count the same way.
+IPV6_NETWORK_PREFIX = 64
+
+
+def client_network(request):
+    """What a per-client limit counts by: the client's IPv4 address, or its IPv6 /64 network."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6 and parsed.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_NETWORK_PREFIX}", strict=False))
+    return address

@@ -142,3 +142,26 @@ def test_allauth_reads_the_client_address_from_our_one_helper(settings, proxies,
     request = RequestFactory().post("/accounts/login/", **meta)
 
     assert get_adapter().get_client_ip(request) == client_ip(request) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "rotated", "neighbour"),
+    [
+        ("2001:db8:1:2::1", "2001:db8:1:2:{n:x}::7", "2001:db8:1:3::1"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::{n:x}", "2001:db8:9:2::1"),
+        ("198.51.100.7", "198.51.100.7", "198.51.100.8"),
+    ],
+)
+def test_a_client_cannot_escape_the_per_ip_throttle_by_rotating_through_its_ipv6_network(
+    client, settings, first, rotated, neighbour
+):
+    settings.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = 3
+    sign_in(client, "someone@example.org", password="guess", REMOTE_ADDR=first)
+    for n in range(1, 3):
+        sign_in(client, f"someone{n}@example.org", password="guess", REMOTE_ADDR=rotated.format(n=n))
+
+    refused = sign_in(client, "other@example.org", password="guess", REMOTE_ADDR=rotated.format(n=99))
+    elsewhere = sign_in(client, "other@example.org", password="guess", REMOTE_ADDR=neighbour)
+
+    assert refused.status_code == 429
+    assert elsewhere.status_code == 200
