@@ -36,8 +36,9 @@ logger = logging.getLogger(__name__)
 
 _WINDOW_SECONDS = 60
 
-# The forms that check a password, by URL name.
-_PASSWORD_PAGES = ("account_login", "admin:login", "account_reauthenticate")
+# The forms that check a password, by URL name, with the field that names the account (none
+# when re-confirming: the account is the signed-in person's).
+_PASSWORD_PAGES = {"account_login": "login", "admin:login": "username", "account_reauthenticate": None}
 # The forms that check a second-factor code (an authenticator's or a recovery code).
 _CODE_PAGES = ("mfa_authenticate", "mfa_reauthenticate")
 
@@ -118,8 +119,18 @@ def _code_refused(request):
     return None if verdict.allowed else verdict
 
 
+@cache
+def _address_fields():
+    return {reverse(name): field for name, field in _PASSWORD_PAGES.items()}
+
+
 def _attempted_address(request):
-    return request.user.email if request.user.is_authenticated else login_identifier(request, None)
+    """The address this attempt will be checked against, read from the one field the page's
+    form reads: a decoy in another field must not move the count to some other address."""
+    if request.user.is_authenticated:
+        return request.user.email.strip().lower()
+    field = _address_fields()[request.path_info]
+    return (request.POST.get(field) or "").strip().lower() if field else ""
 
 
 def _address_busy(address):

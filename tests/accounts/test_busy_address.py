@@ -283,6 +283,22 @@ def test_the_admin_login_of_a_flooded_address_slows_but_lets_its_owner_in(
     assert client.get("/admin/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("path", "field", "decoy_field"),
+    [("/admin/login/", "username", "login"), ("/accounts/login/", "login", "username")],
+)
+def test_a_decoy_field_does_not_move_the_count_off_the_address_being_checked(
+    client, editor, tight_limits, clock, path, field, decoy_field
+):
+    for ip in range(4):
+        guess = {field: "editor@example.org", decoy_field: "decoy@example.org", "password": "guess"}
+        client.post(path, guess, **from_ip(f"203.0.113.{ip + 1}"))
+
+    slowed = client.post(path, {field: "editor@example.org", "password": ADMIN_PASSWORD}, **OWNER_ELSEWHERE)
+
+    assert is_wait_page(slowed)
+
+
 def test_reconfirming_the_password_of_a_flooded_address_slows_but_works(
     client, verified_reader, tight_limits, clock
 ):
