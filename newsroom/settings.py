@@ -423,10 +423,10 @@ AXES_CLIENT_IP_CALLABLE = "newsroom.lib.client_ip.client_ip"
 # The pause ends when the page says it will, even if the reader tries again meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Before axes and before any password is hashed, every sign-in post (reader, admin, second
-# step) is counted per client IP and per submitted address in one-minute windows
-# (accounts/throttling.py). Over the per-IP limit the answer is a 429 page. Over the
-# per-address limit nobody is refused, since a stranger could cause it: each attempt first
-# waits LOGIN_BUSY_ADDRESS_WAIT_SECONDS on a page that then sends it on by itself.
+# step) is counted per client IP (an IPv6 client by its /64) and per submitted address in
+# one-minute windows (accounts/throttling.py). Over the per-IP limit the answer is a 429
+# page. Over the per-address limit nobody is refused, since a stranger could cause it: each
+# attempt first waits LOGIN_BUSY_ADDRESS_WAIT_SECONDS on a page that then sends it on by itself.
 LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", 20)
 LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", 10)
 LOGIN_BUSY_ADDRESS_WAIT_SECONDS = env_int("LOGIN_BUSY_ADDRESS_WAIT_SECONDS", 5)
