@@ -233,18 +233,22 @@ def too_many_attempts(request, retry_after):
 def please_wait(request, address):
     """The page that sends the attempt again, with a wait proof, once the wait is over.
 
-    It carries the posted fields back as they came (the password included, to the browser that
-    just sent it, on a page no cache may keep), so the reader types nothing twice.
+    It carries the posted fields back (the address, "remember me", where to go next), but never
+    a password: a password written into a page can be read back from it (the browser's history
+    and memory, a screen reader's buffer, an extension), so the reader types it again.
     """
-    fields = [
-        (name, value)
-        for name, values in request.POST.lists()
-        if name not in ("csrfmiddlewaretoken", WAIT_PROOF_FIELD)
-        for value in values
-    ]
+    fields, password_fields = [], []
+    for name, values in request.POST.lists():
+        if name in ("csrfmiddlewaretoken", WAIT_PROOF_FIELD):
+            continue
+        if "password" in name:
+            password_fields.append(name)
+            continue
+        fields.extend((name, value) for value in values)
     context = {
         "action": request.get_full_path(),
         "fields": fields,
+        "password_fields": password_fields,
         "proof_field": WAIT_PROOF_FIELD,
         "proof": issue_wait_proof(address),
         "seconds": settings.LOGIN_BUSY_ADDRESS_WAIT_SECONDS,

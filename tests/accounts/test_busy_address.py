@@ -64,20 +64,26 @@ class WaitForm(HTMLParser):
             self.fields.append((attrs["name"], attrs.get("value", "")))
 
 
-def wait_form(response):
+def wait_form(response, password=PASSWORD):
+    """The wait page's form as its reader sends it: the fields it carries, and the password
+    typed in again (the page never holds it)."""
+    page = response.content.decode()
     parser = WaitForm()
-    parser.feed(response.content.decode())
+    parser.feed(page)
     assert parser.action is not None, "not the wait page"
-    return parser.action, {name: value for name, value in parser.fields if name != "csrfmiddlewaretoken"}
+    assert 'type="password"' in page
+    fields = {name: value for name, value in parser.fields if name != "csrfmiddlewaretoken"}
+    assert "password" not in fields
+    return parser.action, {**fields, "password": password}
 
 
 def is_wait_page(response):
     return response.status_code == 200 and WAIT_HEADING in response.content.decode()
 
 
-def continue_after_wait(client, response, clock, **extra):
+def continue_after_wait(client, response, clock, password=PASSWORD, **extra):
     """What the page does: wait the seconds it says, then send the form back."""
-    action, fields = wait_form(response)
+    action, fields = wait_form(response, password)
     clock.shift(settings.LOGIN_BUSY_ADDRESS_WAIT_SECONDS + 1)
     return client.post(action, fields, **extra)
 
@@ -86,7 +92,7 @@ def attempt(client, clock, email, password=PASSWORD, **extra):
     """A sign-in as a browser makes it: through the "one moment" page if one comes."""
     response = sign_in(client, email, password=password, **extra)
     if is_wait_page(response):
-        response = continue_after_wait(client, response, clock, **extra)
+        response = continue_after_wait(client, response, clock, password, **extra)
     return response
 
 
@@ -236,6 +242,9 @@ def test_the_wait_page_works_without_javascript_and_has_no_inline_script(
 
     page = slowed.content.decode()
     action, fields = wait_form(slowed)
+    # The password the reader sent is not written back into the page.
+    assert PASSWORD not in page
+    assert re.search(r'<input type="password" id="wait-password" name="password" [^>]*required>', page)
     assert action == "/accounts/login/?next=/accounts/email/"
     assert fields["login"] == "ada@example.org"
     assert fields["remember"] == "on"
@@ -277,7 +286,7 @@ def test_the_admin_login_of_a_flooded_address_slows_but_lets_its_owner_in(
         **OWNER_ELSEWHERE,
     )
     assert is_wait_page(slowed)
-    response = continue_after_wait(client, slowed, clock, **OWNER_ELSEWHERE)
+    response = continue_after_wait(client, slowed, clock, password=ADMIN_PASSWORD, **OWNER_ELSEWHERE)
 
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200

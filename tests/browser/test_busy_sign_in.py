@@ -1,6 +1,7 @@
-"""Signing in to an address someone is flooding with guesses, in a real browser: the "one
-moment" page sends the attempt on by itself once the wait is over, and without JavaScript
-the reader presses its button. Either way the owner ends up signed in."""
+"""Signing in to an address someone is flooding with guesses, in a real browser: on the "one
+moment" page the reader types the password again (the page never holds it) and the page sends
+the attempt on by itself once the wait is over; without JavaScript the reader presses its
+button. Either way the owner ends up signed in."""
 
 import pytest
 import time_machine
@@ -41,8 +42,10 @@ def test_the_wait_page_signs_the_owner_in_by_itself(page, flooded_address):
     fill_in_sign_in(page, flooded_address)
 
     assert page.get_by_role("heading", level=1).inner_text() == WAIT_HEADING
+    assert PASSWORD not in page.content()
     assert_accessible(page, "wait-to-sign-in")
     save_screenshot(page, "wait-to-sign-in")
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("heading", level=1, name="Your account").wait_for(timeout=15_000)
     assert page.url.endswith("/accounts/")
 
@@ -57,9 +60,11 @@ def test_without_javascript_the_reader_presses_the_button_after_the_wait(
         assert tab.get_by_role("heading", level=1).inner_text() == WAIT_HEADING
 
         # Too soon: the wait is not over, so the page comes back.
+        tab.get_by_label("Password").fill(PASSWORD)
         tab.get_by_role("button", name="Continue signing in").click()
         assert tab.get_by_role("heading", level=1).inner_text() == WAIT_HEADING
         tab.wait_for_timeout(3_000)
+        tab.get_by_label("Password").fill(PASSWORD)
         tab.get_by_role("button", name="Continue signing in").click()
 
         assert tab.get_by_role("heading", level=1).inner_text() == "Your account"
