@@ -1,7 +1,7 @@
 """Paid plans and who holds them, the store's webhook deliveries, metered reads, and the free
 daily newsletter with its exactly-once send records."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -64,6 +64,20 @@ class Plan(models.Model):
     @property
     def unlocks_website(self):
         return self.unlocks == self.Unlocks.WEBSITE
+
+
+# Every date a subscription holds lies in this span (the end is exclusive). The store's webhook
+# refuses dates outside it and the database refuses to store them: a date the app cannot
+# convert or show (year 10,000 once a -14:00 offset is added, a year before 1) made every page
+# that reads the subscription fail, from the reader's account to the admin's list.
+EARLIEST_SUBSCRIPTION_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_SUBSCRIPTION_DATE = datetime(2101, 1, 1, tzinfo=UTC)
+OUT_OF_SPAN_MESSAGE = "A subscription's dates must lie between the years 2000 and 2100."
+
+
+def _in_subscription_span(field, *, optional=False):
+    within = Q(**{f"{field}__gte": EARLIEST_SUBSCRIPTION_DATE, f"{field}__lt": LATEST_SUBSCRIPTION_DATE})
+    return Q(**{f"{field}__isnull": True}) | within if optional else within
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -138,6 +152,20 @@ class Subscription(models.Model):
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="subscription_ends_after_start",
                 violation_error_message="A subscription must end after it starts.",
+            ),
+            # One per field: a form checks only the constraints on the fields it edits.
+            *(
+                models.CheckConstraint(
+                    condition=_in_subscription_span(field, optional=optional),
+                    name=f"subscription_{field}_in_span",
+                    violation_error_message=OUT_OF_SPAN_MESSAGE,
+                )
+                for field, optional in [
+                    ("starts_at", False),
+                    ("ends_at", False),
+                    ("cancelled_at", True),
+                    ("reminded_for_end", True),
+                ]
             ),
             models.UniqueConstraint(
                 fields=["store_reference"],

@@ -23,6 +23,9 @@ def _save(subscription, reason, fields=None):
             subscription.full_clean()
             subscription.save()
         else:
+            # The fields are not all checked (a subscription outlives its reader's account),
+            # but the rules the database enforces are, so a breach reads as a plain reason.
+            subscription.validate_constraints()
             subscription.save(update_fields=[*fields, "updated_at"])
     finally:
         del subscription._change_reason
