@@ -102,4 +102,7 @@ def store_webhook(request):
         signature_header=request.headers.get(webhook.SIGNATURE_HEADER, ""),
         remote_addr=client_ip(request),
     )
-    return JsonResponse(outcome.as_json(), status=outcome.status_code, json_dumps_params={"indent": None})
+    response = JsonResponse(outcome.as_json(), status=outcome.status_code, json_dumps_params={"indent": None})
+    if outcome.retry_after is not None:
+        response["Retry-After"] = str(outcome.retry_after)
+    return response

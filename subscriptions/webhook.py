@@ -12,29 +12,54 @@ The body is one JSON object:
               "starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-12-01T00:00:00Z"}}
 
 `subscription.renewed` carries `reference` and the new `ends_at`; `subscription.cancelled`
-only `reference`. Anything else (unknown fields, missing ones, wrong types) is refused with a
-4xx and a reason, logged as a WebhookDelivery, and changes nothing.
+only `reference`. Every field is checked before anything is looked up or stored: ids and
+references are short ASCII identifiers, the plan a slug, the email an address, times ISO 8601
+with an offset that lie in the years 2000 to 2100 once in UTC, and no text holds a control
+character or a lone surrogate. Anything else (unknown fields, missing ones, repeated ones,
+wrong types, numbers) is refused with a 4xx and a short reason, and changes nothing.
+
+Signed deliveries are recorded as WebhookDelivery rows, refused or not. Unsigned ones are
+anyone's: they are recorded without their body and within limits (see handle_delivery).
 """
 
 import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 
+from newsroom.lib import ratelimit
 from subscriptions import services
-from subscriptions.models import Plan, Subscription, WebhookDelivery
+from subscriptions.models import (
+    EARLIEST_SUBSCRIPTION_DATE,
+    LATEST_SUBSCRIPTION_DATE,
+    Plan,
+    Subscription,
+    WebhookDelivery,
+)
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "Store-Signature"
+# Anyone can send a request that is refused before its signature is checked, as fast as they
+# like: each client address has this many refusals a REFUSAL_PERIOD answered in full, then
+# 429s that leave no record; and whatever the addresses, at most REFUSAL_ROWS_PER_MINUTE of
+# those refusals are recorded a minute (the log line still says each one).
+UNSIGNED_REFUSALS_PER_ADDRESS = 20
+REFUSAL_PERIOD = 60
+REFUSAL_ROWS_PER_MINUTE = 100
+# The start of a signed body is kept with its delivery; a whole event is a few hundred bytes.
+EXCERPT_BYTES = 1000
+TIMESTAMP = re.compile(r"[0-9]{1,12}", re.ASCII)
 MAX_BODY_BYTES = 64 * 1024
 
 CREATED = "subscription.created"
@@ -61,6 +86,7 @@ class Outcome:
     status_code: int
     status: str
     reason: str = ""
+    retry_after: int | None = None  # seconds, for a 429
 
     def as_json(self):
         return {"status": self.status, **({"reason": self.reason} if self.reason else {})}
@@ -81,10 +107,12 @@ def verify_signature(body: bytes, header: str, *, secret: str, tolerance: int, n
     for item in header.split(","):
         key, _, value = item.strip().partition("=")
         parts.setdefault(key, []).append(value)
-    try:
-        timestamp = int(parts["t"][0])
-    except (KeyError, ValueError):
-        raise Rejected(401, f"The {SIGNATURE_HEADER} header has no valid t= timestamp.") from None
+    # Whole seconds in ASCII digits: int() would also take other scripts' digits, and a
+    # timestamp of hundreds of digits cannot be compared with the clock.
+    timestamp = parts.get("t", [""])[0]
+    if not TIMESTAMP.fullmatch(timestamp):
+        raise Rejected(401, f"The {SIGNATURE_HEADER} header has no valid t= timestamp.")
+    timestamp = int(timestamp)
     signatures = parts.get("v1", [])
     if not signatures:
         raise Rejected(401, f"The {SIGNATURE_HEADER} header has no v1= signature.")
@@ -101,54 +129,157 @@ def verify_signature(body: bytes, header: str, *, secret: str, tolerance: int, n
         )
 
 
-def _parse_time(value, name):
-    if not isinstance(value, str):
-        raise Rejected(400, f"data.{name} must be a date and time as text, not {value!r}.")
+# What each field may hold. The checks run before anything is looked up or stored, so a value
+# the database, the pages or the logs cannot hold (a NUL, a lone surrogate, a year the app
+# cannot show, a number of 5,000 digits) is refused with a reason instead of failing later.
+IDENTIFIER = re.compile(r"[A-Za-z0-9_.:-]{1,120}", re.ASCII)
+IDENTIFIER_RULE = "1 to 120 letters, digits and the marks - _ . :"
+PLAN_SLUG = re.compile(r"[A-Za-z0-9_-]{1,80}", re.ASCII)  # as a SlugField takes
+MAX_EMAIL_LENGTH = 254
+MAX_TIME_LENGTH = 40
+# No field is a number, but a number anywhere must not cost more than reading it: Python
+# refuses to convert more than 4,300 digits, and that refusal was a server error.
+MAX_NUMBER_DIGITS = 20
+# Characters XML 1.0 forbids (C0 controls other than tab, line feed and carriage return;
+# U+FFFE and U+FFFF) and lone surrogates, which JSON's \ud800 escapes let through.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _shown(value):
+    """A value quoted in a reason: escaped as Python writes it, and short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _text(value, name, max_length):
+    if not isinstance(value, str) or not value.strip():
+        raise Rejected(400, f"{name} must be non-empty text, not {_shown(value)}.")
+    if len(value) > max_length:
+        raise Rejected(400, f"{name} is {len(value)} characters long; at most {max_length} are accepted.")
+    if FORBIDDEN_CHARACTERS.search(value):
+        raise Rejected(400, f"{name} holds a control character or a lone surrogate: {_shown(value)}.")
+    return value
+
+
+def _identifier(value, name):
+    _text(value, name, 120)
+    if not IDENTIFIER.fullmatch(value):
+        raise Rejected(400, f"{name} must be {IDENTIFIER_RULE}, not {_shown(value)}.")
+    return value
+
+
+def _plan_slug(value, name):
+    _text(value, name, 80)
+    if not PLAN_SLUG.fullmatch(value):
+        raise Rejected(400, f"{name} must be a plan's slug (letters, digits, - and _), not {_shown(value)}.")
+    return value
+
+
+def _email(value, name):
+    _text(value, name, MAX_EMAIL_LENGTH)
+    try:
+        validate_email(value.strip())
+    except ValidationError:
+        raise Rejected(400, f"{name} is not an email address: {_shown(value)}.") from None
+    return value.strip()
+
+
+def _moment(value, name):
+    _text(value, name, MAX_TIME_LENGTH)
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise Rejected(400, f"data.{name} is not an ISO 8601 date and time: {value!r}.") from None
+        raise Rejected(400, f"{name} is not an ISO 8601 date and time: {_shown(value)}.") from None
     if moment.tzinfo is None:
-        raise Rejected(400, f"data.{name} must include a time zone offset: {value!r}.")
+        raise Rejected(400, f"{name} must include a time zone offset: {_shown(value)}.")
+    span = f"between {EARLIEST_SUBSCRIPTION_DATE:%Y} and {LATEST_SUBSCRIPTION_DATE.year - 1} in UTC"
+    try:
+        # An offset can carry a date over a year's edge: 9999-12-31T23:59:59-14:00 is in
+        # year 10,000 in UTC, which Python cannot represent.
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        raise Rejected(400, f"{name} must lie {span}, not {_shown(value)}.") from None
+    if not EARLIEST_SUBSCRIPTION_DATE <= moment < LATEST_SUBSCRIPTION_DATE:
+        raise Rejected(400, f"{name} must lie {span}, not {_shown(value)}.")
     return moment
 
 
-def parse_event(body: bytes):
-    """The event as (id, type, data) with times parsed, or Rejected(400) naming what is wrong."""
+DATA_FIELDS = {
+    "reference": _identifier,
+    "email": _email,
+    "plan": _plan_slug,
+    "starts_at": _moment,
+    "ends_at": _moment,
+}
+
+
+def _number(digits):
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise Rejected(400, f"The body holds a number of {len(digits)} digits; no field takes a number.")
+    return int(digits)
+
+
+def _refuse_constant(name):
+    raise Rejected(400, f"The body is not valid JSON: {name} is not a JSON value.")
+
+
+def _object_without_repeats(pairs):
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise Rejected(400, "The body names a field twice in one object.")
+    return dict(pairs)
+
+
+def _decode(body):
     try:
-        event = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return json.loads(
+            body.decode("utf-8"),
+            parse_int=_number,
+            parse_constant=_refuse_constant,
+            object_pairs_hook=_object_without_repeats,
+        )
+    except UnicodeDecodeError:
+        raise Rejected(400, "The body is not valid JSON: it is not UTF-8 text.") from None
+    except json.JSONDecodeError as error:
         raise Rejected(400, f"The body is not valid JSON: {error}.") from None
+    except RecursionError:
+        raise Rejected(400, "The body is not valid JSON here: it is nested too deeply.") from None
+
+
+def parse_event(body: bytes):
+    """The event as (id, type, data), every field checked and times parsed into UTC, or
+    Rejected(400) naming what is wrong."""
+    event = _decode(body)
     if not isinstance(event, dict):
         raise Rejected(400, "The body must be a JSON object.")
     unknown = set(event) - TOP_LEVEL_FIELDS
     if unknown:
-        raise Rejected(400, f"Unknown fields: {', '.join(sorted(unknown))}.")
+        raise Rejected(400, f"Unknown fields: {_names(unknown)}.")
     event_id, event_type, data = event.get("id"), event.get("type"), event.get("data")
-    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 120 or "\x00" in event_id:
-        raise Rejected(400, "id must be text of 1 to 120 characters (the event's idempotency key).")
+    if not isinstance(event_id, str) or not IDENTIFIER.fullmatch(event_id):
+        raise Rejected(400, f"id must be text of {IDENTIFIER_RULE} (the event's idempotency key).")
     # A list or object here is unhashable: the membership test alone was a server error.
     if not isinstance(event_type, str) or event_type not in EVENT_FIELDS:
-        raise Rejected(400, f"Unknown event type {event_type!r}; expected one of {', '.join(EVENT_FIELDS)}.")
+        raise Rejected(
+            400, f"Unknown event type {_shown(event_type)}; expected one of {', '.join(EVENT_FIELDS)}."
+        )
     if not isinstance(data, dict):
         raise Rejected(400, "data must be a JSON object.")
     required, optional = EVENT_FIELDS[event_type]
     unknown = set(data) - required - optional
     if unknown:
-        raise Rejected(400, f"Unknown fields in data for {event_type}: {', '.join(sorted(unknown))}.")
+        raise Rejected(400, f"Unknown fields in data for {event_type}: {_names(unknown)}.")
     missing = required - set(data)
     if missing:
         raise Rejected(400, f"Missing fields in data for {event_type}: {', '.join(sorted(missing))}.")
-    for name in ("reference", "email", "plan"):
-        # NUL ("\u0000" in JSON) cannot be stored or even looked up in PostgreSQL text.
-        if name in data and (
-            not isinstance(data[name], str) or not data[name].strip() or "\x00" in data[name]
-        ):
-            raise Rejected(400, f"data.{name} must be non-empty text, not {data[name]!r}.")
-    for name in ("starts_at", "ends_at"):
-        if name in data:
-            data[name] = _parse_time(data[name], name)
-    return event_id, event_type, data
+    checked = {name: DATA_FIELDS[name](value, f"data.{name}") for name, value in data.items()}
+    return event_id, event_type, checked
+
+
+def _names(fields):
+    """Unknown field names, as the sender wrote them but escaped and few."""
+    shown = [_shown(name)[1:-1] for name in sorted(fields)[:5]]
+    return ", ".join(shown) + (f" and {len(fields) - 5} more" if len(fields) > 5 else "")
 
 
 def _subscription_by_reference(reference):
@@ -190,13 +321,13 @@ def apply_event(event_type, data, event_id):
 
 
 def handle_delivery(*, body: bytes, signature_header: str, remote_addr=None) -> Outcome:
-    """Check, apply and log one delivery. Whatever the outcome, one WebhookDelivery row
-    records it; only a processed event changes anything else."""
-    log = WebhookDelivery(
-        # PostgreSQL text cannot hold NUL, and a hostile body may carry one: stored, it was a 500.
-        body_excerpt=body[:2000].decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
-        remote_addr=remote_addr or None,
-    )
+    """Check, apply and log one delivery; only a processed event changes anything else.
+
+    A signed delivery is always recorded as a WebhookDelivery with the start of its body. A
+    refusal before the signature is verified is anyone's request: it is recorded without its
+    body, at most REFUSAL_ROWS_PER_MINUTE such rows are kept a minute, and an address that
+    passes UNSIGNED_REFUSALS_PER_ADDRESS a minute is answered 429 and recorded nowhere."""
+    log = WebhookDelivery(remote_addr=remote_addr or None)
     try:
         secret = settings.SUBSCRIPTIONS_WEBHOOK_SECRET
         if not secret:
@@ -207,6 +338,7 @@ def handle_delivery(*, body: bytes, signature_header: str, remote_addr=None) -> 
             body, signature_header, secret=secret, tolerance=settings.SUBSCRIPTIONS_WEBHOOK_TOLERANCE_SECONDS
         )
         log.signature_valid = True
+        log.body_excerpt = _excerpt(body)
         event_id, event_type, data = parse_event(body)
         log.event_id, log.event_type = event_id, event_type
         try:
@@ -236,16 +368,61 @@ def handle_delivery(*, body: bytes, signature_header: str, remote_addr=None) -> 
             ) from None
         return Outcome(200, "processed")
     except Rejected as rejection:
-        logger.warning("store webhook refused (%s): %s", rejection.status_code, rejection.reason)
-        log.outcome, log.status_code, log.reason = (
-            WebhookDelivery.Outcome.REJECTED,
-            rejection.status_code,
-            # A reason may quote the sender's field names, and PostgreSQL text cannot hold NUL.
-            rejection.reason.replace("\x00", "\ufffd")[:300],
-        )
-        log.subscription = None
+        if not log.signature_valid:
+            verdict = ratelimit.hit(
+                "store-webhook-unsigned",
+                remote_addr or "unknown",
+                limit=UNSIGNED_REFUSALS_PER_ADDRESS,
+                period=REFUSAL_PERIOD,
+            )
+            if not verdict.allowed:
+                return _too_many(remote_addr, verdict)
+        return _refuse(log, rejection)
+
+
+def _excerpt(body):
+    # Signed bodies only, decoded as text the database and the admin can hold: PostgreSQL
+    # text cannot hold NUL, and stored, it was a 500.
+    text = body[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+    return FORBIDDEN_CHARACTERS.sub("\ufffd", text)
+
+
+def _refuse(log, rejection):
+    # Reasons quote the sender's values escaped (_shown), so they are printable and short.
+    reason = rejection.reason[:300]
+    logger.warning(
+        "store webhook refused (%s) from %s: %s", rejection.status_code, log.remote_addr or "unknown", reason
+    )
+    log.outcome, log.status_code, log.reason = WebhookDelivery.Outcome.REJECTED, rejection.status_code, reason
+    log.subscription = None
+    # A signed refusal is the store's own request, always worth keeping; unsigned ones are
+    # kept while they are few, whatever addresses they come from.
+    if (
+        log.signature_valid
+        or ratelimit.hit(
+            "store-webhook-refusal-rows", "all", limit=REFUSAL_ROWS_PER_MINUTE, period=60
+        ).allowed
+    ):
         log.save()
-        return Outcome(rejection.status_code, "rejected", rejection.reason)
+    return Outcome(rejection.status_code, "rejected", rejection.reason)
+
+
+def _too_many(remote_addr, verdict):
+    if verdict.count == UNSIGNED_REFUSALS_PER_ADDRESS + 1:
+        # Once per address and minute: the flood itself must not flood the log.
+        logger.warning(
+            "store webhook: %s passed %s refused deliveries in %s seconds; the rest are answered "
+            "429 and not recorded",
+            remote_addr or "unknown",
+            UNSIGNED_REFUSALS_PER_ADDRESS,
+            REFUSAL_PERIOD,
+        )
+    return Outcome(
+        429,
+        "rejected",
+        f"Too many refused deliveries from this address; try again in {verdict.retry_after} seconds.",
+        retry_after=verdict.retry_after,
+    )
 
 
 class _AlreadyProcessed(Exception):
