@@ -23,6 +23,7 @@ class AnonymousPageCacheMiddleware:
             generation = site_generation()
             shared = generation is not None
         if shared:
+            pagecache.drop_tracking_parameters(request)
             try:
                 cached = pagecache.lookup(request, generation)
             except Exception as error:

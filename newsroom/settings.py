@@ -231,6 +231,10 @@ PAGE_CACHE_STALE_IF_ERROR = env_int("PAGE_CACHE_STALE_IF_ERROR", 86400)
 # A request carrying one of these cookies belongs to one reader and is never served shared.
 PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages"]
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/healthz", "/preview/"]
+# Pages with a query string kept per path and generation; more are served but not kept, so
+# made-up query strings cannot crowd the rest out. Tracking parameters (utm_* and the like)
+# are not counted: they are dropped before the page is rendered.
+PAGE_CACHE_VARIANTS_PER_PATH = env_int("PAGE_CACHE_VARIANTS_PER_PATH", 50)
 # Answers "when does the clock next change what readers see?" (articles must not be imported
 # by the project package, so the setting names it).
 PAGE_CACHE_NEXT_CHANGE = "articles.views.next_scheduled_change"

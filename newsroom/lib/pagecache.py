@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
@@ -43,6 +44,17 @@ ARTICLE_ATTRIBUTE = "page_cache_article"
 # that holds it holds the full text, and is never stored, whatever the template did.
 PREMIUM_ATTRIBUTE = "page_cache_premium_marker"
 PREMIUM_MARKER_LENGTH = 60
+
+# Query parameters that say where a reader came from, never what the page shows: campaign
+# tags and the click ids ad networks and mail tools add. deploy/nginx/newsroom.conf names the
+# same ones, to send such requests past its own cache to this one.
+TRACKING_PREFIXES = ("utm_",)
+TRACKING_PARAMETERS = frozenset(
+    ["fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
+     "igshid", "li_fat_id", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "ref_src",
+     "srsltid"]
+)  # fmt: skip
+VARIANTS_KEY = "pagecache:variants:{generation}:{path}"
 
 
 def cache():
@@ -90,10 +102,49 @@ def request_is_cacheable(request):
     return not is_personal_request(request)
 
 
+def is_tracking_parameter(name):
+    name = name.lower()
+    return name.startswith(TRACKING_PREFIXES) or name in TRACKING_PARAMETERS
+
+
+def drop_tracking_parameters(request):
+    """Take tracking parameters off a shared request before the view sees it.
+
+    They never change the page, but a page may echo its query string (search keeps it in its
+    pagination links): rendered without them, the page is the same for every campaign, so one
+    cached copy serves all, and no visitor's made-up value is shown to the next. Names are
+    compared decoded and in any case, so ?UTM_Source= or ?%75tm_source= are dropped too."""
+    if not request.META.get("QUERY_STRING"):
+        return
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if not is_tracking_parameter(name):
+            kept.setlist(name, values)
+    if len(kept) == len(request.GET):
+        return  # nothing to drop: the query string stays byte for byte as sent
+    request.META["QUERY_STRING"] = kept.urlencode()
+    request.GET = QueryDict(request.META["QUERY_STRING"])
+
+
 def page_key(request, generation):
     # The full path, query string included, hashed so any length of URL makes a valid key.
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"page:{generation}:{request.method}:{digest}"
+
+
+def may_keep_variant(request, generation):
+    """Whether a page with a query string may be kept: each path has at most
+    PAGE_CACHE_VARIANTS_PER_PATH of them stored per generation and PAGE_CACHE_SECONDS.
+
+    Query strings are the sender's to invent (?x=1, ?x=2, ...): without a cap each made one
+    more entry, and enough of them pushed everything else out of the cache. Over the cap the
+    page is still served, only not kept. The page without a query string is always kept."""
+    if not request.META.get("QUERY_STRING"):
+        return True
+    digest = hashlib.sha256(request.path.encode()).hexdigest()
+    key = VARIANTS_KEY.format(generation=generation, path=digest)
+    cache().add(key, 0, settings.PAGE_CACHE_SECONDS)
+    return cache().incr(key) <= settings.PAGE_CACHE_VARIANTS_PER_PATH
 
 
 # Responses ------------------------------------------------------------------------------------
@@ -227,6 +278,8 @@ def store(request, response, generation):
     article_id, article_gen = getattr(request, ARTICLE_ATTRIBUTE, (None, None))
     if seconds < 1 or (article_id is not None and article_gen is None):
         # Too short to be worth keeping, or the article's generation could not be read.
+        return
+    if not may_keep_variant(request, generation):
         return
     entry = {
         "response": response,
