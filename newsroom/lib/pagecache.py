@@ -116,11 +116,13 @@ def drop_tracking_parameters(request):
     compared decoded and in any case, so ?UTM_Source= or ?%75tm_source= are dropped too."""
     if not request.META.get("QUERY_STRING"):
         return
+    # Too many fields raise here as in the view, and Django answers 400 either way.
+    sent = request.GET
     kept = QueryDict(mutable=True)
-    for name, values in request.GET.lists():
+    for name, values in sent.lists():
         if not is_tracking_parameter(name):
             kept.setlist(name, values)
-    if len(kept) == len(request.GET):
+    if len(kept) == len(sent):
         return  # nothing to drop: the query string stays byte for byte as sent
     request.META["QUERY_STRING"] = kept.urlencode()
     request.GET = QueryDict(request.META["QUERY_STRING"])

@@ -169,3 +169,17 @@ def test_a_new_generation_starts_the_count_again(client, story, settings, django
 
     fetch(client, "/politics/?junk=4")
     assert fetch(client, "/politics/?junk=4")["X-Page-Cache"] == "hit"
+
+
+def test_a_query_string_of_too_many_fields_is_answered_as_without_the_cache(client, story, settings):
+    many = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    url = f"{story.get_absolute_url()}?utm_source=x&{many}"
+    settings.PAGE_CACHE_ENABLED = False
+    uncached = client.get(url)
+    settings.PAGE_CACHE_ENABLED = True
+
+    answers = [client.get(url) for _ in range(2)]
+
+    assert uncached.status_code == 400  # the page's templates read the parameters
+    assert [answer.status_code for answer in answers] == [400, 400]
+    assert stored_pages() == []
