@@ -243,7 +243,7 @@ def _decode(body):
     except json.JSONDecodeError as error:
         raise Rejected(400, f"The body is not valid JSON: {error}.") from None
     except RecursionError:
-        raise Rejected(400, "The body is not valid JSON here: it is nested too deeply.") from None
+        raise Rejected(400, "The body is nested too deeply to read.") from None
 
 
 def parse_event(body: bytes):
