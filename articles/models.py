@@ -15,7 +15,7 @@ from taggit.models import TaggedItemBase
 
 from articles.video import video_embed_url
 from authors.models import Author
-from newsroom.lib.images import validate_image_file
+from newsroom.lib.images import UploadedImageField
 from newsroom.lib.sanitize import clean_body_html, plain_text
 
 BODY_EDITOR_EXTENSIONS = {
@@ -43,7 +43,7 @@ class Sponsor(models.Model):
     """A company or foundation that pays for an article or a section, disclosed on the page."""
 
     name = models.CharField(max_length=120, unique=True)
-    logo = models.ImageField(upload_to="sponsors/", blank=True, validators=[validate_image_file])
+    logo = UploadedImageField(upload_to="sponsors/", blank=True)
     url = models.URLField("link", blank=True)
 
     class Meta:
@@ -98,7 +98,7 @@ class Source(models.Model):
 
     name = models.CharField(max_length=160, unique=True)
     slug = models.SlugField(max_length=160, unique=True)
-    logo = models.ImageField(upload_to="sources/", blank=True, validators=[validate_image_file])
+    logo = UploadedImageField(upload_to="sources/", blank=True)
     website = models.URLField(blank=True)
     attribution = models.CharField(
         max_length=300, blank=True, help_text="Shown with each of its articles, e.g. “First published by …”."
@@ -230,9 +230,7 @@ class Article(models.Model):
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)
     import_checksum = models.CharField(max_length=64, blank=True, editable=False)
 
-    featured_image = models.ImageField(
-        upload_to="articles/%Y/%m/", blank=True, validators=[validate_image_file]
-    )
+    featured_image = UploadedImageField(upload_to="articles/%Y/%m/", blank=True)
     image_alt = models.CharField(
         "image description", max_length=250, blank=True, help_text="What the image shows, for screen readers."
     )

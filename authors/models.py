@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from newsroom.lib.images import validate_image_file
+from newsroom.lib.images import UploadedImageField
 
 
 class Author(models.Model):
@@ -18,7 +18,7 @@ class Author(models.Model):
     )
     organisation = models.CharField(max_length=160, blank=True)
     bio = models.TextField("short biography", blank=True, max_length=1500)
-    photo = models.ImageField(upload_to="authors/", blank=True, validators=[validate_image_file])
+    photo = UploadedImageField(upload_to="authors/", blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
