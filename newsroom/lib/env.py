@@ -135,9 +135,10 @@ def media_origins(bucket, endpoint_url, custom_domain, region=""):
 def s3_media_storage(
     bucket, *, endpoint_url="", region="", access_key="", secret_key="", custom_domain="", prefix=""
 ):
-    """The STORAGES entry for media in S3 or an S3-compatible store (django-storages)."""
+    """The STORAGES entry for media in S3 or an S3-compatible store (django-storages, with our
+    content types: newsroom/lib/s3storage.py)."""
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "newsroom.lib.s3storage.S3MediaStorage",
         "OPTIONS": {
             "bucket_name": bucket,
             "endpoint_url": endpoint_url or None,

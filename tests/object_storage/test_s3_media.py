@@ -16,6 +16,8 @@ from pathlib import Path
 import boto3
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -131,7 +133,7 @@ def test_the_environment_alone_moves_media_into_the_bucket(s3_endpoint):
     )
     saved = json.loads(result.stdout.strip().splitlines()[-1])
 
-    assert saved["backend"] == "S3Storage"
+    assert saved["backend"] == "S3MediaStorage"
     assert saved["name"] in stored_keys(s3_endpoint, "notes/")
     with urllib.request.urlopen(saved["url"], timeout=10) as response:  # noqa: S310 - local server
         assert response.read() == b"kept in the bucket"
@@ -197,3 +199,37 @@ def test_an_upload_through_the_admin_and_its_renditions_are_served_from_the_buck
         assert f"{rendition.width}w" == descriptor
     # The renditions were made once and kept in the bucket beside the original.
     assert len(stored_keys(media_in_bucket, "cache/")) == 3
+
+
+def object_headers(endpoint, key):
+    head = bucket_client(endpoint).head_object(Bucket=BUCKET, Key=key)
+    return head["ContentType"], head.get("ContentDisposition")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["evil.shtml", "page.html", "drawing.svg", "photo"])
+def test_an_upload_is_stored_in_the_bucket_as_an_image_whatever_it_claimed(
+    client, editor, media_in_bucket, name
+):
+    client.force_login(editor)
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 110, 90)).save(buffer, "PNG")
+    upload = SimpleUploadedFile(name, buffer.getvalue() + b"<a href=javascript:alert(1)>x</a>", "text/html")
+    data = article_form(image_alt="A square") | {"featured_image": upload, "_save_draft": "Save"}
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == 302
+    key = Article.objects.get().featured_image.name
+    assert key.endswith(".png")
+    assert object_headers(media_in_bucket, key) == ("image/png", None)
+
+
+@pytest.mark.parametrize(
+    "name", ["old/evil.shtml", "old/page.HTML", "old/drawing.svg", "old/notes.txt", "old/noext"]
+)
+def test_a_file_in_the_bucket_that_is_not_an_image_is_a_download(media_in_bucket, name):
+    """As an older upload, or a file put there by hand, would be."""
+    stored = default_storage.save(name, ContentFile(b"<!doctype html><script>alert(1)</script>"))
+
+    assert object_headers(media_in_bucket, stored) == ("application/octet-stream", "attachment")
