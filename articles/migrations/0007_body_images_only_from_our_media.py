@@ -1,0 +1,27 @@
+from django.db import migrations, transaction
+
+from newsroom.lib.cache import bump_site_generation
+from newsroom.lib.sanitize import clean_body_html
+
+
+def drop_other_sites_images(apps, schema_editor):
+    """Bodies saved before images were limited to our own media are cleaned again with today's
+    rules, so feeds and emails made from stored bodies carry no other site's image. Only rows
+    with an image are read, and only those that change are written."""
+    Article = apps.get_model("articles", "Article")
+    rows = Article.objects.filter(body__contains="<img").values_list("pk", "body")
+    changed = 0
+    for pk, body in rows.iterator(chunk_size=500):
+        cleaned = clean_body_html(body)
+        if cleaned != body:
+            Article.objects.filter(pk=pk).update(body=cleaned)
+            changed += 1
+    if changed:
+        # Pages and feeds cached with the old bodies are made again.
+        transaction.on_commit(bump_site_generation, using=schema_editor.connection.alias)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("articles", "0006_images_stored_as_redrawn_copies")]
+
+    operations = [migrations.RunPython(drop_other_sites_images, migrations.RunPython.noop)]
