@@ -108,6 +108,22 @@ def redrawn_image(content):
     """
     validate_image_file(content)
     content.seek(0)
+    try:
+        drawn, image_format = _redraw(content)
+    # The checks passed, so this is a file Pillow reads but cannot draw again (a broken EXIF
+    # block, an odd mode): to the uploader it is one more image we cannot use.
+    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError, KeyError):
+        raise ValidationError(
+            "This image could not be read to the end. "
+            "Save it again from an image editor and upload that copy.",
+            code="not_redrawable",
+        ) from None
+    finally:
+        content.seek(0)
+    return ContentFile(drawn, name=f"{uuid.uuid4().hex}.{EXTENSIONS[image_format]}")
+
+
+def _redraw(content):
     with Image.open(content) as image:
         image_format = image.format
         picture = ImageOps.exif_transpose(image)  # a copy of the first frame
@@ -125,7 +141,19 @@ def redrawn_image(content):
         options = {"quality": STORED_QUALITY}
     drawn = io.BytesIO()
     picture.save(drawn, image_format, **options)
-    return ContentFile(drawn.getvalue(), name=f"{uuid.uuid4().hex}.{EXTENSIONS[image_format]}")
+    return drawn.getvalue(), image_format
+
+
+def validate_uploaded_image(upload):
+    """validate_image_file, and for a new upload also the drawing that will be stored, so a
+    file that cannot be drawn again is a message on the form, not an error when it is saved.
+    A file already stored was drawn when it was saved and is not drawn again."""
+    if upload is None:
+        return
+    if getattr(upload, "_committed", False):
+        validate_image_file(upload)
+    else:
+        redrawn_image(upload)
 
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -162,7 +190,7 @@ class UploadedImageField(models.ImageField):
     redrawn_image makes it. `upload_to` gives the folder; the file name is always ours."""
 
     attr_class = UploadedImageFieldFile
-    default_validators = [validate_image_file]
+    default_validators = [validate_uploaded_image]
 
     def formfield(self, **kwargs):
         # The uploader's file name is not kept, so its length is no reason to refuse a picture.

@@ -141,7 +141,7 @@ def test_bodies_stored_before_the_rule_lose_other_sites_images_and_feeds_never_s
         body=f'<p>Text.</p><img src="https://evil.example/pixel.gif" alt="pixel">{ours}'
     )
     untouched = ArticleFactory(body="<p>No pictures here.</p>")
-    migration = importlib.import_module("articles.migrations.0007_body_images_only_from_our_media")
+    migration = importlib.import_module("articles.migrations.0008_body_images_only_from_our_media")
 
     migration.drop_other_sites_images(apps, connection.schema_editor())
 

@@ -15,6 +15,7 @@ from PIL import Image, PngImagePlugin
 
 from articles.models import Article, Source, Sponsor
 from authors.models import Author
+from newsroom.lib import images
 from tests.articles.editorial_helpers import ADD_URL, article_form
 from tests.factories import ArticleFactory, UserFactory
 
@@ -260,3 +261,24 @@ def test_an_image_stored_under_an_old_name_is_kept_as_it_is(tmp_path):
     article.refresh_from_db()
     assert article.featured_image.name == "articles/2024/05/harbour.jpeg"
     assert article.featured_image.size > 0
+
+
+def test_an_image_that_passes_the_checks_but_cannot_be_drawn_again_is_a_form_error(
+    client, writer, monkeypatch, tmp_path
+):
+    # Pillow reads the file's header and pixels but fails writing it out again (a broken
+    # profile or EXIF block can do this): the writer is told on the form, nothing is stored.
+    def cannot_redraw(content):
+        raise OSError("broken EXIF block")
+
+    monkeypatch.setattr(images, "_redraw", cannot_redraw)
+
+    response = writer_uploads(client, writer, "photo.png", png_with_text_chunk(b"plain"))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["featured_image"]
+    assert errors == [
+        "This image could not be read to the end. Save it again from an image editor and upload that copy."
+    ]
+    assert not Article.objects.exists()
+    assert not any(tmp_path.rglob("*.png"))

@@ -22,6 +22,6 @@ def drop_other_sites_images(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0006_images_stored_as_redrawn_copies")]
+    dependencies = [("articles", "0007_images_stored_as_redrawn_copies")]
 
     operations = [migrations.RunPython(drop_other_sites_images, migrations.RunPython.noop)]

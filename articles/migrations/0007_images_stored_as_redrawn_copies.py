@@ -7,7 +7,7 @@ import newsroom.lib.images
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_search_by_week"),
+        ("articles", "0006_search_free_text_only"),
     ]
 
     operations = [
