@@ -202,13 +202,24 @@ for _database in DATABASES.values():
         _database["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0)
 
 # CACHE_URL=redis://... shares the cache between every process and machine: page cache,
-# generation numbers, rate limits. CACHE_KEY_PREFIX lets several sites share one Redis.
+# generation numbers, fragments. CACHE_KEY_PREFIX lets several sites share one Redis.
+# Rate-limit counters (and used form stamps) live apart, in RATELIMIT_CACHE_URL: in production
+# a Redis set to `maxmemory-policy noeviction`, because the page cache's Redis evicts and a
+# flood of distinct pages there would push the counters out. Unset, the counters use
+# CACHE_URL's server (fine for development and tests, not for production: docs/deployment.md).
 CACHES = {
     "default": cache_from_url(
         env_str("CACHE_URL"),
         key_prefix=env_str("CACHE_KEY_PREFIX"),
         socket_timeout_ms=env_int("CACHE_SOCKET_TIMEOUT_MS", 1000),
-    )
+    ),
+    "ratelimit": cache_from_url(
+        env_str("RATELIMIT_CACHE_URL") or env_str("CACHE_URL"),
+        key_prefix=env_str("CACHE_KEY_PREFIX"),
+        socket_timeout_ms=env_int("CACHE_SOCKET_TIMEOUT_MS", 1000),
+        counters=True,
+        setting="RATELIMIT_CACHE_URL",
+    ),
 }
 
 # Sessions stay in the database (Django's default, named here because it is a choice): every

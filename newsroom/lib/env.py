@@ -46,13 +46,15 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def cache_from_url(url, *, key_prefix="", socket_timeout_ms=1000):
+def cache_from_url(url, *, key_prefix="", socket_timeout_ms=1000, counters=False, setting="CACHE_URL"):
     """Django CACHES entry for a cache URL: redis://, rediss://, unix:// (a Redis socket, as
     unix:///path/redis.sock?db=2) or locmem://.
 
     Redis gets short socket timeouts: the cache sits on every page's path, and a Redis that
     has stopped answering must cost a page a second at most, not gunicorn's whole timeout.
     Several sites (or test processes) can share one Redis with different key prefixes.
+    `counters=True` is for the rate-limit counters, whose Redis backend raises on every failure
+    instead of answering "not cached" (newsroom/lib/rediscache.py).
     """
     if not url or url.startswith("locmem://"):
         return {
@@ -64,13 +66,14 @@ def cache_from_url(url, *, key_prefix="", socket_timeout_ms=1000):
         seconds = socket_timeout_ms / 1000
         return {
             # Django's RedisCache, reads and writes degrading to "not cached" when Redis is down.
-            "BACKEND": "newsroom.lib.rediscache.ResilientRedisCache",
+            "BACKEND": "newsroom.lib.rediscache."
+            + ("CountingRedisCache" if counters else "ResilientRedisCache"),
             "LOCATION": url,
             "KEY_PREFIX": key_prefix,
             "OPTIONS": {"socket_connect_timeout": seconds, "socket_timeout": seconds},
         }
     raise ImproperlyConfigured(
-        f"CACHE_URL must start with redis://, rediss://, unix:// or locmem://, not {url!r}."
+        f"{setting} must start with redis://, rediss://, unix:// or locmem://, not {url!r}."
     )
 
 

@@ -6,7 +6,9 @@ Redis turns every one of those reads into an error page. Here a read that fails 
 cached" and a write that fails is dropped, so pages render from the database, only slower.
 
 Counting is different: `incr` still raises, because a rate limit must know it could not count
-(newsroom/lib/ratelimit.py then refuses the attempt, failing closed).
+(newsroom/lib/ratelimit.py then refuses the attempt, failing closed). The rate-limit counters
+have a cache of their own, CountingRedisCache, on which every call raises: there a read that
+answered "nothing counted yet" would let everything through.
 
 After a failure the process stops asking Redis for a few seconds (every call answers at once
 as if Redis had failed), so a Redis that does not answer costs one socket timeout, not one per
@@ -33,6 +35,9 @@ class RedisUnavailable(RedisConnectionError):
 
 
 class ResilientRedisCache(RedisCache):
+    # What a failure means for the site, for the log line.
+    failure_means = "pages not cached"
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._lock = threading.Lock()
@@ -55,7 +60,8 @@ class ResilientRedisCache(RedisCache):
             self._next_log_at = now + PAUSE_SECONDS
             failures, self._unlogged_failures = self._unlogged_failures, 0
         logger.error(
-            "cache unavailable, pages not cached for %d s: %s failed (%s: %s); %d failures since last said",
+            "cache unavailable, %s for %d s: %s failed (%s: %s); %d failures since last said",
+            self.failure_means,
             PAUSE_SECONDS,
             operation,
             type(error).__name__,
@@ -119,4 +125,21 @@ class ResilientRedisCache(RedisCache):
             return super().incr(key, delta, version)
         except RedisError as error:
             self._failed("incr", error)
+            raise
+
+
+class CountingRedisCache(ResilientRedisCache):
+    """For the rate-limit counters (CACHES["ratelimit"]): every call that Redis cannot answer
+    raises, reads included, and while pausing after a failure every call raises at once, so a
+    Redis that hangs costs one socket timeout, not one per limited request."""
+
+    failure_means = "rate-limited requests refused"
+
+    def _attempt(self, operation, call, fallback):
+        if self._paused():
+            raise RedisUnavailable(f"not asked again yet after {self._last_error}")
+        try:
+            return call()
+        except RedisError as error:
+            self._failed(operation, error)
             raise

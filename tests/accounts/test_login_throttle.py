@@ -105,7 +105,7 @@ def test_real_and_unknown_addresses_are_refused_alike(client, verified_reader, t
 def test_when_the_cache_cannot_count_sign_ins_are_refused_without_hashing(client, verified_reader):
     broken = mock.Mock()
     broken.add.side_effect = ConnectionError("cache is down")
-    with counting_hashes() as hashes, mock.patch("newsroom.lib.ratelimit.cache", broken):
+    with counting_hashes() as hashes, mock.patch("newsroom.lib.ratelimit.counters", broken):
         refused = sign_in(client, "ada@example.org")
 
     assert refused.status_code == 429

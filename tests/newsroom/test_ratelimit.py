@@ -1,9 +1,18 @@
+import random
+import threading
+from datetime import UTC, datetime
+from unittest import mock
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import RequestFactory
 
 from newsroom.lib import ratelimit
 from newsroom.lib.client_ip import client_ip
+
+# A fixed-window limiter's boundaries fall on multiples of the period from the epoch.
+MIDNIGHT = datetime(2026, 3, 2, 0, 0, 0, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture(autouse=True)
@@ -11,6 +20,12 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(MIDNIGHT, tick=False) as traveller:
+        yield traveller
 
 
 def test_attempts_within_the_limit_pass_and_the_next_is_refused():
@@ -31,6 +46,117 @@ def test_peek_does_not_count_an_attempt():
     assert not ratelimit.peek("test-peek", "x", limit=1, period=60).allowed
     assert ratelimit.peek("test-peek", "y", limit=1, period=60).allowed
     assert ratelimit.peek("test-peek", "y", limit=1, period=60).count == 0
+
+
+# The window slides ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("limit", "period", "before", "after"),
+    [(3, 60, 1, 1), (5, 3600, 10, 5), (20, 86400, 60, 60), (2, 60, 0.2, 0.2)],
+)
+def test_a_burst_either_side_of_a_window_boundary_gets_the_limit_not_twice_it(
+    clock, limit, period, before, after
+):
+    clock.move_to(MIDNIGHT + period - before)
+    first = [ratelimit.hit("burst", "x", limit=limit, period=period).allowed for _ in range(limit)]
+    clock.move_to(MIDNIGHT + period + after)
+    second = [ratelimit.hit("burst", "x", limit=limit, period=period).allowed for _ in range(limit)]
+
+    assert all(first)
+    assert not any(second)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_no_stretch_of_one_period_ever_holds_more_than_the_limit(clock, seed):
+    """Attempts at random moments over several periods: whatever the pattern, any `period`
+    seconds contain at most `limit` allowed attempts."""
+    chance = random.Random(seed)
+    limit, period = chance.choice([(3, 60), (5, 3600), (4, 600)])
+    moment = MIDNIGHT + chance.uniform(0, period)
+    allowed = []
+    for _ in range(200):
+        moment += chance.expovariate(4 * limit / period)
+        clock.move_to(moment)
+        if ratelimit.hit("random", "x", limit=limit, period=period).allowed:
+            allowed.append(moment)
+
+    for end in allowed:
+        assert sum(1 for at in allowed if end - period < at <= end) <= limit
+    # And the limit is a rate, not a ban: attempts keep getting through all along.
+    assert len(allowed) >= (allowed[-1] - allowed[0]) / period * limit * 0.7
+
+
+@pytest.mark.parametrize(
+    ("limit", "period", "spacing"),
+    [(3, 60, 7), (5, 3600, 300), (3, 60, 0), (10, 86400, 3600)],
+)
+def test_retry_after_is_exactly_how_long_to_wait(clock, limit, period, spacing):
+    for _ in range(limit):
+        assert ratelimit.hit("retry", "x", limit=limit, period=period).allowed
+        clock.shift(spacing)
+    refused = ratelimit.hit("retry", "x", limit=limit, period=period)
+    assert not refused.allowed
+    assert refused.retry_after > 0
+
+    clock.shift(refused.retry_after - 1)
+    assert not ratelimit.peek("retry", "x", limit=limit, period=period).allowed
+    clock.shift(1)
+    assert ratelimit.hit("retry", "x", limit=limit, period=period).allowed
+
+
+def test_hammering_while_refused_does_not_push_the_wait_further_away(clock):
+    for _ in range(3):
+        ratelimit.hit("hammer", "x", limit=3, period=60)
+    first_refusal = ratelimit.hit("hammer", "x", limit=3, period=60)
+    for _ in range(50):
+        clock.shift(0.5)
+        ratelimit.hit("hammer", "x", limit=3, period=60)
+
+    clock.move_to(MIDNIGHT + first_refusal.retry_after)
+    assert ratelimit.hit("hammer", "x", limit=3, period=60).allowed
+
+
+def test_a_cost_counts_several_attempts_at_once(clock):
+    assert ratelimit.hit("cost", "x", limit=5, period=60, cost=4).allowed
+    assert not ratelimit.peek("cost", "x", limit=5, period=60, cost=2).allowed
+    refused = ratelimit.hit("cost", "x", limit=5, period=60, cost=2)
+    assert (refused.allowed, refused.count) == (False, 6)
+    assert ratelimit.hit("cost", "x", limit=5, period=60, cost=1).allowed
+    assert not ratelimit.hit("cost", "y", limit=5, period=60, cost=6).allowed
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7])
+def test_parallel_attempts_let_exactly_the_limit_through(limit):
+    start = threading.Barrier(12)
+    verdicts = []
+
+    def attempt():
+        start.wait()
+        verdicts.append(ratelimit.hit("parallel", "203.0.113.7", limit=limit, period=60))
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(verdict.allowed for verdict in verdicts) == limit
+
+
+def test_counters_that_cannot_be_reached_refuse_and_say_so():
+    down = ConnectionError("the counters are down")
+    broken = mock.Mock(**{f"{name}.side_effect": down for name in ("add", "incr", "decr", "get_many")})
+
+    with mock.patch.object(ratelimit, "counters", broken):
+        counted = ratelimit.hit("broken", "x", limit=5, period=60)
+        peeked = ratelimit.peek("broken", "x", limit=5, period=60)
+
+    assert (counted.allowed, counted.unavailable) == (False, True)
+    assert (peeked.allowed, peeked.unavailable) == (False, True)
+
+
+# The client's address ------------------------------------------------------------------------
 
 
 def test_client_ip_ignores_forwarded_for_without_a_trusted_proxy(settings):

@@ -34,8 +34,11 @@ def key_prefix():
 
 @pytest.fixture
 def shared_cache(settings, redis_url, key_prefix):
-    """This process's default cache on Redis, as CACHE_URL=redis://... configures it."""
-    settings.CACHES = {"default": cache_from_url(redis_url, key_prefix=key_prefix)}
+    """This process's caches on Redis, as CACHE_URL=redis://... configures them."""
+    settings.CACHES = {
+        "default": cache_from_url(redis_url, key_prefix=key_prefix),
+        "ratelimit": cache_from_url(redis_url, key_prefix=key_prefix, counters=True),
+    }
     yield redis_url
     client = redis_client(redis_url)
     keys = list(client.scan_iter(match=f"{key_prefix}:*", count=1000))

@@ -179,8 +179,9 @@ def redis_server_path():
 
 
 @contextlib.contextmanager
-def private_redis():
-    """A redis-server of this test's own, on a Unix socket, for tests that stop it."""
+def private_redis(*options):
+    """A redis-server of this test's own, on a Unix socket, for tests that stop it; `options`
+    are more redis-server arguments ("--maxmemory", "4mb", ...)."""
     directory = run_dir("redis")
     sock = directory / "redis.sock"
     command = [
@@ -194,7 +195,7 @@ def private_redis():
         "--appendonly",
         "no",
     ]
-    command += ["--dir", str(directory)]
+    command += ["--dir", str(directory), *options]
     with Process("redis", command, env=dict(os.environ)) as process:
         deadline = time.monotonic() + 10
         while not sock.exists():

@@ -22,11 +22,27 @@ def test_a_redis_cache_url_selects_djangos_redis_backend_with_short_timeouts():
     assert entry["OPTIONS"] == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 
+def test_the_counters_get_a_redis_backend_that_never_answers_not_cached_for_a_failure():
+    entry = cache_from_url("redis://counters.internal:6379/0", counters=True)
+
+    assert entry["BACKEND"] == "newsroom.lib.rediscache.CountingRedisCache"
+
+
+def test_rate_limits_fail_closed_when_redis_stops_between_counting_and_reading(settings):
+    with private_redis() as server:
+        settings.CACHES = {"ratelimit": cache_from_url(server.url, socket_timeout_ms=500, counters=True)}
+        ratelimit.hit("share-sender", "ann@example.org", limit=20, period=86400)
+        server.stop()
+
+        # Reading the count is what fails now; the default backend would have read "nothing".
+        assert not ratelimit.peek("share-sender", "ann@example.org", limit=20, period=86400).allowed
+
+
 def test_rate_limits_count_in_redis_so_every_app_server_sees_the_same_count(shared_cache, key_prefix):
     verdicts = [ratelimit.hit("share-ip", "203.0.113.9", limit=2, period=3600) for _ in range(2)]
     # Another app server has a connection of its own to the same Redis, and sees both attempts.
-    other_server = caches.create_connection("default")
-    [stored_key] = redis_client(shared_cache).keys(f"{key_prefix}:*ratelimit:share-ip:*")
+    other_server = caches.create_connection("ratelimit")
+    [stored_key] = redis_client(shared_cache).keys(f"{key_prefix}:*ratelimit:share-ip:*[0-9]")
 
     assert [verdict.allowed for verdict in verdicts] == [True, True]
     assert other_server.get(stored_key.decode().split(":", 2)[2]) == 2
@@ -60,7 +76,10 @@ def _refusals(caplog):
 
 def test_rate_limits_fail_closed_with_one_log_line_when_redis_stops(settings, caplog):
     with private_redis() as server:
-        settings.CACHES = {"default": cache_from_url(server.url, socket_timeout_ms=500)}
+        settings.CACHES = {
+            "default": cache_from_url(server.url, socket_timeout_ms=500),
+            "ratelimit": cache_from_url(server.url, socket_timeout_ms=500, counters=True),
+        }
         before = ratelimit.hit("enquiry-ip", "198.51.100.4", limit=5, period=3600)
         server.stop()
         with caplog.at_level(logging.ERROR, logger="newsroom.lib.ratelimit"):
@@ -75,7 +94,11 @@ def test_rate_limits_fail_closed_with_one_log_line_when_redis_stops(settings, ca
 
 
 def test_rate_limits_fail_closed_when_no_redis_listens_on_the_port(settings, caplog):
-    settings.CACHES = {"default": cache_from_url(f"redis://127.0.0.1:{free_port()}/0", socket_timeout_ms=500)}
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"
+    settings.CACHES = {
+        "default": cache_from_url(nowhere, socket_timeout_ms=500),
+        "ratelimit": cache_from_url(nowhere, socket_timeout_ms=500, counters=True),
+    }
 
     with caplog.at_level(logging.ERROR, logger="newsroom.lib.ratelimit"):
         counted = ratelimit.hit("share-sender", "ann@example.org", limit=20, period=86400)
