@@ -17,7 +17,6 @@ from django_comments_xtd import signed
 
 from audit.models import AuditEntry
 from audit.services import record
-from comments import limits
 from comments.models import (
     Comment,
     EffectivePolicy,
@@ -133,9 +132,7 @@ def _create(*, article, data, user, ip_address, policy):
 def post_comment(*, form, article, user, ip_address):
     """A signed-in reader's comment, from a valid CommentForm. Published or held at once."""
     data = form.get_comment_create_data(site_id=settings.SITE_ID)
-    posted = _create(article=article, data=data, user=user, ip_address=ip_address, policy=form.policy)
-    limits.record_post(user, ip_address)
-    return posted
+    return _create(article=article, data=data, user=user, ip_address=ip_address, policy=form.policy)
 
 
 def request_confirmation(*, form, article, ip_address):
@@ -147,7 +144,6 @@ def request_confirmation(*, form, article, ip_address):
     key = signed.dumps(pending, compress=True, extra_key=settings.COMMENTS_XTD_SALT)
     if isinstance(key, bytes):
         key = key.decode()
-    limits.record_post(None, ip_address)
     enqueue_on_commit(
         send_comment_email,
         "email/comment_confirm",
