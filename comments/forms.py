@@ -166,7 +166,7 @@ class CommentForm(XtdCommentForm):
         if self.user is not None and self.user.is_authenticated:
             identity = f"user:{self.user.pk}"
         else:
-            identity = f"ip:{self.ip_address or 'unknown'}"
+            identity = f"ip:{ratelimit.client_network(self.ip_address)}"
         limit = settings.COMMENTS_PER_MINUTE
         verdict = ratelimit.hit("comments", identity, limit=limit, period=60)
         if verdict.unavailable:

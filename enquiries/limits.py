@@ -1,9 +1,15 @@
-"""How much readers may send through our forms, counted on the shared cache.
+"""How much readers may send through our forms, counted on the rate-limit counters.
 
 "Email this article" is the form spammers want most: it sends our name and their words to
-addresses they choose. So it is limited four ways: per connection, per sender address, per
-recipient address (an address gets only a few shares a day from us, whoever sends them) and
-site-wide per hour. Enquiries only reach our own teams; per connection and per address is enough.
+addresses they choose. So it is limited four ways, every one counting recipients (a share to
+four people counts four): per connection, per sender address (an hour and a day), per recipient
+address (an address gets only a few shares a day from us, whoever sends them) and site-wide per
+hour. The first two are far below the last, so no one person can use up the site's allowance
+and pause sharing for everyone (the numbers' reasoning is in settings.py). Enquiries only reach
+our own teams; per connection and per address is enough.
+
+A connection is an IPv4 address or an IPv6 /64 (ratelimit.client_network), since one person
+holds a whole /64.
 
 Every function returns the refusals as (field name or None, message) pairs; an empty list
 means the submission may go. A refused submission uses up nothing but the per-connection count,
@@ -31,10 +37,23 @@ def wait_phrase(seconds):
     return f"in about {_plural(math.ceil(minutes / 60), 'hour')}"
 
 
+FAULT = (
+    "We cannot send anything for a moment because of a fault on our side, so nothing was sent. "
+    "Please try again in a few minutes."
+)
+
+
 def share_refusals(*, ip_address, sender_email, recipients):
+    size = len(recipients)
     per_ip = ratelimit.hit(
-        "share-ip", ip_address or "unknown", limit=settings.SHARE_PER_IP_PER_HOUR, period=HOUR
+        "share-ip",
+        ratelimit.client_network(ip_address),
+        limit=settings.SHARE_RECIPIENTS_PER_IP_PER_HOUR,
+        period=HOUR,
+        cost=size,
     )
+    if per_ip.unavailable:
+        return [(None, FAULT)]
     if not per_ip.allowed:
         return [
             (
@@ -44,65 +63,78 @@ def share_refusals(*, ip_address, sender_email, recipients):
             )
         ]
 
-    refusals = []
-    per_sender = ratelimit.peek(
-        "share-sender", sender_email, limit=settings.SHARE_PER_SENDER_PER_DAY, period=DAY
-    )
-    if not per_sender.allowed:
-        refusals.append(
-            (
-                None,
-                f"{sender_email} has already emailed the most articles we allow in a day "
-                f"({settings.SHARE_PER_SENDER_PER_DAY}). "
-                f"Please try again {wait_phrase(per_sender.retry_after)}.",
-            )
-        )
-    for address in recipients:
-        per_recipient = ratelimit.peek(
-            "share-recipient", address, limit=settings.SHARE_PER_RECIPIENT_PER_DAY, period=DAY
-        )
-        if not per_recipient.allowed:
-            refusals.append(
-                (
-                    "recipients",
-                    f"{address} has already been sent the most articles we send one address in a day. "
-                    "Please leave it out, or try again tomorrow.",
-                )
-            )
-    site = ratelimit.peek("share-site", "all", limit=settings.SHARE_SITE_PER_HOUR, period=HOUR)
-    if site.count + len(recipients) > settings.SHARE_SITE_PER_HOUR:
-        refusals.append(
-            (
-                None,
-                "So many articles are being emailed from the site right now that we have paused "
-                f"sharing by email. Please try again {wait_phrase(site.retry_after)}.",
-            )
-        )
+    checks = [
+        ("share-sender-hour", sender_email, settings.SHARE_RECIPIENTS_PER_SENDER_PER_HOUR, HOUR, size),
+        ("share-sender-day", sender_email, settings.SHARE_RECIPIENTS_PER_SENDER_PER_DAY, DAY, size),
+        *[
+            ("share-recipient", address, settings.SHARE_PER_RECIPIENT_PER_DAY, DAY, 1)
+            for address in recipients
+        ],
+        ("share-site", "all", settings.SHARE_SITE_PER_HOUR, HOUR, size),
+    ]
+    verdicts = [
+        ratelimit.peek(scope, identity, limit=limit, period=period, cost=cost)
+        for scope, identity, limit, period, cost in checks
+    ]
+    if any(verdict.unavailable for verdict in verdicts):
+        return [(None, FAULT)]
+    refusals = [
+        _share_refusal(scope, identity, limit, verdict)
+        for (scope, identity, limit, _, _), verdict in zip(checks, verdicts, strict=True)
+        if not verdict.allowed
+    ]
     if refusals:
         return refusals
 
     # All clear: count this share. Two submissions racing past the checks above are still
     # caught here, since each count is an atomic increment.
     counted = [
-        ratelimit.hit("share-sender", sender_email, limit=settings.SHARE_PER_SENDER_PER_DAY, period=DAY)
+        ratelimit.hit(scope, identity, limit=limit, period=period, cost=cost)
+        for scope, identity, limit, period, cost in checks
     ]
-    counted += [
-        ratelimit.hit("share-recipient", address, limit=settings.SHARE_PER_RECIPIENT_PER_DAY, period=DAY)
-        for address in recipients
-    ]
-    counted += [
-        ratelimit.hit("share-site", "all", limit=settings.SHARE_SITE_PER_HOUR, period=HOUR)
-        for _ in recipients
-    ]
+    if any(verdict.unavailable for verdict in counted):
+        return [(None, FAULT)]
     if not all(verdict.allowed for verdict in counted):
         return [(None, "Too many articles are being emailed right now. Please try again in a few minutes.")]
     return []
 
 
+def _share_refusal(scope, identity, limit, verdict):
+    wait = wait_phrase(verdict.retry_after)
+    if scope == "share-sender-hour":
+        return (
+            None,
+            f"{identity} has already emailed articles to the most people we allow in an hour "
+            f"({limit}). Please try again {wait}.",
+        )
+    if scope == "share-sender-day":
+        return (
+            None,
+            f"{identity} has already emailed articles to the most people we allow in a day "
+            f"({limit}). Please try again {wait}.",
+        )
+    if scope == "share-recipient":
+        return (
+            "recipients",
+            f"{identity} has already been sent the most articles we send one address in a day. "
+            "Please leave it out, or try again tomorrow.",
+        )
+    return (
+        None,
+        "So many articles are being emailed from the site right now that we have paused "
+        f"sharing by email. Please try again {wait}.",
+    )
+
+
 def enquiry_refusals(*, ip_address, email):
     per_ip = ratelimit.hit(
-        "enquiry-ip", ip_address or "unknown", limit=settings.ENQUIRIES_PER_IP_PER_HOUR, period=HOUR
+        "enquiry-ip",
+        ratelimit.client_network(ip_address),
+        limit=settings.ENQUIRIES_PER_IP_PER_HOUR,
+        period=HOUR,
     )
+    if per_ip.unavailable:
+        return [(None, FAULT)]
     if not per_ip.allowed:
         return [
             (
@@ -114,6 +146,8 @@ def enquiry_refusals(*, ip_address, email):
     per_address = ratelimit.hit(
         "enquiry-address", email, limit=settings.ENQUIRIES_PER_ADDRESS_PER_DAY, period=DAY
     )
+    if per_address.unavailable:
+        return [(None, FAULT)]
     if not per_address.allowed:
         return [
             (

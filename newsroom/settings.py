@@ -377,9 +377,16 @@ ENQUIRIES_ADVERTISING_EMAIL = env_str("ENQUIRIES_ADVERTISING_EMAIL", "")
 ENQUIRIES_MIN_FILL_SECONDS = env_int("ENQUIRIES_MIN_FILL_SECONDS", 3)
 ENQUIRIES_PER_IP_PER_HOUR = env_int("ENQUIRIES_PER_IP_PER_HOUR", 5)
 ENQUIRIES_PER_ADDRESS_PER_DAY = env_int("ENQUIRIES_PER_ADDRESS_PER_DAY", 5)
-# "Email this article" sends our name to addresses strangers choose, so it is limited four ways.
-SHARE_PER_IP_PER_HOUR = env_int("SHARE_PER_IP_PER_HOUR", 10)
-SHARE_PER_SENDER_PER_DAY = env_int("SHARE_PER_SENDER_PER_DAY", 20)
+# "Email this article" sends our name to addresses strangers choose, so it is limited four ways
+# (enquiries/limits.py), each counting recipients, not shares. A person sharing with friends
+# sends a few a day. One connection (an IPv4 address or an IPv6 /64) gets 20 an hour, five
+# full shares; one sender address 12 an hour and 40 a day, from any connection. The site-wide
+# cap (which protects our mail server's reputation) is 15 times the per-connection one and 25
+# times the per-sender one, so pausing sharing for everyone takes at least 15 connections and
+# 25 addresses at once, not one person with a script.
+SHARE_RECIPIENTS_PER_IP_PER_HOUR = env_int("SHARE_RECIPIENTS_PER_IP_PER_HOUR", 20)
+SHARE_RECIPIENTS_PER_SENDER_PER_HOUR = env_int("SHARE_RECIPIENTS_PER_SENDER_PER_HOUR", 12)
+SHARE_RECIPIENTS_PER_SENDER_PER_DAY = env_int("SHARE_RECIPIENTS_PER_SENDER_PER_DAY", 40)
 SHARE_PER_RECIPIENT_PER_DAY = env_int("SHARE_PER_RECIPIENT_PER_DAY", 3)
 SHARE_SITE_PER_HOUR = env_int("SHARE_SITE_PER_HOUR", 300)
 

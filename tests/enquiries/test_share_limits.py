@@ -1,9 +1,15 @@
 """The four limits that keep "Email this article" from becoming a spam cannon. Each is reached
-with every other limit far away, and each refusal says what happened and when to try again."""
+with every other limit far away, and each refusal says what happened and when to try again.
+They count recipients, and the per-connection and per-sender ones bite long before the
+site-wide one, so one person cannot pause sharing for everyone."""
+
+from unittest import mock
 
 import pytest
+from django.core import mail
 
 from enquiries.models import Share
+from newsroom.lib import ratelimit
 from tests.enquiries.conftest import email_url, share_data
 
 
@@ -21,7 +27,7 @@ def accepted(client, article, **sender):
 
 @pytest.mark.django_db
 def test_one_connection_is_limited_per_hour(client, article, settings):
-    settings.SHARE_PER_IP_PER_HOUR = 2
+    settings.SHARE_RECIPIENTS_PER_IP_PER_HOUR = 2
     for n in range(2):
         assert accepted(
             client, article, ip="203.0.113.5", sender=f"s{n}@example.org", recipients=f"r{n}@example.net"
@@ -41,7 +47,7 @@ def test_one_connection_is_limited_per_hour(client, article, settings):
 
 @pytest.mark.django_db
 def test_one_sender_address_is_limited_per_day_from_any_connection(client, article, settings):
-    settings.SHARE_PER_SENDER_PER_DAY = 2
+    settings.SHARE_RECIPIENTS_PER_SENDER_PER_DAY = 2
     for n in range(2):
         assert accepted(
             client, article, ip=f"203.0.113.{n}", sender="sam@example.org", recipients=f"r{n}@example.net"
@@ -50,7 +56,7 @@ def test_one_sender_address_is_limited_per_day_from_any_connection(client, artic
     refused = send(client, article, ip="203.0.113.50", sender="SAM@example.org", recipients="r9@example.net")
 
     assert (
-        "SAM@example.org has already emailed the most articles we allow in a day (2)."
+        "SAM@example.org has already emailed articles to the most people we allow in a day (2)."
         in refused.content.decode()
     )
     assert Share.objects.count() == 2
@@ -109,7 +115,7 @@ def test_the_whole_site_sends_only_so_many_shared_emails_an_hour(client, article
 
 @pytest.mark.django_db
 def test_rejected_input_does_not_use_up_the_senders_allowance(client, article, settings):
-    settings.SHARE_PER_SENDER_PER_DAY = 1
+    settings.SHARE_RECIPIENTS_PER_SENDER_PER_DAY = 1
     for _ in range(3):
         assert not accepted(
             client, article, ip="203.0.113.1", sender="sam@example.org", recipients="not-an-address"
@@ -120,7 +126,7 @@ def test_rejected_input_does_not_use_up_the_senders_allowance(client, article, s
 
 @pytest.mark.django_db
 def test_the_address_behind_a_trusted_proxy_is_the_one_limited(client, article, settings):
-    settings.SHARE_PER_IP_PER_HOUR = 1
+    settings.SHARE_RECIPIENTS_PER_IP_PER_HOUR = 1
     settings.TRUSTED_PROXY_COUNT = 1
 
     first = client.post(
@@ -135,3 +141,122 @@ def test_the_address_behind_a_trusted_proxy_is_the_one_limited(client, article, 
 
     assert (first.status_code, second.status_code) == (302, 302)
     assert sorted(Share.objects.values_list("ip_address", flat=True)) == ["198.51.100.1", "198.51.100.2"]
+
+
+# Recipients are what is counted ---------------------------------------------------------------
+
+
+def four(tag):
+    return ", ".join(f"{tag}-{n}@example.net" for n in range(4))
+
+
+@pytest.mark.django_db
+def test_a_connection_is_limited_by_how_many_people_it_emails_not_how_many_forms(client, article, settings):
+    settings.SHARE_RECIPIENTS_PER_IP_PER_HOUR = 5
+    assert accepted(client, article, ip="203.0.113.5", sender="a@example.org", recipients=four("first"))
+
+    two = "second-1@example.net, second-2@example.net"
+    refused = send(client, article, ip="203.0.113.5", sender="b@example.org", recipients=two)
+
+    assert "Too many articles have been emailed from your connection" in refused.content.decode()
+    assert accepted(client, article, ip="203.0.113.5", sender="c@example.org", recipients="last@example.net")
+    assert not accepted(
+        client, article, ip="203.0.113.5", sender="d@example.org", recipients="more@example.net"
+    )
+
+
+@pytest.mark.django_db
+def test_one_sender_rotating_connections_is_limited_within_the_hour(client, article, settings):
+    settings.SHARE_RECIPIENTS_PER_SENDER_PER_HOUR = 8
+    for n in range(2):
+        assert accepted(
+            client, article, ip=f"203.0.113.{n}", sender="sam@example.org", recipients=four(f"r{n}")
+        )
+
+    refused = send(client, article, ip="203.0.113.99", sender="sam@example.org", recipients="one@example.net")
+
+    assert (
+        "sam@example.org has already emailed articles to the most people we allow in an hour (8)."
+        in refused.content.decode()
+    )
+    assert Share.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_addresses_from_one_ipv6_network_count_as_one_connection(client, article, settings):
+    settings.SHARE_RECIPIENTS_PER_IP_PER_HOUR = 4
+    for n in range(4):
+        assert accepted(
+            client,
+            article,
+            ip=f"2001:db8:1:2::{n + 1:x}",
+            sender=f"s{n}@example.org",
+            recipients=f"r{n}@example.net",
+        )
+
+    refused = send(
+        client, article, ip="2001:db8:1:2:ffff:1:2:3", sender="s9@example.org", recipients="r9@example.net"
+    )
+    next_network = send(
+        client, article, ip="2001:db8:1:3::1", sender="s9@example.org", recipients="r9@example.net"
+    )
+
+    assert "from your connection" in refused.content.decode()
+    assert next_network.status_code == 302
+
+
+def keep_sharing(client, article, *, ips, senders, tag):
+    """Share with four new people at a time until refused; how many people were emailed."""
+    emailed = 0
+    for number in range(100):
+        response = send(
+            client, article, ip=ips(number), sender=senders(number), recipients=four(f"{tag}{number}")
+        )
+        if response.status_code != 302:
+            return emailed
+        emailed += 4
+    return emailed
+
+
+@pytest.mark.django_db
+def test_with_the_default_limits_no_one_person_can_pause_sharing_for_everyone(client, article, settings):
+    one_ip_many_senders = keep_sharing(
+        client, article, ips=lambda n: "198.51.100.7", senders=lambda n: f"bot{n}@example.org", tag="a"
+    )
+    one_sender_many_ips = keep_sharing(
+        client, article, ips=lambda n: f"192.0.2.{n}", senders=lambda n: "bot@example.org", tag="b"
+    )
+    one_ipv6_network = keep_sharing(
+        client,
+        article,
+        ips=lambda n: f"2001:db8:77:1::{n + 1:x}",
+        senders=lambda n: f"v6-{n}@example.org",
+        tag="c",
+    )
+
+    bystander = send(
+        client, article, ip="203.0.113.200", sender="reader@example.org", recipients=four("friends")
+    )
+
+    assert one_ip_many_senders <= settings.SHARE_RECIPIENTS_PER_IP_PER_HOUR == 20
+    assert one_sender_many_ips <= settings.SHARE_RECIPIENTS_PER_SENDER_PER_HOUR == 12
+    assert one_ipv6_network <= 20
+    assert bystander.status_code == 302
+    # Each way of trying used at most a fifteenth of the site's hour.
+    assert (
+        max(one_ip_many_senders, one_sender_many_ips, one_ipv6_network) * 15 <= settings.SHARE_SITE_PER_HOUR
+    )
+
+
+@pytest.mark.django_db
+def test_when_the_counters_cannot_be_reached_nothing_is_sent(client, article):
+    down = ConnectionError("the counters are down")
+    broken = mock.Mock(**{f"{name}.side_effect": down for name in ("add", "incr", "decr", "get_many")})
+    with mock.patch.object(ratelimit, "counters", broken):
+        response = send(
+            client, article, ip="203.0.113.5", sender="sam@example.org", recipients="r@example.net"
+        )
+
+    assert "because of a fault on our side, so nothing was sent" in response.content.decode()
+    assert Share.objects.count() == 0
+    assert mail.outbox == []

@@ -159,6 +159,21 @@ def test_counters_that_cannot_be_reached_refuse_and_say_so():
 # The client's address ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("address", "counted_as"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::ffff", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+        ("", "unknown"),
+        (None, "unknown"),
+    ],
+)
+def test_a_client_is_counted_by_its_ipv4_address_or_its_ipv6_network(address, counted_as):
+    assert ratelimit.client_network(address) == counted_as
+
+
 def test_client_ip_ignores_forwarded_for_without_a_trusted_proxy(settings):
     settings.TRUSTED_PROXY_COUNT = 0
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7")
