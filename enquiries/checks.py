@@ -1,15 +1,20 @@
 """The checks every reader-facing form here shares: no control characters (so nothing typed can
 become an email header), no web addresses in names, recipient lists parsed into addresses, and
-the signed start time that tells a person from a bot without a CAPTCHA."""
+the signed, single-use start time that tells a person from a bot without a CAPTCHA."""
 
+import contextlib
 import re
+import secrets
 import time
 import unicodedata
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+
+from newsroom.lib import ratelimit
 
 # Joiners are part of how some scripts and emoji are written; every other format character
 # (bidirectional overrides, zero-width spaces) only serves to disguise text.
@@ -119,35 +124,83 @@ def _number_word(number):
 
 
 # The signed start time --------------------------------------------------------------------
+#
+# Each form page carries a stamp: which form it is, when it was shown and a random nonce,
+# signed. Sending it back proves a person took some time over this form; the nonce is used
+# up when the form is sent, so one stamp sends one message, never a day's worth.
 
 
-def form_stamp(at=None):
-    """A tamper-proof record of when the form was shown, sent back with it."""
-    return signing.dumps(at if at is not None else time.time(), salt=STAMP_SALT)
+@dataclass(frozen=True)
+class Stamp:
+    form: str
+    shown_at: float
+    nonce: str
+
+    @property
+    def elapsed(self):
+        return time.time() - self.shown_at
+
+    @property
+    def used_key(self):
+        return f"form-stamp:{self.form}:{self.nonce}"
+
+
+def form_stamp(form, at=None):
+    """A tamper-proof record of which form was shown, and when, sent back with it."""
+    shown_at = at if at is not None else time.time()
+    return signing.dumps({"form": form, "at": shown_at, "nonce": secrets.token_urlsafe(16)}, salt=STAMP_SALT)
 
 
 class StampProblem(Exception):
     pass
 
 
-def seconds_since(stamp):
-    """Seconds since the form carrying `stamp` was shown. Raises StampProblem with the reason
-    in the reader's words when the stamp is missing, forged or too old to trust."""
-    if not stamp:
-        raise StampProblem("The form was incomplete. Please check your entries and send it again.")
+def read_stamp(stamp, *, form):
+    """The Stamp of `form` that the page sent back. Raises StampProblem with the reason in the
+    reader's words when it is missing, forged, from another form or too old to trust."""
     incomplete = "The form was incomplete. Please check your entries and send it again."
+    if not stamp:
+        raise StampProblem(incomplete)
     try:
-        shown_at = signing.loads(stamp, salt=STAMP_SALT)
+        payload = signing.loads(stamp, salt=STAMP_SALT)
     except signing.BadSignature:
         raise StampProblem(incomplete) from None
-    if not isinstance(shown_at, int | float):
+    if not isinstance(payload, dict) or payload.get("form") != form:
         raise StampProblem(incomplete)
-    elapsed = time.time() - shown_at
-    if elapsed > STAMP_MAX_AGE_SECONDS:
+    shown_at, nonce = payload.get("at"), payload.get("nonce")
+    if not isinstance(shown_at, int | float) or not isinstance(nonce, str) or not nonce:
+        raise StampProblem(incomplete)
+    read = Stamp(form=form, shown_at=shown_at, nonce=nonce)
+    if read.elapsed > STAMP_MAX_AGE_SECONDS:
         raise StampProblem(
             "This form was opened more than a day ago. Please check your entries and send it again."
         )
-    return elapsed
+    return read
+
+
+def use_stamp(stamp):
+    """Mark the stamp used, atomically: of two submissions carrying it, one goes. Kept with
+    the rate-limit counters, which are never evicted, for as long as a stamp is accepted."""
+    try:
+        fresh = ratelimit.counters.add(stamp.used_key, 1, timeout=STAMP_MAX_AGE_SECONDS + 60)
+    except Exception:
+        raise StampProblem(
+            "We cannot send anything for a moment because of a fault on our side, so nothing was "
+            "sent. Please try again in a few minutes."
+        ) from None
+    if not fresh:
+        raise StampProblem(
+            "This form has already been sent, so nothing was sent this time. To send another "
+            "message, reload the page and fill in the form again."
+        )
+
+
+def release_stamp(stamp):
+    """Give the stamp back after a refusal that came after it was used (a rate limit), so the
+    reader can send the same form later."""
+    # If the counters went away meanwhile the stamp stays used: the reader reloads the page.
+    with contextlib.suppress(Exception):
+        ratelimit.counters.delete(stamp.used_key)
 
 
 def minimum_fill_seconds():

@@ -46,8 +46,11 @@ def email_field(label, help_text=""):
 
 
 class BotTrapForm(forms.Form):
-    """A field people never see (bots fill every field in) and the time the form was shown
-    (bots send in under a second). Subclasses add `check_content()` and `check_limits()`."""
+    """A field people never see (bots fill every field in) and a signed stamp of which form was
+    shown and when (bots send in under a second), good for one submission. Subclasses name
+    their `stamp_form` and add `check_content()` and `check_limits()`."""
+
+    stamp_form = ""
 
     website = forms.CharField(
         label="Leave this field empty",
@@ -63,11 +66,11 @@ class BotTrapForm(forms.Form):
 
     @property
     def stamp(self):
-        """The start time the page carries: the submitted one while it can still be trusted, so
-        a reader fixing a mistake does not have to wait again; otherwise a fresh one."""
+        """The stamp the page carries: the submitted one while it can still be trusted (not yet
+        used), so a reader fixing a mistake does not have to wait again; otherwise a fresh one."""
         if self.is_bound and self._stamp_trusted:
             return self.data.get("started", "")
-        return checks.form_stamp()
+        return checks.form_stamp(self.stamp_form)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -78,12 +81,12 @@ class BotTrapForm(forms.Form):
                 "“Leave this field empty” empty and send it again.",
             )
         try:
-            elapsed = checks.seconds_since(self.data.get("started", ""))
+            stamp = checks.read_stamp(self.data.get("started", ""), form=self.stamp_form)
         except checks.StampProblem as problem:
             self.add_error(None, str(problem))
         else:
             self._stamp_trusted = True
-            if elapsed < checks.minimum_fill_seconds():
+            if stamp.elapsed < checks.minimum_fill_seconds():
                 self.add_error(
                     None,
                     "That was quicker than a person can fill in this form, so it was not sent. "
@@ -91,9 +94,23 @@ class BotTrapForm(forms.Form):
                 )
         self.check_content(cleaned_data)
         if not self.errors:
-            for field, message in self.check_limits(cleaned_data):
-                self.add_error(field, message)
+            self._use_stamp_and_check_limits(stamp, cleaned_data)
         return cleaned_data
+
+    def _use_stamp_and_check_limits(self, stamp, cleaned_data):
+        # The stamp is used up first, so a replayed form is refused before it costs anyone's
+        # allowance; a refusal by the limits gives it back.
+        try:
+            checks.use_stamp(stamp)
+        except checks.StampProblem as problem:
+            self._stamp_trusted = False
+            self.add_error(None, str(problem))
+            return
+        refusals = self.check_limits(cleaned_data)
+        if refusals:
+            checks.release_stamp(stamp)
+        for field, message in refusals:
+            self.add_error(field, message)
 
     def check_content(self, cleaned_data):
         pass
@@ -105,6 +122,8 @@ class BotTrapForm(forms.Form):
 class ShareForm(BotTrapForm):
     """Email an article to up to four people. Signed-in readers with a confirmed address send
     from that address and may add a note; everyone else gives a name and address, no note."""
+
+    stamp_form = "share"
 
     sender_name = name_field("Your name")
     sender_email = email_field(
@@ -175,6 +194,8 @@ class ShareForm(BotTrapForm):
 
 class EnquiryForm(BotTrapForm):
     """A message for the newsroom about an article, or for the subscriptions or advertising team."""
+
+    stamp_form = "enquiry"
 
     name = name_field("Your name")
     email = email_field("Your email address", help_text="We reply to this address.")

@@ -280,7 +280,7 @@ def test_a_filled_in_honeypot_sends_nothing(client, article):
 def test_a_form_sent_back_faster_than_a_person_could_is_refused(client, article, settings):
     settings.ENQUIRIES_MIN_FILL_SECONDS = 3
 
-    response = client.post(email_url(article), share_data(started=form_stamp()))
+    response = client.post(email_url(article), share_data(started=form_stamp("share")))
 
     assert "That was quicker than a person can fill in this form" in page_text(response)
     assert_nothing_stored_or_sent()
@@ -288,7 +288,7 @@ def test_a_form_sent_back_faster_than_a_person_could_is_refused(client, article,
 
 @pytest.mark.django_db
 def test_a_missing_or_forged_start_time_is_refused(client, article):
-    forged = form_stamp(at=time.time() - 60)[:-3] + "abc"
+    forged = form_stamp("share", at=time.time() - 60)[:-3] + "abc"
     for started in ["", forged, "1700000000"]:
         response = client.post(email_url(article), share_data(started=started))
         assert "The form was incomplete." in page_text(response)
@@ -297,7 +297,9 @@ def test_a_missing_or_forged_start_time_is_refused(client, article):
 
 @pytest.mark.django_db
 def test_a_form_opened_more_than_a_day_ago_is_refused(client, article):
-    response = client.post(email_url(article), share_data(started=form_stamp(at=time.time() - 2 * 86400)))
+    response = client.post(
+        email_url(article), share_data(started=form_stamp("share", at=time.time() - 2 * 86400))
+    )
 
     assert "This form was opened more than a day ago." in page_text(response)
     assert_nothing_stored_or_sent()

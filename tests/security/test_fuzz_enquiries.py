@@ -24,7 +24,8 @@ from tests.security.hostile import (
 
 pytestmark = pytest.mark.django_db
 
-stamps = st.builds(shown_a_minute_ago)
+share_stamps = st.builds(shown_a_minute_ago, st.just("share"))
+enquiry_stamps = st.builds(shown_a_minute_ago, st.just("enquiry"))
 good_emails = st.sampled_from(["sam@example.org", "Ada.Lovelace+news@example.co.uk", "o'neil@example.net"])
 phones = st.sampled_from(["", "+44 20 7946 0000", "(020) 7946-0000"])
 
@@ -37,7 +38,7 @@ share_form = form(
     ),
     note=field(st.just("")),
     website=field(st.just("")),
-    started=field(stamps),
+    started=field(share_stamps),
 )
 
 enquiry_form = form(
@@ -46,7 +47,7 @@ enquiry_form = form(
     phone=field(phones),
     message=field(prose),
     website=field(st.just("")),
-    started=field(stamps),
+    started=field(enquiry_stamps),
 )
 
 
