@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from newsroom.lib.client_ip import client_ip
+from newsroom.lib.email_address import validate_public_email
 
 # Context entries that allauth fills with absolute URLs built from the request's host.
 _LINKS_IN_EMAILS = ("activate_url", "password_reset_url", "signup_url")
@@ -31,6 +32,11 @@ class AccountAdapter(DefaultAccountAdapter):
             if context.get(name):
                 context[name] = on_public_site(context[name])
         super().send_mail(template_prefix, email, context)
+
+    def clean_email(self, email):
+        # Sign-up and "add an email address" send a confirmation link to whatever was typed.
+        validate_public_email(email)
+        return super().clean_email(email)
 
     def get_password_change_redirect_url(self, request):
         return reverse("accounts:overview")

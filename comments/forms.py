@@ -16,6 +16,7 @@ from django_comments_xtd.forms import XtdCommentForm
 
 from comments.models import Comment, EffectivePolicy, ModerationReason, Suspension
 from newsroom.lib import ratelimit
+from newsroom.lib.email_address import PublicEmailField
 
 
 def normalise_text(text):
@@ -68,7 +69,7 @@ class CommentForm(XtdCommentForm):
                 help_text="Shown with your comment.",
                 widget=forms.TextInput(attrs={"autocomplete": "name"}),
             )
-            self.fields["email"] = forms.EmailField(
+            self.fields["email"] = PublicEmailField(
                 label="Your email address",
                 help_text="Never shown. We send a link to it: your comment counts once you open it.",
                 widget=forms.EmailInput(attrs={"autocomplete": "email"}),

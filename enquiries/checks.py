@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
 from newsroom.lib import ratelimit
+from newsroom.lib.email_address import validate_public_email
 
 # Joiners are part of how some scripts and emoji are written; every other format character
 # (bidirectional overrides, zero-width spaces) only serves to disguise text.
@@ -91,8 +91,11 @@ def parse_recipients(raw, *, limit):
     errors = []
     for address in addresses:
         try:
-            validate_email(address)
-        except ValidationError:
+            validate_public_email(address)
+        except ValidationError as error:
+            if error.code == "not_public_domain":
+                errors.append(error)
+                continue
             errors.append(
                 ValidationError(
                     "“%(address)s” is not an email address. Check it is written like name@example.org.",

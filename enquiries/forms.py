@@ -10,6 +10,7 @@ import re
 from django import forms
 
 from enquiries import checks, limits
+from newsroom.lib.email_address import PublicEmailField
 
 SHARE_MAX_RECIPIENTS = 4
 NOTE_MAX_LENGTH = 500
@@ -32,7 +33,7 @@ def name_field(label):
 
 
 def email_field(label, help_text=""):
-    return forms.EmailField(
+    return PublicEmailField(
         label=label,
         help_text=help_text,
         max_length=254,

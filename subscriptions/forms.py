@@ -1,6 +1,7 @@
 from django import forms
 
 from articles.models import Section
+from newsroom.lib.email_address import PublicEmailField
 
 
 class SectionsField(forms.ModelMultipleChoiceField):
@@ -18,7 +19,7 @@ class SectionsField(forms.ModelMultipleChoiceField):
 
 
 class NewsletterSignUpForm(forms.Form):
-    email = forms.EmailField(
+    email = PublicEmailField(
         label="Email address",
         max_length=254,
         error_messages={
