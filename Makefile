@@ -8,8 +8,11 @@ PORT ?= 8000
 # Development runs with DEBUG on; everything else runs as production would.
 DEV_ENV := DEBUG=true
 # The site's processes (web workers and the task worker) share one cache, so a page dropped by
-# one is dropped for all: the local Redis unless CACHE_URL or REDIS_URL names another.
-SITE_CACHE := CACHE_URL=$${CACHE_URL:-$${REDIS_URL:-unix://$(CURDIR)/var/redis/redis.sock}}
+# one is dropped for all: the local Redis unless CACHE_URL or REDIS_URL names another. The
+# rate-limit counters live in the second local Redis, which never evicts (as in production,
+# docs/deployment.md), unless RATELIMIT_CACHE_URL, CACHE_URL or REDIS_URL names another.
+SITE_CACHE := CACHE_URL=$${CACHE_URL:-$${REDIS_URL:-unix://$(CURDIR)/var/redis/redis.sock}} \
+	RATELIMIT_CACHE_URL=$${RATELIMIT_CACHE_URL:-$${CACHE_URL:-$${REDIS_URL:-unix://$(CURDIR)/var/redis/counters.sock}}}
 
 .PHONY: help run serve test lint venv venv-dev db db-stop redis redis-stop migrate seed worker static clean bench replica replica-stop test-scale browser
 
@@ -38,10 +41,10 @@ db: ## Start the local PostgreSQL (created the first time); does nothing when DA
 db-stop: ## Stop the local PostgreSQL
 	@scripts/localdb.sh stop
 
-redis: ## Start the local Redis on a Unix socket in var/redis (installed when missing); nothing when REDIS_URL or CACHE_URL is set
+redis: ## Start the local Redis servers (cache: allkeys-lru; counters: noeviction) on Unix sockets in var/redis (installed when missing); nothing when REDIS_URL or CACHE_URL is set
 	@scripts/localredis.sh start
 
-redis-stop: ## Stop the local Redis
+redis-stop: ## Stop the local Redis servers
 	@scripts/localredis.sh stop
 
 migrate: venv db ## Apply database migrations

@@ -1,23 +1,44 @@
 #!/usr/bin/env bash
-# A project-local Redis for development and tests.
+# Two project-local Redis servers for development and tests, shaped as production runs them.
 #
-#   scripts/localredis.sh start   start it (safe to repeat) and print its URL
-#   scripts/localredis.sh stop    stop it (safe when it is not running)
-#   scripts/localredis.sh status  say whether it runs
-#   scripts/localredis.sh url     print the URL clients use
+#   scripts/localredis.sh start         start both (safe to repeat) and print the cache's URL
+#   scripts/localredis.sh stop          stop both (safe when they are not running)
+#   scripts/localredis.sh status        say whether they run
+#   scripts/localredis.sh url           print the URL of the cache (CACHE_URL)
+#   scripts/localredis.sh counters-url  print the URL of the counters (RATELIMIT_CACHE_URL)
 #
-# It listens only on a Unix socket, var/redis/redis.sock, so it never collides with a system
-# Redis on port 6379 or with anything else on the machine. Nothing is written to disk: it holds
-# caches and counters, which are rebuilt on demand. Its log is var/redis/redis.log.
+# The cache (var/redis/redis.sock) holds pages, fragments and generation numbers; at its memory
+# limit it evicts the least recently used keys (allkeys-lru), which is what a cache is for.
+# The counters (var/redis/counters.sock) hold rate-limit counters and used form stamps; they
+# must never be evicted, so that server refuses writes when full (noeviction) and the limits
+# then refuse attempts. See docs/deployment.md.
+#
+# They listen only on Unix sockets, so they never collide with a system Redis on port 6379 or
+# with anything else on the machine. Nothing is written to disk: caches and counters are
+# rebuilt on demand. Their logs are var/redis/redis.log and var/redis/counters.log.
 # When REDIS_URL or CACHE_URL is set, nothing here is touched: that server is used instead.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="$root/var/redis"
-sock="$dir/redis.sock"
-pidfile="$dir/redis.pid"
-log="$dir/redis.log"
-url="unix://$sock"
+
+# use NAME: point sock, pidfile, log, url and limits at the cache or the counters server.
+use() {
+  case "$1" in
+    cache)
+      sock="$dir/redis.sock" pidfile="$dir/redis.pid" log="$dir/redis.log"
+      # 64 databases leave room for one per test process.
+      limits=(--databases 64 --maxmemory 256mb --maxmemory-policy allkeys-lru)
+      ;;
+    counters)
+      sock="$dir/counters.sock" pidfile="$dir/counters.pid" log="$dir/counters.log"
+      limits=(--maxmemory 64mb --maxmemory-policy noeviction)
+      ;;
+  esac
+  name="$1"
+  url="unix://$sock"
+}
+use cache
 
 say() { printf 'localredis: %s\n' "$*"; }
 fail() { printf 'localredis: %s\n' "$*" >&2; exit 1; }
@@ -74,33 +95,39 @@ running() {
   [ -S "$sock" ] && client_ping
 }
 
-start() {
+start_one() {
+  use "$1"
   mkdir -p "$dir"
   if running; then
-    say "already running ($url)."
-    echo "$url"
+    say "$name already running ($url)."
     return 0
   fi
   rm -f "$sock"
   # port 0: no TCP at all. No RDB snapshots and no append-only file: nothing here needs to
-  # survive a restart. 64 databases leave room for one per test process.
+  # survive a restart.
   "$server" --port 0 --unixsocket "$sock" --unixsocketperm 700 \
     --daemonize yes --pidfile "$pidfile" --logfile "$log" --dir "$dir" \
-    --save "" --appendonly no --databases 64 --maxmemory 256mb --maxmemory-policy allkeys-lru \
-    || fail "redis-server did not start. Its log is $log:
+    --save "" --appendonly no "${limits[@]}" \
+    || fail "redis-server ($name) did not start. Its log is $log:
 $(tail -n 15 "$log" 2>/dev/null)"
   local waited=0
   until running; do
     sleep 0.1
     waited=$((waited + 1))
-    [ "$waited" -lt 100 ] || fail "redis-server did not answer within 10 s. Its log is $log:
+    [ "$waited" -lt 100 ] || fail "redis-server ($name) did not answer within 10 s. Its log is $log:
 $(tail -n 15 "$log" 2>/dev/null)"
   done
-  say "started (socket var/redis/redis.sock, log var/redis/redis.log)."
+  say "$name started (socket ${sock#"$root"/}, log ${log#"$root"/})."
+}
+
+start() {
+  start_one counters
+  start_one cache
   echo "$url"
 }
 
-stop() {
+stop_one() {
+  use "$1"
   local pid=""
   [ -s "$pidfile" ] && pid="$(cat "$pidfile")"
   # Redis deletes its pid file as it exits, so the pid is read once.
@@ -112,10 +139,24 @@ stop() {
       waited=$((waited + 1))
     done
     rm -f "$sock"
-    say "stopped."
+    say "$name stopped."
   else
-    say "not running."
+    say "$name not running."
   fi
+}
+
+stop() {
+  stop_one cache
+  stop_one counters
+}
+
+status() {
+  local state=0
+  for each in cache counters; do
+    use "$each"
+    if running; then say "$name running ($url)."; else say "$name not running."; state=3; fi
+  done
+  return "$state"
 }
 
 case "${1:-start}" in
@@ -126,8 +167,9 @@ case "${1:-start}" in
   stop) stop ;;
   status)
     server="$(find_server)" || server=/nonexistent/redis-server
-    if running; then say "running ($url)."; else say "not running."; exit 3; fi
+    status
     ;;
-  url) echo "$url" ;;
-  *) fail "usage: $0 start|stop|status|url" ;;
+  url) use cache; echo "$url" ;;
+  counters-url) use counters; echo "$url" ;;
+  *) fail "usage: $0 start|stop|status|url|counters-url" ;;
 esac
