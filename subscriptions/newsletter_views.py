@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from newsroom.lib.client_ip import client_ip
-from newsroom.lib.ratelimit import hit
+from newsroom.lib.ratelimit import client_network, hit
 from subscriptions import newsletter
 from subscriptions.forms import NewsletterPreferencesForm, NewsletterSignUpForm
 from subscriptions.models import NewsletterSubscriber
@@ -25,7 +25,10 @@ def sign_up(request):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         too_many = not hit(
-            "newsletter-sign-up-ip", client_ip(request), limit=SIGN_UPS_PER_IP_PER_HOUR, period=3600
+            "newsletter-sign-up-ip",
+            client_network(client_ip(request)),
+            limit=SIGN_UPS_PER_IP_PER_HOUR,
+            period=3600,
         ).allowed
         too_many |= not hit(
             "newsletter-sign-up-email", email, limit=SIGN_UPS_PER_ADDRESS_PER_HOUR, period=3600

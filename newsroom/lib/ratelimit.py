@@ -138,6 +138,8 @@ def hit(scope, identity, *, limit, period, cost=1):
         slices = _counted(slices, period, now)
         count = sum(piece.count for piece in slices.values())
         if count <= limit:
+            # Written after counting: of two attempts allowed in the same instant the earlier
+            # one's time may be kept, milliseconds apart, which the window does not notice.
             counters.set(key + ":last", now, timeout=timeout)
             return Verdict(allowed=True, count=count, retry_after=0)
         counters.decr(key, cost)
