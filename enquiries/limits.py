@@ -30,6 +30,10 @@ def _plural(count, word):
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def _people(count):
+    return "1 person" if count == 1 else f"{count} people"
+
+
 def wait_phrase(seconds):
     minutes = max(1, math.ceil(seconds / 60))
     if minutes < 60:
@@ -55,11 +59,13 @@ def share_refusals(*, ip_address, sender_email, recipients):
     if per_ip.unavailable:
         return [(None, FAULT)]
     if not per_ip.allowed:
+        room = settings.SHARE_RECIPIENTS_PER_IP_PER_HOUR - (per_ip.count - size)
+        fewer = f"Send it to {_people(room)} at most, or try" if room > 0 else "Please try"
         return [
             (
                 None,
                 "Too many articles have been emailed from your connection in the last hour. "
-                f"Please try again {wait_phrase(per_ip.retry_after)}.",
+                f"{fewer} again {wait_phrase(per_ip.retry_after)}.",
             )
         ]
 
@@ -101,16 +107,18 @@ def share_refusals(*, ip_address, sender_email, recipients):
 
 def _share_refusal(scope, identity, limit, verdict):
     wait = wait_phrase(verdict.retry_after)
-    if scope == "share-sender-hour":
+    if scope in ("share-sender-hour", "share-sender-day"):
+        span = "an hour" if scope == "share-sender-hour" else "a day"
+        room = limit - verdict.count
+        if room > 0:
+            return (
+                "recipients",
+                f"{identity} can email articles to only {_people(room)} more now (we allow "
+                f"{limit} in {span}). Please leave some out, or try again {wait}.",
+            )
         return (
             None,
-            f"{identity} has already emailed articles to the most people we allow in an hour "
-            f"({limit}). Please try again {wait}.",
-        )
-    if scope == "share-sender-day":
-        return (
-            None,
-            f"{identity} has already emailed articles to the most people we allow in a day "
+            f"{identity} has already emailed articles to the most people we allow in {span} "
             f"({limit}). Please try again {wait}.",
         )
     if scope == "share-recipient":

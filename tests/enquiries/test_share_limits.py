@@ -166,6 +166,23 @@ def test_a_connection_is_limited_by_how_many_people_it_emails_not_how_many_forms
 
 
 @pytest.mark.django_db
+def test_a_share_too_big_for_what_is_left_says_how_many_people_still_fit(client, article, settings):
+    settings.SHARE_RECIPIENTS_PER_IP_PER_HOUR = 6
+    settings.SHARE_RECIPIENTS_PER_SENDER_PER_DAY = 7
+    assert accepted(client, article, ip="203.0.113.5", sender="sam@example.org", recipients=four("first"))
+
+    from_connection = send(client, article, ip="203.0.113.5", sender="x@example.org", recipients=four("a"))
+    from_sender = send(client, article, ip="203.0.113.6", sender="sam@example.org", recipients=four("b"))
+
+    assert "Send it to 2 people at most, or try again in" in from_connection.content.decode()
+    assert (
+        "sam@example.org can email articles to only 3 people more now (we allow 7 in a day). "
+        "Please leave some out, or try again in" in from_sender.content.decode()
+    )
+    assert Share.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_one_sender_rotating_connections_is_limited_within_the_hour(client, article, settings):
     settings.SHARE_RECIPIENTS_PER_SENDER_PER_HOUR = 8
     for n in range(2):
