@@ -24,7 +24,6 @@ from functools import cache
 from allauth.account.internal.stagekit import unstash_login
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache as shared_cache
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -169,9 +168,14 @@ def wait_proof_accepted(proof, address):
         return False
     if time.time() < payload.get("ready_at", math.inf):
         return False
-    # add() writes only if the key is new: the first use wins, any replay finds it taken. If
-    # the cache cannot write, add() answers False and the reader is asked to wait again.
-    return shared_cache.add(f"login-wait-proof-used:{payload['nonce']}", True, timeout=max_age)
+    # add() writes only if the key is new: the first use wins, any replay finds it taken. Kept
+    # with the rate-limit counters, which are never evicted (an evicted mark would let a proof
+    # be used again). If they cannot be written the reader is asked to wait again.
+    try:
+        return ratelimit.counters.add(f"login-wait-proof-used:{payload['nonce']}", True, timeout=max_age)
+    except Exception:
+        logger.error("a sign-in wait proof could not be marked used: the counters cache is unavailable")
+        return False
 
 
 def _has_waited(request, address):

@@ -16,6 +16,7 @@ from django_comments_xtd.forms import XtdCommentForm
 
 from comments.models import Comment, EffectivePolicy, ModerationReason, Suspension
 from newsroom.lib import ratelimit
+from newsroom.lib.client_ip import network_of
 from newsroom.lib.email_address import PublicEmailField
 
 
@@ -167,7 +168,7 @@ class CommentForm(XtdCommentForm):
         if self.user is not None and self.user.is_authenticated:
             identity = f"user:{self.user.pk}"
         else:
-            identity = f"ip:{ratelimit.client_network(self.ip_address)}"
+            identity = f"ip:{network_of(self.ip_address)}"
         limit = settings.COMMENTS_PER_MINUTE
         verdict = ratelimit.hit("comments", identity, limit=limit, period=60)
         if verdict.unavailable:

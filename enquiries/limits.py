@@ -8,7 +8,7 @@ hour. The first two are far below the last, so no one person can use up the site
 and pause sharing for everyone (the numbers' reasoning is in settings.py). Enquiries only reach
 our own teams; per connection and per address is enough.
 
-A connection is an IPv4 address or an IPv6 /64 (ratelimit.client_network), since one person
+A connection is an IPv4 address or an IPv6 /64 (client_ip.network_of), since one person
 holds a whole /64.
 
 Every function returns the refusals as (field name or None, message) pairs; an empty list
@@ -21,6 +21,7 @@ import math
 from django.conf import settings
 
 from newsroom.lib import ratelimit
+from newsroom.lib.client_ip import network_of
 
 HOUR = 60 * 60
 DAY = 24 * HOUR
@@ -51,7 +52,7 @@ def share_refusals(*, ip_address, sender_email, recipients):
     size = len(recipients)
     per_ip = ratelimit.hit(
         "share-ip",
-        ratelimit.client_network(ip_address),
+        network_of(ip_address),
         limit=settings.SHARE_RECIPIENTS_PER_IP_PER_HOUR,
         period=HOUR,
         cost=size,
@@ -137,7 +138,7 @@ def _share_refusal(scope, identity, limit, verdict):
 def enquiry_refusals(*, ip_address, email):
     per_ip = ratelimit.hit(
         "enquiry-ip",
-        ratelimit.client_network(ip_address),
+        network_of(ip_address),
         limit=settings.ENQUIRIES_PER_IP_PER_HOUR,
         period=HOUR,
     )

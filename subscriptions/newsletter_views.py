@@ -8,8 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from newsroom.lib.client_ip import client_ip
-from newsroom.lib.ratelimit import client_network, hit
+from newsroom.lib.client_ip import client_network
+from newsroom.lib.ratelimit import hit
 from subscriptions import newsletter
 from subscriptions.forms import NewsletterPreferencesForm, NewsletterSignUpForm
 from subscriptions.models import NewsletterSubscriber
@@ -26,7 +26,7 @@ def sign_up(request):
         email = form.cleaned_data["email"]
         too_many = not hit(
             "newsletter-sign-up-ip",
-            client_network(client_ip(request)),
+            client_network(request),
             limit=SIGN_UPS_PER_IP_PER_HOUR,
             period=3600,
         ).allowed

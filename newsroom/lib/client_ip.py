@@ -33,13 +33,20 @@ def client_ip(request):
 IPV6_NETWORK_PREFIX = 64
 
 
-def client_network(request):
-    """What a per-client limit counts by: the client's IPv4 address, or its IPv6 /64 network."""
-    address = client_ip(request)
+def network_of(address):
+    """What a per-client limit counts an address as: an IPv4 address itself (also when written
+    as IPv4-mapped IPv6), an IPv6 address by its /64."""
     try:
-        parsed = ipaddress.ip_address(address)
+        parsed = ipaddress.ip_address(address or "")
     except ValueError:
-        return address
-    if parsed.version == 6 and parsed.ipv4_mapped is None:
+        return address or "unknown"
+    if parsed.version == 6 and parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 6:
         return str(ipaddress.ip_network(f"{parsed}/{IPV6_NETWORK_PREFIX}", strict=False))
-    return address
+    return str(parsed)
+
+
+def client_network(request):
+    """What a per-client limit counts this request's client as (network_of its address)."""
+    return network_of(client_ip(request))

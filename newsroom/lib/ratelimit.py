@@ -31,7 +31,6 @@ counting is how a form becomes a spam cannon.
 """
 
 import hashlib
-import ipaddress
 import logging
 import math
 import time
@@ -163,21 +162,6 @@ def peek(scope, identity, *, limit, period, cost=1):
     count = sum(piece.count for piece in slices.values())
     wait = _seconds_until_room(slices, needed=cost, limit=limit, period=period, now=now)
     return Verdict(allowed=count + cost <= limit, count=count, retry_after=wait)
-
-
-def client_network(address):
-    """What a limit counts a client address as: an IPv4 address itself, an IPv6 address by its
-    /64. One household, phone or server is given a whole /64 and may take a new address from it
-    for every request, so counting single IPv6 addresses would count nobody."""
-    try:
-        parsed = ipaddress.ip_address(address or "")
-    except ValueError:
-        return address or "unknown"
-    if parsed.version == 6 and parsed.ipv4_mapped is not None:
-        return str(parsed.ipv4_mapped)
-    if parsed.version == 6:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-    return str(parsed)
 
 
 def limit_reached(scope, identity, *, limit, period):

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 
 from newsroom.lib import ratelimit
-from newsroom.lib.client_ip import client_ip
+from newsroom.lib.client_ip import client_ip, network_of
 
 # A fixed-window limiter's boundaries fall on multiples of the period from the epoch.
 MIDNIGHT = datetime(2026, 3, 2, 0, 0, 0, tzinfo=UTC).timestamp()
@@ -171,7 +171,7 @@ def test_counters_that_cannot_be_reached_refuse_and_say_so():
     ],
 )
 def test_a_client_is_counted_by_its_ipv4_address_or_its_ipv6_network(address, counted_as):
-    assert ratelimit.client_network(address) == counted_as
+    assert network_of(address) == counted_as
 
 
 def test_client_ip_ignores_forwarded_for_without_a_trusted_proxy(settings):
