@@ -76,7 +76,7 @@ lint: venv-dev ## ruff, Django's checks and the missing-migration check
 	@$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run >/dev/null || \
 	 { echo "Models changed without a migration: run 'manage.py makemigrations'."; exit 1; }
 
-browser: ## Install Debian's chromium for the browser tests when it is missing (as root); nothing when CHROMIUM_PATH is set
+browser: ## Install Debian's chromium (browser tests) and nginx-light (proxy tests) when missing (as root); CHROMIUM_PATH skips chromium
 	@scripts/browser.sh
 
 test: venv-dev db redis static lint browser ## Run the whole suite on PostgreSQL, browser tests included
