@@ -57,6 +57,14 @@ def policy(db):
 
 
 @pytest.fixture
+def anonymous_allowed(policy):
+    """The same policy with comments without an account turned on."""
+    policy.allow_anonymous = True
+    policy.save()
+    return policy
+
+
+@pytest.fixture
 def article(db):
     return ArticleFactory(headline="Council agrees new housing plan")
 

@@ -16,13 +16,6 @@ from tests.comments.conftest import form_data, post_url
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def anonymous_allowed(policy):
-    policy.allow_anonymous = True
-    policy.save()
-    return policy
-
-
 def confirmation_link(message):
     return re.search(r"http://127\.0\.0\.1:8000(/comments/confirm/\S+/)", message.body).group(1)
 

@@ -25,13 +25,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policy")]
 XSS = '<script>alert("scanned")</script><img src=x onerror=alert(1)>'
 
 
-@pytest.fixture
-def anonymous_allowed(policy):
-    policy.allow_anonymous = True
-    policy.save()
-    return policy
-
-
 def site_paths(message):
     """The paths of our own pages that a message links to, as a scanner would find them."""
     paths = []

@@ -32,13 +32,6 @@ def next_hour():
     return (timezone.now() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
 
 
-@pytest.fixture
-def anonymous_allowed(policy):
-    policy.allow_anonymous = True
-    policy.save()
-    return policy
-
-
 def test_a_reader_is_limited_to_a_few_comments_a_minute(client, commenter, article, policy, settings):
     settings.COMMENTS_PER_MINUTE = 2
     client.force_login(commenter)

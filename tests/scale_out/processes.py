@@ -220,3 +220,70 @@ def nginx_path():
             subprocess.run(install, env=env, capture_output=True, check=True)
         return shutil.which("nginx") or "/usr/sbin/nginx"
     raise RuntimeError("nginx is missing: apt-get install nginx-light (the purge test drives a real one).")
+
+
+# The shipped nginx configuration, run for real -------------------------------------------------
+
+_NGINX_MAIN = """
+worker_processes 1;
+daemon off;
+{user}
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {dir}/tmp-body;
+    proxy_temp_path {dir}/tmp-proxy;
+    fastcgi_temp_path {dir}/tmp-fastcgi;
+    uwsgi_temp_path {dir}/tmp-uwsgi;
+    scgi_temp_path {dir}/tmp-scgi;
+    include {dir}/newsroom.conf;
+    include {dir}/newsroom-purge.conf;
+}}
+"""
+
+
+def render_nginx_conf(template, values):
+    """deploy/nginx/<template> with its @PLACEHOLDERS@ filled in, as an installer would."""
+    text = (ROOT / "deploy" / "nginx" / template).read_text()
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    assert "@" not in "".join(line.split("#")[0] for line in text.splitlines()), "a placeholder was left"
+    return text
+
+
+@contextlib.contextmanager
+def nginx_in_front_of(upstream_port, *, purge_token=None, media_root=None, ready_path="/healthz"):
+    """The shipped deploy/nginx/ configuration (site and purge listener) in front of an app on
+    `upstream_port`, serving `media_root` under /media/. Yields the process with .port and
+    .purge_port."""
+    nginx = nginx_path()
+    directory = run_dir("nginx")
+    port, purge_port = free_port(), free_port()
+    values = {
+        "@LISTEN@": f"127.0.0.1:{port}",
+        "@SERVER_NAME@": "127.0.0.1",
+        "@UPSTREAM@": f"127.0.0.1:{upstream_port}",
+        "@CACHE_DIR@": str(directory / "cache"),
+        "@STATIC_ROOT@": str(directory / "static"),
+        "@MEDIA_ROOT@": str(media_root or directory / "media"),
+        "@PURGE_LISTEN@": f"127.0.0.1:{purge_port}",
+        # The purge listener is part of the shipped setup; a test that sends no purge gives none.
+        "@PURGE_TOKEN@": purge_token or "no-purges-in-this-test",
+    }
+    (directory / "newsroom.conf").write_text(render_nginx_conf("newsroom.conf", values))
+    (directory / "newsroom-purge.conf").write_text(render_nginx_conf("newsroom-purge.conf", values))
+    # As root (the test machine), workers would otherwise run as nobody, who may not read here.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (directory / "nginx.conf").write_text(_NGINX_MAIN.format(dir=directory, user=user))
+    check = subprocess.run(
+        [nginx, "-t", "-c", str(directory / "nginx.conf")], capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 0, check.stderr
+    with Process("nginx", [nginx, "-c", str(directory / "nginx.conf")], env={}) as process:
+        wait_for_http(process, port, path=ready_path)
+        process.port, process.purge_port = port, purge_port
+        yield process

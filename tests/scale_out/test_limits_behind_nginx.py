@@ -15,8 +15,7 @@ import pytest
 from axes.models import AccessAttempt
 
 from tests.accounts.conftest import PASSWORD, make_verified_reader
-from tests.scale_out.processes import app_environment, gunicorn
-from tests.scale_out.test_purgers import nginx_in_front_of
+from tests.scale_out.processes import app_environment, gunicorn, nginx_in_front_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,7 +66,7 @@ def site(shared_cache, key_prefix):
     env = app_environment(
         cache_url=shared_cache, key_prefix=key_prefix, TRUSTED_PROXY_COUNT="1", EMAIL_URL="memory://"
     )
-    with gunicorn(env, name="app-behind-nginx") as app, nginx_in_front_of(app.port, "unused-token") as nginx:
+    with gunicorn(env, name="app-behind-nginx") as app, nginx_in_front_of(app.port) as nginx:
         yield nginx
 
 

@@ -3,7 +3,6 @@ small local server, and through real nginx a purged page is fresh on the next re
 
 import contextlib
 import json
-import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -11,17 +10,7 @@ import pytest
 
 from newsroom.lib.purge import HttpApiPurger, PurgeFailed
 from tests.factories import ArticleFactory
-from tests.scale_out.processes import (
-    ROOT,
-    Process,
-    app_environment,
-    free_port,
-    gunicorn,
-    http_get,
-    nginx_path,
-    run_dir,
-    wait_for_http,
-)
+from tests.scale_out.processes import app_environment, gunicorn, http_get, nginx_in_front_of
 
 
 class PurgeApi(BaseHTTPRequestHandler):
@@ -115,60 +104,6 @@ def test_an_article_edit_posts_its_urls_to_the_purge_api_after_commit(
 
 # Real nginx --------------------------------------------------------------------------------
 
-NGINX_MAIN = """
-worker_processes 1;
-daemon off;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/tmp-body;
-    proxy_temp_path {dir}/tmp-proxy;
-    fastcgi_temp_path {dir}/tmp-fastcgi;
-    uwsgi_temp_path {dir}/tmp-uwsgi;
-    scgi_temp_path {dir}/tmp-scgi;
-    include {dir}/newsroom.conf;
-    include {dir}/newsroom-purge.conf;
-}}
-"""
-
-
-def render(template, values):
-    text = (ROOT / "deploy" / "nginx" / template).read_text()
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
-    assert "@" not in "".join(line.split("#")[0] for line in text.splitlines()), "a placeholder was left"
-    return text
-
-
-@contextlib.contextmanager
-def nginx_in_front_of(upstream_port, token):
-    nginx = nginx_path()
-    directory = run_dir("nginx")
-    port, purge_port = free_port(), free_port()
-    values = {
-        "@LISTEN@": f"127.0.0.1:{port}",
-        "@SERVER_NAME@": "127.0.0.1",
-        "@UPSTREAM@": f"127.0.0.1:{upstream_port}",
-        "@CACHE_DIR@": str(directory / "cache"),
-        "@STATIC_ROOT@": str(directory / "static"),
-        "@MEDIA_ROOT@": str(directory / "media"),
-        "@PURGE_LISTEN@": f"127.0.0.1:{purge_port}",
-        "@PURGE_TOKEN@": token,
-    }
-    (directory / "newsroom.conf").write_text(render("newsroom.conf", values))
-    (directory / "newsroom-purge.conf").write_text(render("newsroom-purge.conf", values))
-    (directory / "nginx.conf").write_text(NGINX_MAIN.format(dir=directory))
-    check = subprocess.run(
-        [nginx, "-t", "-c", str(directory / "nginx.conf")], capture_output=True, text=True, check=False
-    )
-    assert check.returncode == 0, check.stderr
-    with Process("nginx", [nginx, "-c", str(directory / "nginx.conf")], env={}) as process:
-        wait_for_http(process, port, path="/healthz")
-        process.port, process.purge_port = port, purge_port
-        yield process
-
 
 @pytest.mark.django_db(transaction=True)
 def test_through_nginx_a_purged_page_is_fresh_on_the_next_request_and_gone_once_withdrawn(
@@ -179,7 +114,10 @@ def test_through_nginx_a_purged_page_is_fresh_on_the_next_request_and_gone_once_
     url = article.get_absolute_url()
     env = app_environment(cache_url=shared_cache, key_prefix=key_prefix, PAGE_CACHE_ENABLED="true")
 
-    with gunicorn(env, name="app-behind-nginx") as app, nginx_in_front_of(app.port, token) as nginx:
+    with (
+        gunicorn(env, name="app-behind-nginx") as app,
+        nginx_in_front_of(app.port, purge_token=token) as nginx,
+    ):
         settings.CDN_PURGER = "newsroom.lib.purge.NginxPurger"
         settings.CDN_PURGE_ENDPOINTS = [f"http://127.0.0.1:{nginx.purge_port}"]
         settings.CDN_PURGE_TOKEN = token

@@ -5,8 +5,7 @@ a parameter that only looks like one is cached by nginx as before."""
 import pytest
 
 from tests.factories import ArticleFactory
-from tests.scale_out.processes import app_environment, gunicorn, http_get
-from tests.scale_out.test_purgers import nginx_in_front_of
+from tests.scale_out.processes import app_environment, gunicorn, http_get, nginx_in_front_of
 
 # (query, whether only tracking is left: then the app's copy of the plain page answers)
 TRACKING = [
@@ -25,7 +24,7 @@ def test_tracking_parameters_pass_nginx_and_are_answered_from_the_apps_one_copy(
     url = ArticleFactory(headline="Swimming pool reopens").get_absolute_url()
     env = app_environment(cache_url=shared_cache, key_prefix=key_prefix, PAGE_CACHE_ENABLED="true")
 
-    with gunicorn(env, name="app-behind-nginx") as app, nginx_in_front_of(app.port, "a-long-token") as nginx:
+    with gunicorn(env, name="app-behind-nginx") as app, nginx_in_front_of(app.port) as nginx:
         http_get(nginx.port, url)
         tracked = [(http_get(nginx.port, f"{url}?{query}"), plain_copy) for query, plain_copy in TRACKING]
         lookalikes = {

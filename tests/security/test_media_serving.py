@@ -4,37 +4,9 @@ downloads of no particular type, images as themselves, and every answer under /m
 nosniff and the sandbox CSP. Real nginx, with deploy/nginx/newsroom.conf rendered as
 bench/run.py renders it and Debian's own mime.types included, as a server's nginx.conf does."""
 
-import contextlib
-import os
-import subprocess
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
-from tests.scale_out.processes import Process, free_port, http_get, nginx_path, run_dir, wait_for_http
-
-ROOT = Path(settings.BASE_DIR)
-
-NGINX_MAIN = """
-worker_processes 1;
-daemon off;
-{user}
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-    client_body_temp_path {dir}/tmp-body;
-    proxy_temp_path {dir}/tmp-proxy;
-    fastcgi_temp_path {dir}/tmp-fastcgi;
-    uwsgi_temp_path {dir}/tmp-uwsgi;
-    scgi_temp_path {dir}/tmp-scgi;
-    include {dir}/newsroom.conf;
-}}
-"""
+from tests.scale_out.processes import free_port, http_get, nginx_in_front_of, run_dir
 
 PAGE = b"<!doctype html><html><body><script>alert(document.domain)</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.domain)"><rect/></svg>'
@@ -72,42 +44,6 @@ IMAGES = {
 SANDBOX = "sandbox; default-src 'none'"
 
 
-def render_site(values):
-    text = (ROOT / "deploy" / "nginx" / "newsroom.conf").read_text()
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
-    assert "@" not in "".join(line.split("#")[0] for line in text.splitlines()), "a placeholder was left"
-    return text
-
-
-@contextlib.contextmanager
-def nginx_serving(media_root):
-    nginx = nginx_path()
-    directory = run_dir("nginx-media")
-    port = free_port()
-    values = {
-        "@LISTEN@": f"127.0.0.1:{port}",
-        "@SERVER_NAME@": "127.0.0.1",
-        # Nothing listens there: these tests ask only for files.
-        "@UPSTREAM@": f"127.0.0.1:{free_port()}",
-        "@CACHE_DIR@": str(directory / "cache"),
-        "@STATIC_ROOT@": str(directory / "static"),
-        "@MEDIA_ROOT@": str(media_root),
-    }
-    (directory / "newsroom.conf").write_text(render_site(values))
-    # As root (the test machine), workers would otherwise run as nobody, who may not read here.
-    user = "user root;" if os.geteuid() == 0 else ""
-    (directory / "nginx.conf").write_text(NGINX_MAIN.format(dir=directory, user=user))
-    check = subprocess.run(
-        [nginx, "-t", "-c", str(directory / "nginx.conf")], capture_output=True, text=True, check=False
-    )
-    assert check.returncode == 0, check.stderr
-    with Process("nginx", [nginx, "-c", str(directory / "nginx.conf")], env={}) as process:
-        wait_for_http(process, port, path="/media/pic.png")
-        process.port = port
-        yield process
-
-
 @pytest.fixture(scope="module")
 def media_nginx():
     media_root = run_dir("media")
@@ -120,7 +56,8 @@ def media_nginx():
         path.parent.mkdir(parents=True, exist_ok=True)
         # The bytes do not matter to nginx: it goes by the name, and the browser by the type.
         path.write_bytes(b"\x89PNG\r\n\x1a\n" + PAGE)
-    with nginx_serving(media_root) as process:
+    # Nothing listens upstream: these tests ask only for files.
+    with nginx_in_front_of(free_port(), media_root=media_root, ready_path="/media/pic.png") as process:
         yield process
 
 
