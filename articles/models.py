@@ -55,8 +55,8 @@ class Sponsor(models.Model):
 
 # Top-level paths that belong to something else; a section slug may not take one.
 RESERVED_SLUGS = {
-    "admin", "accounts", "api", "authors", "comments", "corrections", "feed", "healthz", "mail", "media",
-    "newsletter", "preview", "robots.txt", "search", "sitemap.xml", "sources", "static",
+    "admin", "accounts", "api", "authors", "comments", "corrections", "feed", "gift", "healthz", "mail",
+    "media", "newsletter", "preview", "robots.txt", "search", "sitemap.xml", "sources", "static",
     "subscriptions", "tags", "enquiries", "contact", "about",
 }  # fmt: skip
 

@@ -241,7 +241,7 @@ PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE",
 PAGE_CACHE_STALE_IF_ERROR = env_int("PAGE_CACHE_STALE_IF_ERROR", 86400)
 # A request carrying one of these cookies belongs to one reader and is never served shared.
 PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages"]
-PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/healthz", "/preview/"]
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/healthz", "/preview/", "/gift/"]
 # Pages with a query string kept per path and generation; more are served but not kept, so
 # made-up query strings cannot crowd the rest out. Tracking parameters (utm_* and the like)
 # are not counted: they are dropped before the page is rendered.
@@ -491,6 +491,10 @@ SUBSCRIPTIONS_REMINDER_DAYS = env_int("SUBSCRIPTIONS_REMINDER_DAYS", 7)
 # Metered access: signed-in readers without a plan may read this many premium articles a month.
 SUBSCRIPTIONS_METERING = env_bool("SUBSCRIPTIONS_METERING", False)
 SUBSCRIPTIONS_METERED_ARTICLES = env_int("SUBSCRIPTIONS_METERED_ARTICLES", 3)
+# Gift links: a website subscriber may give this many premium articles a calendar month, and
+# each link lets anyone read the article whole for this many days.
+SUBSCRIPTIONS_GIFTS_PER_MONTH = env_int("SUBSCRIPTIONS_GIFTS_PER_MONTH", 10)
+SUBSCRIPTIONS_GIFT_LINK_DAYS = env_int("SUBSCRIPTIONS_GIFT_LINK_DAYS", 30)
 # The daily digest goes out at this local time (HH:MM), in batches sharing one mail connection.
 NEWSLETTER_DIGEST_TIME = env_str("NEWSLETTER_DIGEST_TIME", "07:00")
 try:
@@ -528,6 +532,7 @@ if MAIL_EVENTS_PROVIDER:
         ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = env_str("MAIL_EVENTS_SIGNING_KEY")
 ACCOUNTS_PAGE_PANELS += [
     "subscriptions.accounts.subscriptions_panel",
+    "subscriptions.accounts.gifts_panel",
     "subscriptions.accounts.newsletter_panel",
 ]
 ACCOUNTS_DATA_EXPORTERS |= {

@@ -17,6 +17,7 @@ urlpatterns = [
     path("newsletter/", include("subscriptions.newsletter_urls")),
     path("enquiries/", include("enquiries.urls")),
     path("preview/<str:token>/", article_preview.preview, name="article-preview"),
+    path("gift/", include("subscriptions.gift_urls")),
     path("mail/events/<slug:provider>/", mail_events.mail_events, name="mail-events"),
 ]
 

@@ -40,6 +40,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /accounts/",
         "Disallow: /preview/",
+        "Disallow: /gift/",
         "Disallow: /api/",
         "Disallow: /search/",
         "",

@@ -1,13 +1,17 @@
-"""What this app adds to the reader's account: a section of the account page for their
-subscriptions and one for the newsletter, their rows in "download my data", and what
+"""What this app adds to the reader's account: sections of the account page for their
+subscriptions, the articles they have given and the newsletter, their rows in "download my data", and what
 happens to those rows when they delete the account (registered in settings and apps.py)."""
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from accounts.panels import AccountPanel
-from subscriptions import newsletter, services
-from subscriptions.models import MeteredRead, NewsletterSubscriber, Subscription
+from subscriptions import gifts, newsletter, services
+from subscriptions.access import website_subscription
+from subscriptions.models import GiftLink, MeteredRead, NewsletterSubscriber, Subscription
+
+# The account page lists this many of the newest gift links; each one's own page has the rest.
+GIFTS_ON_ACCOUNT_PAGE = 20
 
 
 def subscriptions_panel(request):
@@ -40,6 +44,29 @@ def _describe(subscription):
     if state == Subscription.State.CANCELLED:
         return "(cancelled)"
     return f"(ended {ends})"
+
+
+def gifts_panel(request):
+    """The articles the reader has given: when, until when, and how often each was opened.
+    Three queries whatever the number of gifts."""
+    sent = list(
+        GiftLink.objects.filter(sender=request.user)
+        .select_related("article")
+        .order_by("-created_at", "-id")[: GIFTS_ON_ACCOUNT_PAGE + 1]
+    )
+    subscribed = website_subscription(request.user) is not None
+    if not sent and not subscribed:
+        return None  # nothing given, and nothing to give with
+    return AccountPanel(
+        title="Articles you have given",
+        template_name="subscriptions/_gifts_panel.html",
+        context={
+            "gifts": sent[:GIFTS_ON_ACCOUNT_PAGE],
+            "more": len(sent) > GIFTS_ON_ACCOUNT_PAGE,
+            "shown": GIFTS_ON_ACCOUNT_PAGE,
+            "allowance": gifts.allowance(request.user) if subscribed else None,
+        },
+    )
 
 
 def newsletter_panel(request):
@@ -78,6 +105,19 @@ def export_subscriptions(user):
             }
             for subscription in Subscription.objects.filter(user=user).select_related("plan")
         ],
+        "gift_links": [
+            {
+                "article": gift.article.headline,
+                "link": gifts.gift_url(gift),
+                "created_at": gift.created_at,
+                "expires_at": gift.expires_at,
+                "revoked_at": gift.revoked_at,
+                "opens": gift.open_count,
+                "first_opened_at": gift.first_opened_at,
+                "last_opened_at": gift.last_opened_at,
+            }
+            for gift in GiftLink.objects.filter(sender=user).select_related("article").order_by("created_at")
+        ],
         "premium_articles_read_on_the_free_allowance": [
             {"article": read.article.headline, "month": read.month, "read_at": read.read_at}
             for read in MeteredRead.objects.filter(user=user).select_related("article").order_by("read_at")
@@ -107,8 +147,10 @@ def export_newsletter(user):
 
 def forget_reader(sender, user, **kwargs):
     """accounts.signals.account_deleting: end the reader's subscriptions (the rows stay for
-    the accounts, without the person) and take their address off the newsletter."""
+    the accounts, without the person), take their address off the newsletter and stop the
+    links they gave."""
     for subscription in Subscription.objects.filter(user=user).exclude(state=Subscription.State.CANCELLED):
         services.cancel_subscription(subscription=subscription, reason="Account deleted")
     _newsletter_rows(user).delete()
     MeteredRead.objects.filter(user=user).delete()
+    GiftLink.objects.filter(sender=user).delete()

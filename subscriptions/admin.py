@@ -3,11 +3,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from subscriptions import services
+from subscriptions import gifts, services
 from subscriptions.models import (
     DigestDelivery,
     DigestIssue,
     DigestRun,
+    GiftLink,
     NewsletterSubscriber,
     Plan,
     Subscription,
@@ -185,3 +186,49 @@ class DigestRunAdmin(admin.ModelAdmin):
         if run.finished_at is None:
             return "running"
         return run.errors or "completed"
+
+
+@admin.register(GiftLink)
+class GiftLinkAdmin(admin.ModelAdmin):
+    """Gift links, for staff to see who gives what and how far it travels. Read-only, and the
+    token is never shown: it would let whoever reads the admin read the article. A link posted
+    where everyone can use it can be revoked here."""
+
+    list_display = (
+        "article",
+        "sender",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "open_count",
+        "last_opened_at",
+    )
+    list_filter = ("created_at",)
+    list_select_related = ("article", "sender")
+    search_fields = ("sender__email", "article__headline")
+    date_hierarchy = "created_at"
+    fields = (
+        "article",
+        "sender",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "open_count",
+        "first_opened_at",
+        "last_opened_at",
+    )
+    readonly_fields = fields
+    actions = ["revoke_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Stop the selected gift links working", permissions=["delete"])
+    def revoke_selected(self, request, queryset):
+        links = list(queryset.filter(revoked_at__isnull=True))
+        for link in links:
+            gifts.revoke(link)
+        self.message_user(request, f"{len(links)} gift link(s) stopped.")

@@ -1,7 +1,7 @@
-"""Paid plans and who holds them, the store's webhook deliveries, metered reads, and the free
-daily newsletter with its exactly-once send records."""
+"""Paid plans and who holds them, the store's webhook deliveries, metered reads, gift links, and
+the free daily newsletter with its exactly-once send records."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -242,6 +242,65 @@ class MeteredRead(models.Model):
 
     def __str__(self):
         return f"{self.user} read {self.article_id} in {self.month:%B %Y}"
+
+
+class GiftLinkQuerySet(models.QuerySet):
+    def sent_in_month(self, month_start):
+        """Links made in the calendar month starting `month_start` (a local date), revoked ones
+        included: revoking a link does not give the gift back, or revoke-and-make-again would
+        lift the monthly limit."""
+        start = timezone.make_aware(datetime.combine(month_start, time.min))
+        next_month = (month_start + timedelta(days=32)).replace(day=1)
+        end = timezone.make_aware(datetime.combine(next_month, time.min))
+        return self.filter(created_at__gte=start, created_at__lt=end)
+
+
+class GiftLink(models.Model):
+    """A premium article a subscriber has given: anyone holding the link reads it whole, with
+    no account, until it expires or the sender revokes it (subscriptions/gifts.py).
+
+    The token is kept as issued, not hashed: whoever can read this table can read the
+    articles' bodies beside it, so a hash would protect nothing, and keeping it lets the
+    sender copy the link again from their account page."""
+
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gift_links")
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    open_count = models.PositiveIntegerField("opens", default=0)
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GiftLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The monthly limit and the account page: one sender's links, newest first.
+            models.Index(fields=["sender", "-created_at"], name="giftlink_sender_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="giftlink_expires_after_creation"
+            )
+        ]
+
+    def __str__(self):
+        return f"Gift of article {self.article_id} from {self.sender}"
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def is_valid(self):
+        return not self.is_revoked and not self.is_expired
 
 
 # The free daily newsletter ------------------------------------------------------------------

@@ -9,4 +9,7 @@ urlpatterns = [
     path("webhook/", views.store_webhook, name="webhook"),
     path("article/<int:article_id>/full-text/", views.full_text, name="full-text"),
     path("article/<int:article_id>/read/", views.read, name="read"),
+    path("article/<int:article_id>/gift/", views.give, name="give"),
+    path("gifts/<int:gift_id>/", views.gift, name="gift"),
+    path("gifts/<int:gift_id>/revoke/", views.revoke_gift, name="revoke-gift"),
 ]

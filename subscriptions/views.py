@@ -1,21 +1,26 @@
-"""Subscription pages: the plans, the store's webhook, and premium text for the readers
-entitled to it. Premium text is only ever served by views marked private and never cached,
-and varies by cookie, so no shared cache can keep a copy."""
+"""Subscription pages: the plans, the store's webhook, premium text for the readers entitled
+to it, and gift links. Premium text is only ever served by views marked private and never
+cached, and varies by cookie, so no shared cache can keep a copy; a gift page is marked
+never-cache and is outside the page cache (PAGE_CACHE_EXCLUDED_PATHS)."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles.models import Article
+from articles.views import article_for_page, article_page_context
 from newsroom.lib.client_ip import client_ip
-from subscriptions import access, webhook
-from subscriptions.models import Plan
+from subscriptions import access, gifts, webhook
+from subscriptions.models import GiftLink, Plan
 
 
 def _private(response):
@@ -29,6 +34,14 @@ def published_article(article_id):
     if article is None:
         raise Http404("No such article")
     return article
+
+
+def gift_offer(request, article, state):
+    """The "Give this article" box under the full text, for website subscribers only: it needs
+    their CSRF token and their count, so it only ever comes in a private response."""
+    if state.reader != "subscriber":
+        return None
+    return {"allowance": gifts.allowance(request.user), "days": settings.SUBSCRIPTIONS_GIFT_LINK_DAYS}
 
 
 def paywall_context(article, state):
@@ -66,7 +79,9 @@ def full_text(request, article_id):
     if access.claim_full_text(request.user, article):
         state = access.paywall_state(request, article)
         html = render_to_string(
-            "subscriptions/_full_text.html", {"article": article, "state": state}, request
+            "subscriptions/_full_text.html",
+            {"article": article, "state": state, "gift_offer": gift_offer(request, article, state)},
+            request,
         )
         response = HttpResponse(html)
         response["X-Paywall"] = "open"
@@ -85,8 +100,10 @@ def read(request, article_id):
     sign-in link leads, and what readers without JavaScript use."""
     article = published_article(article_id)
     show_full = access.claim_full_text(request.user, article)
-    context = paywall_context(article, access.paywall_state(request, article))
+    state = access.paywall_state(request, article)
+    context = paywall_context(article, state)
     context["show_full"] = show_full
+    context["gift_offer"] = gift_offer(request, article, state) if show_full else None
     context["bylines"] = list(article.bylines.select_related("author"))
     context["teaser"] = None if show_full else access.teaser_html(article.body)
     return _private(render(request, "subscriptions/read.html", context))
@@ -106,3 +123,119 @@ def store_webhook(request):
     if outcome.retry_after is not None:
         response["Retry-After"] = str(outcome.retry_after)
     return response
+
+
+# Gift links (the rules are in subscriptions/gifts.py) ----------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def give(request, article_id):
+    """Make a gift link for an article: the form the full text ends with posts here, and
+    this page (the form on its own) is where readers without JavaScript, or sent to sign in
+    first, give it. A refusal is this page with the reason and no form."""
+    article = published_article(article_id)
+    refused = gifts.refusal(request.user, article)
+    if request.method == "POST" and refused is None:
+        try:
+            gift = gifts.give_article(sender=request.user, article=article)
+        except gifts.GiftRefused as error:
+            refused = error
+        else:
+            messages.success(request, "Your gift link is ready. Copy it and send it to whoever you like.")
+            return redirect("subscriptions:gift", gift_id=gift.pk)
+    quota = gifts.allowance(request.user) if refused is None else None
+    if quota is not None and quota.left <= 0:
+        refused = gifts.GiftRefused(gifts.used_up_message(quota), status=429)
+    context = {
+        "article": article,
+        "allowance": quota,
+        "refused": refused,
+        "days": settings.SUBSCRIPTIONS_GIFT_LINK_DAYS,
+    }
+    return render(request, "subscriptions/gift_give.html", context, status=refused.status if refused else 200)
+
+
+def _senders_gift(request, gift_id):
+    # Someone else's gift is "not found", not "forbidden": its existence is none of their business.
+    return get_object_or_404(
+        GiftLink.objects.select_related("article__section"), pk=gift_id, sender=request.user
+    )
+
+
+@login_required
+@never_cache
+@require_safe
+def gift(request, gift_id):
+    """The sender's page for one link: the link to copy, how long it works, how often it was
+    opened, and the button that revokes it."""
+    link = _senders_gift(request, gift_id)
+    return render(request, "subscriptions/gift.html", {"gift": link, "gift_url": gifts.gift_url(link)})
+
+
+@login_required
+@never_cache
+@require_POST
+def revoke_gift(request, gift_id):
+    link = _senders_gift(request, gift_id)
+    if link.is_revoked:
+        messages.info(request, "This gift link had already been stopped.")
+    else:
+        gifts.revoke(link)
+        messages.success(
+            request, "The gift link no longer works. Anyone who opens it now sees the opening only."
+        )
+    return redirect("subscriptions:gift", gift_id=link.pk)
+
+
+def _not_for_search_engines(response):
+    # The link is private to whoever was given it; the article's own address is the one to index.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _gift_unavailable(request, reason, link=None, status=410):
+    context = {"reason": reason, "gift": link, "article": link.article if link else None, "teaser": None}
+    if link is not None and reason in ("expired", "revoked"):
+        context |= paywall_context(link.article, access.anonymous_state())
+        context["teaser"] = access.teaser_html(link.article.body)
+    return _not_for_search_engines(
+        render(request, "subscriptions/gift_unavailable.html", context, status=status)
+    )
+
+
+@never_cache
+@require_safe
+def open_gift(request, token):
+    """The article whole, for anyone holding a link that still works; otherwise a page that
+    says why not (410 for a link that has ended, 404 for one we never made)."""
+    link = gifts.find_gift(token)
+    if link is None:
+        return _gift_unavailable(request, "unknown", status=404)
+    if not link.article.is_published:
+        return _gift_unavailable(request, "withdrawn", link)
+    if link.is_revoked:
+        return _gift_unavailable(request, "revoked", link)
+    if link.is_expired:
+        return _gift_unavailable(request, "expired", link)
+    # The article as its own page loads it (bylines, tags and corrections in a fixed number
+    # of queries, kept under the site generation), so the two pages never differ.
+    article = article_for_page(link.article.slug)
+    if article is None:
+        return _gift_unavailable(request, "withdrawn", link)
+    context = article_page_context(request, article)
+    context |= {"gift": link, "opened_url": reverse("gift-opened", args=[link.token])}
+    return _not_for_search_engines(render(request, "subscriptions/gift_read.html", context))
+
+
+# A beacon from the gift page's own script; see subscriptions/gifts.py for why opens are
+# counted here rather than on the GET. Its only effect is one count, bounded per address.
+@csrf_exempt
+@never_cache
+@require_POST
+def gift_opened(request, token):
+    link = gifts.find_gift(token)
+    if link is not None:
+        gifts.record_open(link, user=request.user, address=client_ip(request))
+    return HttpResponse(status=204)

@@ -141,6 +141,12 @@ BUILDERS = {
     "subscriptions.digestrun": lambda: _model("subscriptions.DigestRun").objects.create(
         issue=_digest_issue()
     ),
+    "subscriptions.giftlink": lambda: _model("subscriptions.GiftLink").objects.create(
+        sender=UserFactory(),
+        article=ArticleFactory(is_premium=True),
+        token="gift-token-for-the-admin-matrix",
+        expires_at=timezone.now() + timedelta(days=30),
+    ),
     "enquiries.share": lambda: _model("enquiries.Share").objects.create(
         sender_name="Rita", sender_email="rita@example.org", article=ArticleFactory()
     ),

@@ -78,6 +78,7 @@ SUPERUSER = {
     "subscriptions.webhookdelivery": "lvdh",
     "subscriptions.digestissue": "lcdh",
     "subscriptions.digestrun": "lvdh",
+    "subscriptions.giftlink": "lvdh",
     "enquiries.share": "lcdh",
     "enquiries.enquiry": "lcdh",
     "syndication.importrun": "lvh",

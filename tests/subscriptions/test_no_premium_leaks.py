@@ -1,11 +1,12 @@
 """Premium text never reaches a reader who may not see it: not through the shared article
-page, a cache, the feeds, search snippets or the newsletter."""
+page, a cache, the feeds, search snippets, the newsletter or a gift link."""
 
 import json
 import re
 
 import pytest
 from django.template import Context, Template
+from django.test import Client, RequestFactory
 
 from subscriptions.access import PAYWALLED_CLASS, paywall_jsonld, teaser_html
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
@@ -181,3 +182,70 @@ def test_a_free_article_is_still_found_by_its_body_and_turning_it_premium_hides_
     article.is_premium = False
     article.save()
     assert article.headline in client.get("/search/", {"q": "treasurer resigned"}).content.decode()
+
+
+# Gift links -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def opened_gift(paying_subscriber, premium_article, settings):
+    """A gift link, opened by its recipient with the page cache on, as in production."""
+    from subscriptions.gifts import give_article
+
+    settings.PAGE_CACHE_ENABLED = True
+    gift = give_article(sender=paying_subscriber, article=premium_article)
+    recipient = Client()
+    page = recipient.get(f"/gift/{gift.token}/")
+    assert SUBSCRIBER_ONLY[0] in page.content.decode()
+    recipient.post(f"/gift/{gift.token}/opened/")
+    return gift
+
+
+def cached_page(url):
+    from newsroom.lib import pagecache
+    from newsroom.lib.cache import site_generation
+
+    entry = pagecache.cache().get(pagecache.page_key(RequestFactory().get(url), site_generation()))
+    return entry["response"].content.decode() if entry else None
+
+
+def test_after_a_gift_is_read_the_articles_shared_page_and_its_cached_copy_hold_only_the_opening(
+    opened_gift, premium_article
+):
+    first = Client().get(premium_article.get_absolute_url())
+    second = Client().get(premium_article.get_absolute_url())
+
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    for html in (
+        first.content.decode(),
+        second.content.decode(),
+        cached_page(premium_article.get_absolute_url()),
+    ):
+        assert PREMIUM_PARAGRAPHS[0] in html
+        assert none_of_the_subscriber_text_in(html)
+        assert opened_gift.token not in html
+
+
+def test_a_gift_page_is_never_kept_by_any_cache(opened_gift):
+    url = f"/gift/{opened_gift.token}/"
+
+    again = Client().get(url)
+
+    assert "X-Page-Cache" not in again
+    assert cached_page(url) is None
+    assert "no-store" in again["Cache-Control"]
+    assert "private" in again["Cache-Control"]
+    assert "public" not in again["Cache-Control"]
+
+
+def test_a_gift_opens_no_door_in_feeds_sitemaps_or_search(client, opened_gift, premium_article):
+    pages = ["/feed/", "/feed/atom/", f"/{premium_article.section.slug}/feed/", "/sitemap.xml",
+             "/sitemap-articles.xml", "/news-sitemap.xml"]  # fmt: skip
+    pages += [f"/search/?q={query}" for query in BODY_ONLY_QUERIES]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "/gift/" not in body, url
+        assert none_of_the_subscriber_text_in(body), url
+    for query in BODY_ONLY_QUERIES:
+        assert premium_article.headline not in client.get("/search/", {"q": query}).content.decode()
+    assert "Disallow: /gift/" in client.get("/robots.txt").content.decode()

@@ -1,0 +1,160 @@
+"""Gift links: a website subscriber gives a premium article to someone without a subscription.
+
+The rules, in one place:
+- Only a reader whose current plan unlocks the website may give, and only premium articles
+  (a free article is shared by its own address).
+- SUBSCRIPTIONS_GIFTS_PER_MONTH links a calendar month, in the site's time zone. Revoked links
+  still count, or revoking and giving again would lift the limit.
+- A link lets anyone holding it read the article whole, without an account, for
+  SUBSCRIPTIONS_GIFT_LINK_DAYS, or until the sender revokes it. A link given while subscribed
+  keeps working for its term if the subscription ends: it was given when the sender could.
+- The gift page is its own address (/gift/<token>/), never cached or indexed, so the article's
+  shared page and the page cache never hold the full text, and feeds, sitemaps and search
+  never see the link at all.
+- Opens are counted by a beacon the page posts once it is shown, not by the GET: link previews
+  in chat apps and mail scanners fetch the page without running its script, and HEAD requests
+  and prefetches never post, so the sender's count is of people reading. The sender's own
+  visits and a reload from the same address within REPEAT_WINDOW_SECONDS do not count.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from subscriptions.access import metering_month, website_subscription
+from subscriptions.models import GiftLink
+
+# 32 random bytes: the link is the only thing between the article and anyone on the internet.
+TOKEN_BYTES = 32
+REPEAT_WINDOW_SECONDS = 30 * 60
+
+
+class GiftRefused(Exception):
+    """Why a reader may not give this article now, in words for them, and the HTTP status."""
+
+    def __init__(self, message, status=403):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """How many links a subscriber may still make this month."""
+
+    limit: int
+    used: int
+    month: date
+
+    @property
+    def left(self):
+        return max(self.limit - self.used, 0)
+
+    @property
+    def month_name(self):
+        return dateformat.format(self.month, "F")
+
+    @property
+    def next_month(self):
+        return (self.month + timedelta(days=32)).replace(day=1)
+
+
+def allowance(user):
+    month = metering_month()
+    used = GiftLink.objects.filter(sender=user).sent_in_month(month).count()
+    return Allowance(limit=settings.SUBSCRIPTIONS_GIFTS_PER_MONTH, used=used, month=month)
+
+
+def refusal(user, article):
+    """Why `user` may not give `article` at all (a GiftRefused), or None. The monthly limit is
+    checked separately, under a lock, when the link is made."""
+    if not article.is_premium:
+        return GiftRefused(
+            f"“{article.headline}” is free for everyone to read, so it needs no gift link: "
+            "share its address instead.",
+            status=400,
+        )
+    if website_subscription(user) is None:
+        return GiftRefused(
+            "Giving articles is part of a website subscription. Subscribe to give up to "
+            f"{settings.SUBSCRIPTIONS_GIFTS_PER_MONTH} articles for subscribers a month to anyone you like."
+        )
+    return None
+
+
+def used_up_message(quota):
+    return (
+        f"You have given all {quota.limit} of your gift links for {quota.month_name}. "
+        f"You can give more from 1 {dateformat.format(quota.next_month, 'F')}."
+    )
+
+
+def give_article(*, sender, article):
+    """Make a gift link for `article` from `sender`, or raise GiftRefused and make nothing.
+
+    The sender's row is locked while counting, so two tabs giving at the same moment cannot
+    both take the last link of the month."""
+    refused = refusal(sender, article)
+    if refused is not None:
+        raise refused
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=sender.pk).first()
+        quota = allowance(sender)
+        if quota.left <= 0:
+            raise GiftRefused(used_up_message(quota), status=429)
+        now = timezone.now()
+        return GiftLink.objects.create(
+            sender=sender,
+            article=article,
+            token=secrets.token_urlsafe(TOKEN_BYTES),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.SUBSCRIPTIONS_GIFT_LINK_DAYS),
+        )
+
+
+def find_gift(token):
+    """The gift link with this token (whatever its state), or None for a token we never issued."""
+    if not token or len(token) > GiftLink._meta.get_field("token").max_length:
+        return None
+    return GiftLink.objects.select_related("sender", "article__section").filter(token=token).first()
+
+
+def gift_url(gift):
+    return settings.SITE_URL + reverse("gift", args=[gift.token])
+
+
+def record_open(gift, *, user, address):
+    """Count one open of a link that still works, unless the sender is looking or this
+    address was counted for this link a moment ago. Returns whether it counted."""
+    if getattr(user, "is_authenticated", False) and user.pk == gift.sender_id:
+        return False
+    if not gift.is_valid:
+        return False
+    if not cache.add(f"gifts:opened:{address or 'unknown'}:{gift.pk}", 1, REPEAT_WINDOW_SECONDS):
+        return False
+    now = timezone.now()
+    counted = (
+        GiftLink.objects.filter(pk=gift.pk, revoked_at__isnull=True, expires_at__gt=now)
+        # One statement, so two readers opening at once both count.
+        .update(
+            open_count=F("open_count") + 1,
+            first_opened_at=Coalesce(F("first_opened_at"), now),
+            last_opened_at=now,
+        )
+    )
+    return counted == 1
+
+
+def revoke(gift):
+    """Stop the link working, for good. Revoking twice keeps the first time."""
+    GiftLink.objects.filter(pk=gift.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    gift.refresh_from_db(fields=["revoked_at"])
