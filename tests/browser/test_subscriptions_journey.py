@@ -1,6 +1,7 @@
 """Subscriptions in Chromium: an anonymous reader meets the paywall on a premium article, the
 subscriber signs in and reads it whole; a visitor signs up for the newsletter, confirms from
-the email, and unsubscribes from the digest's link.
+the email, and unsubscribes from the digest's link; a subscriber gives an article by gift link
+and a stranger reads it whole, while the article's cached page keeps only the opening.
 
 The article page shows premium bodies through this app's `premium_body` tag; the journey also
 uses the no-JavaScript path, /subscriptions/article/<id>/read/, which the subscribe box links to.
@@ -14,10 +15,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.cache import cache
+from django.test import RequestFactory
 from django.utils import timezone
 
+from newsroom.lib import pagecache
+from newsroom.lib.cache import site_generation
 from subscriptions import digest
-from subscriptions.models import NewsletterSubscriber, Plan, Subscription
+from subscriptions.models import GiftLink, NewsletterSubscriber, Plan, Subscription
 from tests.conftest import save_screenshot
 from tests.factories import DEFAULT_PASSWORD, ArticleFactory, SectionFactory, UserFactory
 
@@ -150,3 +154,91 @@ def test_a_visitor_signs_up_for_the_newsletter_confirms_and_unsubscribes_from_th
     page.get_by_role("heading", name="You are unsubscribed").wait_for()
     save_screenshot(page, "subscriptions-07-unsubscribed")
     assert NewsletterSubscriber.objects.get().state == NewsletterSubscriber.State.UNSUBSCRIBED
+
+
+def test_a_subscriber_gifts_an_article_and_an_anonymous_reader_reads_it_whole(
+    page, browser, live_server, subscriptions_site, settings
+):
+    settings.PAGE_CACHE_ENABLED = True
+    settings.SUBSCRIPTIONS_GIFTS_PER_MONTH = 10
+    article = subscriptions_site["article"]
+    page.set_default_timeout(TIMEOUT)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+
+    # The subscriber signs in and finds the offer under the article's full text.
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("sam@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/")
+    page.goto(article.get_absolute_url())
+    offer = page.locator(".gift-offer")
+    offer.wait_for()
+    assert "You have 10 of 10 gift links left for" in offer.inner_text()
+    offer.scroll_into_view_if_needed()
+    save_screenshot(page, "gifts-00-subscriber-sees-the-offer")
+    offer.get_by_role("button", name="Create a gift link").click()
+
+    # The link is shown with a button that copies it.
+    page.get_by_role("heading", name="Your gift link").wait_for()
+    gift = GiftLink.objects.get()
+    gift_path = f"/gift/{gift.token}/"
+    assert page.get_by_label("The link to send").input_value().endswith(gift_path)
+    page.get_by_role("button", name="Copy link").click()
+    page.get_by_text("Link copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()").endswith(gift_path)
+    save_screenshot(page, "gifts-01-sender-copies-the-link")
+
+    # Someone without an account opens the link and reads the whole article.
+    stranger = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    try:
+        reader = stranger.new_page()
+        reader.set_default_timeout(TIMEOUT)
+        reader.goto(gift_path)
+        text = reader.locator(".article-body").inner_text()
+        assert all(paragraph in text for paragraph in OPENING + SUBSCRIBER_ONLY)
+        assert "Sam Subscriber has given you this article" in reader.locator(".gift-note").inner_text()
+        assert reader.locator(".paywall").count() == 0
+        reader.wait_for_load_state("networkidle")
+        save_screenshot(reader, "gifts-02-recipient-reads-whole")
+        for _ in range(50):  # the open is counted by a beacon after the page is shown
+            gift.refresh_from_db()
+            if gift.open_count:
+                break
+            reader.wait_for_timeout(100)
+        assert gift.open_count == 1
+
+        # The same article's own page, and the copy the page cache keeps, hold only the opening.
+        shown = reader.goto(article.get_absolute_url())
+        kept = pagecache.cache().get(
+            pagecache.page_key(RequestFactory().get(article.get_absolute_url()), site_generation())
+        )
+        assert kept is not None
+        for html in (shown.text(), kept["response"].content.decode(), reader.content()):
+            assert OPENING[0] in html
+            assert all(text not in html for text in SUBSCRIBER_ONLY)
+        reader.locator(".paywall").wait_for()
+        save_screenshot(reader, "gifts-03-article-page-still-teaser")
+
+        # Past its expiry the link says so, shows the opening and how to subscribe.
+        GiftLink.objects.filter(pk=gift.pk).update(
+            created_at=timezone.now() - timedelta(days=31), expires_at=timezone.now() - timedelta(days=1)
+        )
+        expired = reader.goto(gift_path)
+        assert expired.status == 410
+        reader.get_by_role("heading", name="This gift link has expired").wait_for()
+        assert OPENING[0] in reader.locator(".article-body").inner_text()
+        assert all(text not in reader.content() for text in SUBSCRIBER_ONLY)
+        assert reader.get_by_role("link", name="See subscription plans").count() == 1
+        save_screenshot(reader, "gifts-04-expired-link")
+    finally:
+        stranger.close()
+
+    # The subscriber's account page lists the gift and how often it was opened.
+    page.goto("/accounts/")
+    row = page.locator(".gifts-table tbody tr")
+    row.wait_for()
+    assert article.headline in row.inner_text()
+    assert "1 time" in row.inner_text()
+    assert "Expired" in row.inner_text()
+    save_screenshot(page, "gifts-05-account-page")
