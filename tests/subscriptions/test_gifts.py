@@ -400,3 +400,25 @@ def test_the_gift_link_is_long_and_random(paying_subscriber, premium_article):
     tokens = {make_gift(paying_subscriber, premium_article).token for _ in range(3)}
     assert len(tokens) == 3
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", token) for token in tokens)
+
+
+def test_staff_see_gift_links_without_their_tokens_and_can_stop_one(
+    client, superuser, paying_subscriber, premium_article
+):
+    gift = make_gift(paying_subscriber, premium_article)
+    client.force_login(superuser)
+
+    listing = client.get("/admin/subscriptions/giftlink/").content.decode()
+    detail = client.get(f"/admin/subscriptions/giftlink/{gift.pk}/change/").content.decode()
+    assert premium_article.headline in listing
+    assert gift.token not in listing
+    assert gift.token not in detail
+
+    response = client.post(
+        "/admin/subscriptions/giftlink/",
+        {"action": "revoke_selected", "_selected_action": [gift.pk]},
+        follow=True,
+    )
+
+    assert "1 gift link(s) stopped." in response.content.decode()
+    assert Client().get(f"/gift/{gift.token}/").status_code == 410
