@@ -32,3 +32,34 @@ class NewsletterSignUpForm(forms.Form):
 
 class NewsletterPreferencesForm(forms.Form):
     sections = SectionsField()
+
+
+# The longest note a sender may add to a gift email, as for "Email this article".
+GIFT_NOTE_MAX_LENGTH = 500
+
+
+class GiftEmailForm(forms.Form):
+    """Send a gift link to one address. The link itself is the gift; the email carries only
+    the headline, the standfirst, the sender's note and the link, never the article's text."""
+
+    recipient = forms.EmailField(
+        label="Their email address",
+        max_length=254,
+        error_messages={
+            "required": "Give the email address to send the link to.",
+            "invalid": "That is not an email address. Check it is written like name@example.org.",
+        },
+    )
+    note = forms.CharField(
+        label="A note from you (optional)",
+        required=False,
+        max_length=GIFT_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Please shorten your note to {GIFT_NOTE_MAX_LENGTH} characters."},
+    )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if any(ord(character) < 32 and character not in "\n\r\t" for character in note):
+            raise forms.ValidationError("Your note contains characters we cannot send; please retype it.")
+        return note

@@ -11,6 +11,9 @@ The rules, in one place:
 - The gift page is its own address (/gift/<token>/), never cached or indexed, so the article's
   shared page and the page cache never hold the full text, and feeds, sitemaps and search
   never see the link at all.
+- The sender may have us email a link to one address at a time, within the limits of "Email
+  this article" (counted on the same scopes, so mixing the two sends no more mail in our name).
+  The email holds the headline, the standfirst, the sender's note and the link, never the text.
 - Opens are counted by a beacon the page posts once it is shown, not by the GET: link previews
   in chat apps and mail scanners fetch the page without running its script, and HEAD requests
   and prefetches never post, so the sender's count is of people reading. The sender's own
@@ -30,12 +33,18 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from newsroom.lib import ratelimit
+from newsroom.lib.sanitize import plain_text
+from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.tasks import send_templated_email
 from subscriptions.access import metering_month, website_subscription
 from subscriptions.models import GiftLink
 
 # 32 random bytes: the link is the only thing between the article and anyone on the internet.
 TOKEN_BYTES = 32
 REPEAT_WINDOW_SECONDS = 30 * 60
+HOUR = 60 * 60
+DAY = 24 * HOUR
 
 
 class GiftRefused(Exception):
@@ -158,3 +167,65 @@ def revoke(gift):
     """Stop the link working, for good. Revoking twice keeps the first time."""
     GiftLink.objects.filter(pk=gift.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     gift.refresh_from_db(fields=["revoked_at"])
+
+
+# Emailing a link ---------------------------------------------------------------------------
+
+
+def email_refusal(*, sender, recipient, ip_address):
+    """Why we will not email this link now (a sentence for the sender), or None, counting the
+    send when it may go. The four limits of "Email this article" (enquiries/limits.py), on the
+    same counters."""
+    per_ip = ratelimit.hit(
+        "share-ip", ip_address or "unknown", limit=settings.SHARE_PER_IP_PER_HOUR, period=HOUR
+    )
+    if not per_ip.allowed:
+        return "Too many emails have been sent from your connection in the last hour. Please try again later."
+    checks = [
+        (
+            ratelimit.peek("share-sender", sender.email, limit=settings.SHARE_PER_SENDER_PER_DAY, period=DAY),
+            "You have already sent the most emails we send for one reader in a day "
+            f"({settings.SHARE_PER_SENDER_PER_DAY}). Copy the link and send it yourself, "
+            "or try again tomorrow.",
+        ),
+        (
+            ratelimit.peek(
+                "share-recipient", recipient, limit=settings.SHARE_PER_RECIPIENT_PER_DAY, period=DAY
+            ),
+            f"{recipient} has already been sent the most articles we send one address in a day. "
+            "Copy the link and send it yourself, or try again tomorrow.",
+        ),
+        (
+            ratelimit.peek("share-site", "all", limit=settings.SHARE_SITE_PER_HOUR, period=HOUR),
+            "So many articles are being emailed from the site right now that we have paused sending. "
+            "Copy the link and send it yourself, or try again in an hour.",
+        ),
+    ]
+    for verdict, message in checks:
+        if not verdict.allowed:
+            return message
+    counted = [
+        ratelimit.hit("share-sender", sender.email, limit=settings.SHARE_PER_SENDER_PER_DAY, period=DAY),
+        ratelimit.hit("share-recipient", recipient, limit=settings.SHARE_PER_RECIPIENT_PER_DAY, period=DAY),
+        ratelimit.hit("share-site", "all", limit=settings.SHARE_SITE_PER_HOUR, period=HOUR),
+    ]
+    if not all(verdict.allowed for verdict in counted):
+        return "Too many emails are being sent right now. Please try again in a few minutes."
+    return None
+
+
+def email_gift(gift, *, recipient, note=""):
+    """Queue the email that carries the link to `recipient`, once the transaction commits."""
+    article = gift.article
+    context = {
+        "sender_name": gift.sender.public_name,
+        "sender_email": gift.sender.email,
+        "note": note,
+        "headline": article.headline,
+        "standfirst": plain_text(article.standfirst),
+        "gift_url": gift_url(gift),
+        "expires_on": dateformat.format(timezone.localtime(gift.expires_at), "j F Y"),
+    }
+    enqueue_on_commit(
+        send_templated_email, "email/gift_link", context, to=[recipient], reply_to=[gift.sender.email]
+    )

@@ -11,5 +11,6 @@ urlpatterns = [
     path("article/<int:article_id>/read/", views.read, name="read"),
     path("article/<int:article_id>/gift/", views.give, name="give"),
     path("gifts/<int:gift_id>/", views.gift, name="gift"),
+    path("gifts/<int:gift_id>/email/", views.email_gift, name="email-gift"),
     path("gifts/<int:gift_id>/revoke/", views.revoke_gift, name="revoke-gift"),
 ]

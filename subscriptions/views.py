@@ -20,6 +20,7 @@ from articles.models import Article
 from articles.views import article_for_page, article_page_context
 from newsroom.lib.client_ip import client_ip
 from subscriptions import access, gifts, webhook
+from subscriptions.forms import GiftEmailForm
 from subscriptions.models import GiftLink, Plan
 
 
@@ -164,14 +165,41 @@ def _senders_gift(request, gift_id):
     )
 
 
+def _gift_page(request, link, form=None, status=200):
+    context = {"gift": link, "gift_url": gifts.gift_url(link), "email_form": form or GiftEmailForm()}
+    return render(request, "subscriptions/gift.html", context, status=status)
+
+
 @login_required
 @never_cache
 @require_safe
 def gift(request, gift_id):
-    """The sender's page for one link: the link to copy, how long it works, how often it was
-    opened, and the button that revokes it."""
+    """The sender's page for one link: the link to copy or to have us email, how long it
+    works, how often it was opened, and the button that revokes it."""
+    return _gift_page(request, _senders_gift(request, gift_id))
+
+
+@login_required
+@never_cache
+@require_POST
+def email_gift(request, gift_id):
+    """Email the link to one address. Any refusal shows the sender's page again with the
+    reason beside the form, and what they typed kept."""
     link = _senders_gift(request, gift_id)
-    return render(request, "subscriptions/gift.html", {"gift": link, "gift_url": gifts.gift_url(link)})
+    form = GiftEmailForm(request.POST)
+    if not link.is_valid:
+        messages.error(request, "This link no longer works, so we have not sent it.")
+        return redirect("subscriptions:gift", gift_id=link.pk)
+    if not form.is_valid():
+        return _gift_page(request, link, form, status=400)
+    recipient = form.cleaned_data["recipient"]
+    refused = gifts.email_refusal(sender=request.user, recipient=recipient, ip_address=client_ip(request))
+    if refused:
+        form.add_error(None, refused)
+        return _gift_page(request, link, form, status=429)
+    gifts.email_gift(link, recipient=recipient, note=form.cleaned_data["note"])
+    messages.success(request, f"We are emailing the link to {recipient}.")
+    return redirect("subscriptions:gift", gift_id=link.pk)
 
 
 @login_required

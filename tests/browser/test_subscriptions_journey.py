@@ -189,12 +189,22 @@ def test_a_subscriber_gifts_an_article_and_an_anonymous_reader_reads_it_whole(
     assert page.evaluate("navigator.clipboard.readText()").endswith(gift_path)
     save_screenshot(page, "gifts-01-sender-copies-the-link")
 
+    # Or has us email it, with a note; the email carries the link and none of the text.
+    page.get_by_label("Their email address").fill("friend@example.net")
+    page.get_by_label("A note from you (optional)").fill("The story I told you about.")
+    page.get_by_role("button", name="Email the link").click()
+    page.get_by_text("We are emailing the link to friend@example.net").wait_for()
+    [gift_email] = [message for message in mail.outbox if message.to == ["friend@example.net"]]
+    assert gift_path in gift_email.body
+    assert "The story I told you about." in gift_email.body
+    assert all(text not in gift_email.body for text in SUBSCRIBER_ONLY)
+
     # Someone without an account opens the link and reads the whole article.
     stranger = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     try:
         reader = stranger.new_page()
         reader.set_default_timeout(TIMEOUT)
-        reader.goto(gift_path)
+        reader.goto(urlsplit(re.search(r"Read it here: (\S+)", gift_email.body)[1]).path)
         text = reader.locator(".article-body").inner_text()
         assert all(paragraph in text for paragraph in OPENING + SUBSCRIBER_ONLY)
         assert "Sam Subscriber has given you this article" in reader.locator(".gift-note").inner_text()

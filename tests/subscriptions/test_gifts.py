@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
@@ -422,3 +423,80 @@ def test_staff_see_gift_links_without_their_tokens_and_can_stop_one(
 
     assert "1 gift link(s) stopped." in response.content.decode()
     assert Client().get(f"/gift/{gift.token}/").status_code == 410
+
+
+# Emailing a link -------------------------------------------------------------------------------
+
+
+def email_link(client, gift, **data):
+    return client.post(f"/subscriptions/gifts/{gift.pk}/email/", {"recipient": "", "note": "", **data})
+
+
+def test_the_sender_has_the_link_emailed_with_their_note_and_none_of_the_text(
+    client, paying_subscriber, premium_article, django_capture_on_commit_callbacks
+):
+    gift = make_gift(paying_subscriber, premium_article)
+    client.force_login(paying_subscriber)
+    assert "Email the link" in client.get(f"/subscriptions/gifts/{gift.pk}/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = email_link(client, gift, recipient="friend@example.net", note="Worth your time.\nSam")
+
+    assert response.status_code == 302
+    assert (
+        "We are emailing the link to friend@example.net" in client.get(response["Location"]).content.decode()
+    )
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    assert message.to == ["friend@example.net"]
+    assert message.reply_to == ["subscriber@example.org"]
+    assert (
+        message.subject
+        == f"[The Civic Ledger] Sam Subscriber has given you an article: {premium_article.headline}"
+    )
+    for text in (message.body, html):
+        assert f"/gift/{gift.token}/" in text
+        assert "Worth your time." in text
+        assert premium_article.standfirst.replace("'", "&#x27;") in text or premium_article.standfirst in text
+        assert not any(paragraph in text for paragraph in PREMIUM_PARAGRAPHS)
+
+
+def test_a_bad_address_or_a_stopped_link_sends_nothing_and_keeps_what_was_typed(
+    client, paying_subscriber, premium_article, django_capture_on_commit_callbacks
+):
+    gift = make_gift(paying_subscriber, premium_article)
+    client.force_login(paying_subscriber)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bad = email_link(client, gift, recipient="friend at example", note="Keep this note")
+        gifts.revoke(gift)
+        stopped = client.post(
+            f"/subscriptions/gifts/{gift.pk}/email/", {"recipient": "friend@example.net"}, follow=True
+        )
+
+    assert bad.status_code == 400
+    assert "That is not an email address" in bad.content.decode()
+    assert 'value="friend at example"' in bad.content.decode()
+    assert "Keep this note" in bad.content.decode()
+    assert "You stopped this link working" in stopped.content.decode()
+    assert "This link no longer works, so we have not sent it." in stopped.content.decode()
+    assert mail.outbox == []
+
+
+def test_gift_emails_keep_to_the_share_limits(
+    client, paying_subscriber, premium_article, settings, django_capture_on_commit_callbacks
+):
+    settings.SHARE_PER_RECIPIENT_PER_DAY = 1
+    gift = make_gift(paying_subscriber, premium_article)
+    client.force_login(paying_subscriber)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = email_link(client, gift, recipient="friend@example.net")
+        second = email_link(client, gift, recipient="Friend@Example.net", note="Again")
+
+    assert first.status_code == 302
+    assert second.status_code == 429
+    html = second.content.decode()
+    assert "has already been sent the most articles we send one address in a day" in html
+    assert "Again" in html
+    assert len(mail.outbox) == 1
