@@ -22,6 +22,7 @@ from newsroom.lib import pagecache
 from newsroom.lib.cache import site_generation
 from subscriptions import digest
 from subscriptions.models import GiftLink, NewsletterSubscriber, Plan, Subscription
+from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
 from tests.factories import DEFAULT_PASSWORD, ArticleFactory, SectionFactory, UserFactory
 
@@ -177,6 +178,7 @@ def test_a_subscriber_gifts_an_article_and_an_anonymous_reader_reads_it_whole(
     assert "You have 10 of 10 gift links left for" in offer.inner_text()
     offer.scroll_into_view_if_needed()
     save_screenshot(page, "gifts-00-subscriber-sees-the-offer")
+    assert_accessible(page, "gifts-00-subscriber-sees-the-offer")
     offer.get_by_role("button", name="Create a gift link").click()
 
     # The link is shown with a button that copies it.
@@ -188,6 +190,7 @@ def test_a_subscriber_gifts_an_article_and_an_anonymous_reader_reads_it_whole(
     page.get_by_text("Link copied").wait_for()
     assert page.evaluate("navigator.clipboard.readText()").endswith(gift_path)
     save_screenshot(page, "gifts-01-sender-copies-the-link")
+    assert_accessible(page, "gifts-01-sender-copies-the-link")
 
     # Or has us email it, with a note; the email carries the link and none of the text.
     page.get_by_label("Their email address").fill("friend@example.net")
@@ -211,6 +214,7 @@ def test_a_subscriber_gifts_an_article_and_an_anonymous_reader_reads_it_whole(
         assert reader.locator(".paywall").count() == 0
         reader.wait_for_load_state("networkidle")
         save_screenshot(reader, "gifts-02-recipient-reads-whole")
+        assert_accessible(reader, "gifts-02-recipient-reads-whole")
         for _ in range(50):  # the open is counted by a beacon after the page is shown
             gift.refresh_from_db()
             if gift.open_count:
@@ -229,6 +233,7 @@ def test_a_subscriber_gifts_an_article_and_an_anonymous_reader_reads_it_whole(
             assert all(text not in html for text in SUBSCRIBER_ONLY)
         reader.locator(".paywall").wait_for()
         save_screenshot(reader, "gifts-03-article-page-still-teaser")
+        assert_accessible(reader, "gifts-03-article-page-still-teaser")
 
         # Past its expiry the link says so, shows the opening and how to subscribe.
         GiftLink.objects.filter(pk=gift.pk).update(
@@ -241,6 +246,7 @@ def test_a_subscriber_gifts_an_article_and_an_anonymous_reader_reads_it_whole(
         assert all(text not in reader.content() for text in SUBSCRIBER_ONLY)
         assert reader.get_by_role("link", name="See subscription plans").count() == 1
         save_screenshot(reader, "gifts-04-expired-link")
+        assert_accessible(reader, "gifts-04-expired-link")
     finally:
         stranger.close()
 
@@ -252,3 +258,4 @@ def test_a_subscriber_gifts_an_article_and_an_anonymous_reader_reads_it_whole(
     assert "1 time" in row.inner_text()
     assert "Expired" in row.inner_text()
     save_screenshot(page, "gifts-05-account-page")
+    assert_accessible(page, "gifts-05-account-page")
