@@ -4,7 +4,8 @@ The rules, in one place:
 - Only a reader whose current plan unlocks the website may give, and only premium articles
   (a free article is shared by its own address).
 - SUBSCRIPTIONS_GIFTS_PER_MONTH links a calendar month, in the site's time zone. Revoked links
-  still count, or revoking and giving again would lift the limit.
+  still count, or revoking and giving again would lift the limit. A sender has one working
+  link per article: giving it again shows that link and counts nothing.
 - A link lets anyone holding it read the article whole, without an account, for
   SUBSCRIPTIONS_GIFT_LINK_DAYS, or until the sender revokes it. A link given while subscribed
   keeps working for its term if the subscription ends: it was given when the sender could.
@@ -108,26 +109,35 @@ def used_up_message(quota):
 
 
 def give_article(*, sender, article):
-    """Make a gift link for `article` from `sender`, or raise GiftRefused and make nothing.
+    """(the gift link for `article` from `sender`, whether it was made now), or GiftRefused
+    raised and nothing made.
 
-    The sender's row is locked while counting, so two tabs giving at the same moment cannot
-    both take the last link of the month."""
+    A sender has one working link per article: giving it again (a second press of the button,
+    another friend) returns that link and uses up nothing. The sender's row is locked while
+    counting, so two tabs giving at the same moment cannot both take the last link of the
+    month, nor make two links for one article."""
     refused = refusal(sender, article)
     if refused is not None:
         raise refused
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=sender.pk).first()
+        now = timezone.now()
+        working = GiftLink.objects.filter(
+            sender=sender, article=article, revoked_at__isnull=True, expires_at__gt=now
+        ).first()
+        if working is not None:
+            return working, False
         quota = allowance(sender)
         if quota.left <= 0:
             raise GiftRefused(used_up_message(quota), status=429)
-        now = timezone.now()
-        return GiftLink.objects.create(
+        gift = GiftLink.objects.create(
             sender=sender,
             article=article,
             token=secrets.token_urlsafe(TOKEN_BYTES),
             created_at=now,
             expires_at=now + timedelta(days=settings.SUBSCRIPTIONS_GIFT_LINK_DAYS),
         )
+    return gift, True
 
 
 def find_gift(token):

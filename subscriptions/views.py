@@ -140,11 +140,18 @@ def give(request, article_id):
     refused = gifts.refusal(request.user, article)
     if request.method == "POST" and refused is None:
         try:
-            gift = gifts.give_article(sender=request.user, article=article)
+            gift, made = gifts.give_article(sender=request.user, article=article)
         except gifts.GiftRefused as error:
             refused = error
         else:
-            messages.success(request, "Your gift link is ready. Copy it and send it to whoever you like.")
+            if made:
+                messages.success(request, "Your gift link is ready. Copy it and send it to whoever you like.")
+            else:
+                messages.info(
+                    request,
+                    "You already have a gift link for this article that works, so here it is: "
+                    "send it to as many people as you like. It did not use up another gift.",
+                )
             return redirect("subscriptions:gift", gift_id=gift.pk)
     quota = gifts.allowance(request.user) if refused is None else None
     if quota is not None and quota.left <= 0:

@@ -19,7 +19,7 @@ from subscriptions.models import GiftLink
 from tests.factories import ArticleFactory
 from tests.performance.query_counting import add_comments, queries_for
 
-from .conftest import PREMIUM_PARAGRAPHS, SUBSCRIBER_ONLY
+from .conftest import PREMIUM_BODY, PREMIUM_PARAGRAPHS, SUBSCRIBER_ONLY
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +44,16 @@ def give(client, article):
 
 
 def make_gift(sender, article, **fields):
-    gift = gifts.give_article(sender=sender, article=article)
+    gift, made = gifts.give_article(sender=sender, article=article)
+    assert made
     if fields:
         GiftLink.objects.filter(pk=gift.pk).update(**fields)
         gift.refresh_from_db()
     return gift
+
+
+def another_premium_article():
+    return ArticleFactory(body=PREMIUM_BODY, is_premium=True)
 
 
 def opened(client, gift, **extra):
@@ -107,19 +112,36 @@ def test_giving_makes_a_link_that_works_for_the_set_number_of_days(
     assert "Stop this link working" in html
 
 
+def test_giving_the_same_article_again_shows_the_working_link_and_uses_nothing(
+    client, paying_subscriber, premium_article
+):
+    client.force_login(paying_subscriber)
+    first = give(client, premium_article)
+    again = give(client, premium_article)
+
+    [gift] = GiftLink.objects.all()
+    assert first["Location"] == again["Location"] == f"/subscriptions/gifts/{gift.pk}/"
+    assert "You already have a gift link for this article" in client.get(again["Location"]).content.decode()
+    assert gifts.allowance(paying_subscriber).left == 2
+
+    gifts.revoke(gift)  # once stopped, giving again makes a new link
+    give(client, premium_article)
+    assert GiftLink.objects.count() == 2
+
+
 def test_the_last_gift_of_the_month_is_given_and_one_more_is_refused_plainly(
     client, paying_subscriber, premium_article
 ):
     client.force_login(paying_subscriber)
-    make_gift(paying_subscriber, premium_article)
-    revoked = make_gift(paying_subscriber, premium_article)
+    make_gift(paying_subscriber, another_premium_article())
+    revoked = make_gift(paying_subscriber, another_premium_article())
     gifts.revoke(revoked)  # a stopped link still counts
 
     last = give(client, premium_article)
     assert last.status_code == 302
     assert GiftLink.objects.count() == 3
 
-    over = give(client, premium_article)
+    over = give(client, another_premium_article())
     html = over.content.decode()
     assert over.status_code == 429
     assert "You have given all 3 of your gift links for" in html
@@ -127,7 +149,9 @@ def test_the_last_gift_of_the_month_is_given_and_one_more_is_refused_plainly(
     assert "Create a gift link" not in html
     assert GiftLink.objects.count() == 3
     # The offer under the text says so before anyone presses anything.
-    fragment = client.get(f"/subscriptions/article/{premium_article.pk}/full-text/").content.decode()
+    fragment = client.get(
+        f"/subscriptions/article/{another_premium_article().pk}/full-text/"
+    ).content.decode()
     assert "You have given all 3 of your gift links" in fragment
     assert "Create a gift link" not in fragment
 
@@ -135,7 +159,7 @@ def test_the_last_gift_of_the_month_is_given_and_one_more_is_refused_plainly(
 def test_a_new_month_brings_a_new_allowance(client, paying_subscriber, premium_article):
     with time_machine.travel(timezone.now().replace(day=20, hour=12), tick=False):
         for _ in range(3):
-            make_gift(paying_subscriber, premium_article)
+            make_gift(paying_subscriber, another_premium_article())
         with pytest.raises(gifts.GiftRefused):
             make_gift(paying_subscriber, premium_article)
     with time_machine.travel(timezone.now().replace(day=20, hour=12) + timedelta(days=15), tick=False):
@@ -398,7 +422,7 @@ def test_the_gift_page_keeps_its_budget_with_2_or_50_comments(client, paying_sub
 
 
 def test_the_gift_link_is_long_and_random(paying_subscriber, premium_article):
-    tokens = {make_gift(paying_subscriber, premium_article).token for _ in range(3)}
+    tokens = {make_gift(paying_subscriber, another_premium_article()).token for _ in range(3)}
     assert len(tokens) == 3
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", token) for token in tokens)
 

@@ -193,7 +193,7 @@ def opened_gift(paying_subscriber, premium_article, settings):
     from subscriptions.gifts import give_article
 
     settings.PAGE_CACHE_ENABLED = True
-    gift = give_article(sender=paying_subscriber, article=premium_article)
+    gift, _ = give_article(sender=paying_subscriber, article=premium_article)
     recipient = Client()
     page = recipient.get(f"/gift/{gift.token}/")
     assert SUBSCRIBER_ONLY[0] in page.content.decode()
