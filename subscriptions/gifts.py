@@ -21,6 +21,7 @@ The rules, in one place:
   visits and a reload from the same address within REPEAT_WINDOW_SECONDS do not count.
 """
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -43,6 +44,7 @@ from subscriptions.models import GiftLink
 
 # 32 random bytes: the link is the only thing between the article and anyone on the internet.
 TOKEN_BYTES = 32
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 REPEAT_WINDOW_SECONDS = 30 * 60
 HOUR = 60 * 60
 DAY = 24 * HOUR
@@ -141,8 +143,9 @@ def give_article(*, sender, article):
 
 
 def find_gift(token):
-    """The gift link with this token (whatever its state), or None for a token we never issued."""
-    if not token or len(token) > GiftLink._meta.get_field("token").max_length:
+    """The gift link with this token (whatever its state), or None for a token we never issued.
+    Anything but the URL-safe alphabet tokens are made of is not looked up at all."""
+    if len(token) > GiftLink._meta.get_field("token").max_length or not TOKEN_PATTERN.fullmatch(token):
         return None
     return GiftLink.objects.select_related("sender", "article__section").filter(token=token).first()
 
