@@ -2,14 +2,20 @@
 shows it holds no element or attribute a payload could have injected (tests/security/dom.py).
 The browser tests load the same pages in Chromium."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape as xml_escape
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 
 from articles.models import Article
 from newsroom.lib.sanitize import clean_body_html
+from subscriptions import gifts
+from subscriptions.models import GiftLink, Plan, Subscription
+from tests.factories import UserFactory
 from tests.security.dom import injected
 from tests.security.payloads import XSS_PAYLOADS
 from tests.security.xss_site import articles_with_payloads, discussion_with_payloads, publish
@@ -111,3 +117,36 @@ def test_feed_imports_carry_no_payload_onto_the_site(client, feed_server, settin
         response = client.get(article.get_absolute_url())
         assert response.status_code == 200
         assert injected(response.content.decode()) == [], f"imported {article.syndication_guid}"
+
+
+def test_gift_pages_and_gift_emails_show_every_payload_inert(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.SHARE_PER_IP_PER_HOUR = 1000
+    plan = Plan.objects.create(name="Website", slug="website", price="8.00", unlocks=Plan.Unlocks.WEBSITE)
+    articles = articles_with_payloads(XSS_PAYLOADS[:40])
+    Article.objects.filter(pk__in=[article.pk for article in articles]).update(is_premium=True)
+    for number, article in enumerate(articles):
+        article.refresh_from_db()
+        sender = UserFactory(display_name=f"{XSS_PAYLOADS[number][:55]} {number}")
+        Subscription.objects.create(user=sender, plan=plan, ends_at=article.publish_at + timedelta(days=60))
+        gift, _ = gifts.give_article(sender=sender, article=article)
+        client.force_login(sender)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                f"/subscriptions/gifts/{gift.pk}/email/",
+                {"recipient": f"friend{number}@example.net", "note": XSS_PAYLOADS[number]},
+            )
+        pages = {
+            "gift page": Client().get(f"/gift/{gift.token}/"),
+            "sender's page": client.get(f"/subscriptions/gifts/{gift.pk}/"),
+            "account page": client.get("/accounts/"),
+        }
+        GiftLink.objects.filter(pk=gift.pk).update(revoked_at=article.publish_at + timedelta(minutes=1))
+        pages["stopped link"] = Client().get(f"/gift/{gift.token}/")
+        for name, response in pages.items():
+            assert response.status_code in (200, 410), f"payload {number} on the {name}"
+            assert injected(response.content.decode()) == [], f"payload {number} on the {name}"
+        [message] = mail.outbox
+        assert injected(message.alternatives[0][0]) == [], f"payload {number} in the gift email"
+        mail.outbox = []
