@@ -524,3 +524,12 @@ def test_gift_emails_keep_to_the_share_limits(
     assert "has already been sent the most articles we send one address in a day" in html
     assert "Again" in html
     assert len(mail.outbox) == 1
+
+
+def test_no_section_can_take_the_gift_address():
+    from django.core.exceptions import ValidationError
+
+    from articles.models import validate_section_slug
+
+    with pytest.raises(ValidationError, match="already used by another part of the site"):
+        validate_section_slug("gift")
