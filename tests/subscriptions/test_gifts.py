@@ -5,11 +5,13 @@ dead links (expired, stopped, unknown, the article withdrawn) each get a plain p
 nothing."""
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -533,3 +535,31 @@ def test_no_section_can_take_the_gift_address():
 
     with pytest.raises(ValidationError, match="already used by another part of the site"):
         validate_section_slug("gift")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_giving_at_the_same_moment_cannot_both_take_the_last_gift(paying_subscriber):
+    make_gift(paying_subscriber, another_premium_article())
+    make_gift(paying_subscriber, another_premium_article())
+    articles = [another_premium_article(), another_premium_article(), another_premium_article()]
+    start = threading.Barrier(len(articles))
+    outcomes = []
+
+    def press(article):
+        start.wait()
+        try:
+            gifts.give_article(sender=paying_subscriber, article=article)
+            outcomes.append("given")
+        except gifts.GiftRefused as refusal:
+            outcomes.append(refusal.status)
+        finally:
+            connection.close()
+
+    tabs = [threading.Thread(target=press, args=[article]) for article in articles]
+    for tab in tabs:
+        tab.start()
+    for tab in tabs:
+        tab.join()
+
+    assert sorted(outcomes, key=str) == [429, 429, "given"]
+    assert GiftLink.objects.filter(sender=paying_subscriber).count() == 3
