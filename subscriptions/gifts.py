@@ -110,6 +110,13 @@ def used_up_message(quota):
     )
 
 
+def working_link(sender, article):
+    """The sender's link for this article that still works, or None."""
+    return GiftLink.objects.filter(
+        sender=sender, article=article, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
+
+
 def give_article(*, sender, article):
     """(the gift link for `article` from `sender`, whether it was made now), or GiftRefused
     raised and nothing made.
@@ -123,15 +130,13 @@ def give_article(*, sender, article):
         raise refused
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=sender.pk).first()
-        now = timezone.now()
-        working = GiftLink.objects.filter(
-            sender=sender, article=article, revoked_at__isnull=True, expires_at__gt=now
-        ).first()
+        working = working_link(sender, article)
         if working is not None:
             return working, False
         quota = allowance(sender)
         if quota.left <= 0:
             raise GiftRefused(used_up_message(quota), status=429)
+        now = timezone.now()
         gift = GiftLink.objects.create(
             sender=sender,
             article=article,

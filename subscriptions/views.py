@@ -42,7 +42,11 @@ def gift_offer(request, article, state):
     their CSRF token and their count, so it only ever comes in a private response."""
     if state.reader != "subscriber":
         return None
-    return {"allowance": gifts.allowance(request.user), "days": settings.SUBSCRIPTIONS_GIFT_LINK_DAYS}
+    return {
+        "allowance": gifts.allowance(request.user),
+        "days": settings.SUBSCRIPTIONS_GIFT_LINK_DAYS,
+        "working": gifts.working_link(request.user, article),
+    }
 
 
 def paywall_context(article, state):
@@ -153,6 +157,10 @@ def give(request, article_id):
                     "send it to as many people as you like. It did not use up another gift.",
                 )
             return redirect("subscriptions:gift", gift_id=gift.pk)
+    working = gifts.working_link(request.user, article) if refused is None else None
+    if working is not None:
+        messages.info(request, "You have already given this article: here is its link, which still works.")
+        return redirect("subscriptions:gift", gift_id=working.pk)
     quota = gifts.allowance(request.user) if refused is None else None
     if quota is not None and quota.left <= 0:
         refused = gifts.GiftRefused(gifts.used_up_message(quota), status=429)

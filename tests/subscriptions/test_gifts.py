@@ -125,6 +125,13 @@ def test_giving_the_same_article_again_shows_the_working_link_and_uses_nothing(
     assert first["Location"] == again["Location"] == f"/subscriptions/gifts/{gift.pk}/"
     assert "You already have a gift link for this article" in client.get(again["Location"]).content.decode()
     assert gifts.allowance(paying_subscriber).left == 2
+    # The offer under the text, and the giving page, lead to the link already made.
+    fragment = client.get(f"/subscriptions/article/{premium_article.pk}/full-text/").content.decode()
+    assert "See your gift link" in fragment
+    assert f'href="/subscriptions/gifts/{gift.pk}/"' in fragment
+    assert "Create a gift link" not in fragment
+    page = client.get(f"/subscriptions/article/{premium_article.pk}/gift/")
+    assert page["Location"] == f"/subscriptions/gifts/{gift.pk}/"
 
     gifts.revoke(gift)  # once stopped, giving again makes a new link
     give(client, premium_article)
