@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0006_search_free_text_only"),
-        ("subscriptions", "0001_initial"),
+        ("subscriptions", "0003_subscription_dates_in_span"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
