@@ -408,8 +408,11 @@ def _refuse(log, rejection):
 
 
 def _too_many(remote_addr, verdict):
-    if verdict.count == UNSIGNED_REFUSALS_PER_ADDRESS + 1:
-        # Once per address and minute: the flood itself must not flood the log.
+    # Once per address and period: the flood itself must not flood the log.
+    first_this_period = ratelimit.hit(
+        "store-webhook-flood-logged", remote_addr or "unknown", limit=1, period=REFUSAL_PERIOD
+    ).allowed
+    if first_this_period:
         logger.warning(
             "store webhook: %s passed %s refused deliveries in %s seconds; the rest are answered "
             "429 and not recorded",
