@@ -396,6 +396,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Tags: case-insensitive, so "Housing" and "housing" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
+# Tags typed in a form lose the characters XML 1.0 forbids before taggit looks them up.
+TAGGIT_TAGS_FROM_STRING = "newsroom.lib.text.tags_from_string"
 
 # Reader accounts (accounts/, django-allauth, django-axes).
 # Sign-up and login by email only; an address must be verified before its owner can log in

@@ -16,6 +16,8 @@ import nh3
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from newsroom.lib.text import xml_safe
+
 BODY_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "strong", "em", "b", "i",
     "s", "sub", "sup", "code", "pre", "a", "figure", "figcaption", "img", "table", "thead",
@@ -86,7 +88,8 @@ def clean_body_html(html):
     """Return `html` with everything outside the allow-list removed."""
     if not html:
         return ""
-    cleaned = _IMAGE_WITHOUT_SOURCE.sub("", _body_cleaner.clean(html)).strip()
+    # Without the characters XML forbids first: nh3 cannot even read a lone surrogate.
+    cleaned = _IMAGE_WITHOUT_SOURCE.sub("", _body_cleaner.clean(xml_safe(html))).strip()
     # The editor always leaves one empty paragraph in an empty document.
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
 
@@ -94,4 +97,4 @@ def clean_body_html(html):
 def plain_text(fragment):
     """Text of an HTML fragment with every tag removed and entities decoded, for summaries,
     search snippets and plain-text emails. Templates escape it again when they show it."""
-    return html.unescape(nh3.clean(fragment or "", tags=set())).strip()
+    return html.unescape(nh3.clean(xml_safe(fragment or ""), tags=set())).strip()
