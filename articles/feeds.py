@@ -24,12 +24,28 @@ from taggit.models import Tag
 from articles.models import Article, ArticleAuthor, Source, TaggedArticle
 from articles.views import section_by_slug
 from authors.models import Author
+from newsroom.lib.text import xml_safe_values
 
 ITEMS_PER_FEED = 30
 CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
 
 
-class RssWithContent(Rss201rev2Feed):
+class XmlSafeFeed:
+    """Writes the feed without the characters XML 1.0 forbids.
+
+    Saving strips them from every text field (newsroom/lib/text.py), but a row changed around
+    save() could still hold one, and Django's writer refuses such a character with an error:
+    one bad headline would take the feed down for every reader. So the titles, summaries,
+    names and bodies are cleaned once more here, on the way out.
+    """
+
+    def write(self, outfile, encoding):
+        self.feed = xml_safe_values(self.feed)
+        self.items = xml_safe_values(self.items)
+        super().write(outfile, encoding)
+
+
+class RssWithContent(XmlSafeFeed, Rss201rev2Feed):
     """RSS 2.0 with the full text of free articles in <content:encoded>."""
 
     def rss_attributes(self):
@@ -41,7 +57,7 @@ class RssWithContent(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class AtomWithContent(Atom1Feed):
+class AtomWithContent(XmlSafeFeed, Atom1Feed):
     """Atom with the full text of free articles in <content type="html">."""
 
     def add_item_elements(self, handler, item):

@@ -26,6 +26,7 @@ from articles.models import Article, ArticleAuthor, Section, TaggedArticle
 from articles.templatetags.reading import navigation_sections
 from authors.models import Author
 from newsroom.lib.cache import site_generation
+from newsroom.lib.text import xml_safe
 
 # Sitemaps are large and read by crawlers, not people: each is kept for a while, keyed by the
 # site generation so a publish or edit replaces it. Scheduled articles appear within this time.
@@ -94,6 +95,23 @@ class AuthorSitemap(PublicSitemap):
         ).order_by("name", "pk")
 
 
+def xml_safe_content(view):
+    """The view's XML without the characters XML 1.0 forbids. Saving strips them from every
+    text field (newsroom/lib/text.py); this keeps a row changed around save() from making the
+    whole sitemap unreadable to every crawler. Our templates put no such character in the
+    markup itself, so only text from the database loses anything."""
+
+    @wraps(view)
+    def safe_view(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        response.content = xml_safe(response.content.decode(response.charset)).encode(response.charset)
+        return response
+
+    return safe_view
+
+
 def cached_by_generation(view):
     @wraps(view)
     def cached_view(request, *args, **kwargs):
@@ -134,6 +152,7 @@ def sitemap_sizes():
 @cache_control(public=True, max_age=3600)
 @require_safe
 @cached_by_generation
+@xml_safe_content
 def sitemap_index(request):
     """The index: one entry per page of each sitemap."""
     entries = []
@@ -155,6 +174,7 @@ def sitemap_index(request):
 
 @cache_control(public=True, max_age=300)
 @require_safe
+@xml_safe_content
 def news_sitemap(request):
     now = timezone.now()
     articles = (
@@ -175,6 +195,7 @@ def news_sitemap(request):
 @cache_control(public=True, max_age=3600)
 @require_safe
 @cached_by_generation
+@xml_safe_content
 def sitemap_section(request, section):
     """One sitemap (articles page by page with ?p=, sections, tags or authors)."""
     return sitemap_views.sitemap(request, SITEMAPS, section=section, template_name="articles/sitemap.xml")
