@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 
 from articles.models import Article
 from newsroom.lib.sanitize import clean_body_html, plain_text
+from newsroom.lib.text import xml_safe, xml_safe_values
 
 
 class FeedError(Exception):
@@ -43,6 +44,12 @@ class FeedItem:
     image_url: str = ""
     image_credit: str = ""
 
+    def __post_init__(self):
+        # A partner's `&#1;` is well-formed in their feed (an entity) but forbidden in ours:
+        # nothing XML 1.0 forbids is kept from an item (newsroom/lib/text.py).
+        for name, value in asdict(self).items():
+            setattr(self, name, xml_safe_values(value))
+
     @property
     def checksum(self):
         fields = asdict(self)
@@ -56,12 +63,18 @@ def parse_feed(content, *, url, content_type):
     # URL as something to open or fetch itself, which a hostile feed body must not trigger.
     # Its own HTML sanitiser is off: bodies go through our allow-list (clean_body_html), the one
     # every body passes, and relative links are still resolved against the feed's address.
-    parsed = feedparser.parse(
-        io.BytesIO(content),
-        response_headers={"content-type": content_type or "application/xml", "content-location": url},
-        sanitize_html=False,
-        resolve_relative_uris=True,
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(content),
+            response_headers={"content-type": content_type or "application/xml", "content-location": url},
+            sanitize_html=False,
+            resolve_relative_uris=True,
+        )
+    except UnicodeEncodeError:
+        # feedparser's forgiving parser fails on a reference to half a surrogate pair (&#xD800;).
+        raise FeedError(
+            "The feed is not well-formed XML: it refers to a character that does not exist."
+        ) from None
     error = parsed.get("bozo_exception")
     if not parsed.get("version"):
         if "html" in content_type.lower() or re.match(rb"\s*(<!doctype html|<html)", content[:500], re.I):
@@ -81,7 +94,8 @@ def _describe(error):
 
 
 def _one_line(text, limit):
-    text = re.sub(r"\s+", " ", plain_text(text)).strip()
+    # Without the forbidden characters first, so a title of nothing else counts as no title.
+    text = re.sub(r"\s+", " ", xml_safe(plain_text(text))).strip()
     return Truncator(text).chars(limit) if len(text) > limit else text
 
 
