@@ -24,6 +24,7 @@ from articles.admin_views import ArticleEditorialViews
 from articles.forms import ArticleAdminForm, BodyEditorWidget
 from articles.models import Article, ArticleAuthor, Correction, Section, SlugRedirect, Source, Sponsor
 from authors.models import Author
+from newsroom.lib.numbers import parse_id
 from newsroom.lib.paginators import EstimatedCountPaginator
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/gif"
@@ -99,9 +100,10 @@ class NewsroomAuthorFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        author_id = parse_id(value)
+        if author_id is None:
             return queryset.none()
-        return queryset.filter(authors__id=int(value))
+        return queryset.filter(authors__id=author_id)
 
 
 class EditableWithArticle:

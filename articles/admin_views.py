@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from articles import preview, services
 from articles.models import Article
+from newsroom.lib.numbers import parse_id
 from newsroom.lib.sanitize import plain_text
 
 # Fields shown when two revisions are compared, in the order of the edit form. The body has
@@ -169,7 +170,7 @@ class ArticleEditorialViews:
                 name="articles_article_compare",
             ),
             path(
-                "<path:object_id>/history/<int:history_id>/restore/",
+                "<path:object_id>/history/<id:history_id>/restore/",
                 wrap(self.restore_view),
                 name="articles_article_restore",
             ),
@@ -223,12 +224,12 @@ class ArticleEditorialViews:
         newest_first = revisions.order_by("-history_date", "-history_id")
         newer_id, older_id = request.GET.get("newer"), request.GET.get("older")
         try:
-            newer = revisions.get(pk=int(newer_id)) if newer_id else newest_first.first()
+            newer = revisions.get(pk=parse_id(newer_id)) if newer_id else newest_first.first()
             if older_id:
-                older = revisions.get(pk=int(older_id))
+                older = revisions.get(pk=parse_id(older_id))
             else:
                 older = newest_first.filter(history_date__lt=newer.history_date).first() if newer else None
-        except (ValueError, Article.history.model.DoesNotExist):
+        except Article.history.model.DoesNotExist:
             raise Http404("This article has no such revision.") from None
         if newer is None or older is None:
             messages.info(request, "This article has only one revision so far: there is nothing to compare.")

@@ -9,7 +9,7 @@ urlpatterns = [
     # Fixed prefixes first: section slugs take the rest of the top level.
     path("search/", views.search, name="search"),
     path("corrections/", views.corrections, name="corrections"),
-    path("api/reads/<int:article_id>/", views.record_read, name="record-read"),
+    path("api/reads/<id:article_id>/", views.record_read, name="record-read"),
     path("feed/", feeds.SiteRssFeed(), name="feed-rss"),
     path("feed/atom/", feeds.SiteAtomFeed(), name="feed-atom"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),

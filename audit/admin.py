@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 
 from audit.models import AuditEntry
 from audit.services import batch, record
+from newsroom.lib.numbers import parse_id
 from newsroom.lib.paginators import EstimatedCountPaginator
 
 # A filtered or searched list is counted up to this many rows: past it the count costs more
@@ -47,8 +48,8 @@ class ActorFilter(admin.SimpleListFilter):
         if value == "none":
             # actor IS NULL is served by the actor index; the name tells apart deleted accounts.
             return queryset.filter(actor__isnull=True, actor_name="")
-        if value and value.isdigit():
-            return queryset.filter(actor_id=int(value))
+        if parse_id(value) is not None:
+            return queryset.filter(actor_id=parse_id(value))
         return queryset
 
 

@@ -19,6 +19,7 @@ from articles.models import Article
 from comments import services
 from comments.forms import ModerationActionForm, SuspendForm, active_reasons
 from comments.models import Comment, ModerationLogEntry, Report, Suspension
+from newsroom.lib.numbers import parse_id
 
 MODERATE = "comments.moderate_comment"
 TABS = {
@@ -157,9 +158,9 @@ def commenter(request, user_id):
     person = get_object_or_404(get_user_model(), pk=user_id)
     form = SuspendForm(request.POST or None)
     if request.method == "POST":
-        lift_id = request.POST.get("lift")
-        if lift_id:
-            suspension = get_object_or_404(Suspension, pk=lift_id, user=person)
+        lift = request.POST.get("lift")
+        if lift:
+            suspension = get_object_or_404(Suspension, pk=parse_id(lift), user=person)
             services.lift_suspension(suspension=suspension, by=request.user)
             messages.success(request, f"Suspension of {person.public_name} lifted.")
             return redirect("comments:moderation-commenter", user_id=person.pk)
@@ -204,8 +205,8 @@ def log(request):
             | Q(note__icontains=query)
             | Q(comment__comment__icontains=query)
         )
-        if query.isdigit():
-            matches |= Q(comment_id=int(query))
+        if parse_id(query) is not None:
+            matches |= Q(comment_id=parse_id(query))
         entries = entries.filter(matches)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(

@@ -5,8 +5,6 @@ The article page itself stays the same for every anonymous reader; everything he
 depends on who is asking is served uncached.
 """
 
-import re
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -25,6 +23,7 @@ from comments.discussion import DEFAULT_ORDER, PAGE_PARAMETER, page_number_of
 from comments.forms import CommentForm, EditCommentForm, ReportForm, suspension_message
 from comments.models import Comment, EffectivePolicy, Guidelines, ModerationReason, Suspension
 from newsroom.lib.client_ip import client_ip
+from newsroom.lib.numbers import parse_id
 
 
 def _published_article(article_id):
@@ -110,10 +109,7 @@ def post(request, article_id):
     """The standalone page to write a comment; every comment form posts here, with or without
     JavaScript."""
     article = _published_article(article_id)
-    reply_to = request.POST.get("reply_to") or request.GET.get("reply_to")
-    # ASCII digits only, and few enough for an id: str.isdigit() also accepts "²" and any
-    # number of digits, and int() of either raised (a 500) before the form could refuse it.
-    reply_to = int(reply_to) if re.fullmatch(r"[0-9]{1,18}", str(reply_to or "")) else None
+    reply_to = parse_id(request.POST.get("reply_to") or request.GET.get("reply_to"))
     if request.method == "POST":
         policy = EffectivePolicy.for_article(article)
         form = CommentForm(

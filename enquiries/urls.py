@@ -5,10 +5,10 @@ from enquiries import views
 app_name = "enquiries"
 
 urlpatterns = [
-    path("email/<int:article_id>/", views.email_article, name="email-article"),
-    path("email/<int:article_id>/sent/", views.email_article_sent, name="email-article-sent"),
-    path("article/<int:article_id>/", views.article_enquiry, name="article-enquiry"),
-    path("article/<int:article_id>/sent/", views.article_enquiry_sent, name="article-enquiry-sent"),
+    path("email/<id:article_id>/", views.email_article, name="email-article"),
+    path("email/<id:article_id>/sent/", views.email_article_sent, name="email-article-sent"),
+    path("article/<id:article_id>/", views.article_enquiry, name="article-enquiry"),
+    path("article/<id:article_id>/sent/", views.article_enquiry_sent, name="article-enquiry-sent"),
     path("subscribe/", views.subscribe, name="subscribe"),
     path("subscribe/sent/", views.subscribe_sent, name="subscribe-sent"),
     path("advertise/", views.advertise, name="advertise"),

@@ -1,5 +1,7 @@
 """Site-wide middleware of our own."""
 
+from django.http import HttpResponseBadRequest
+
 from newsroom.lib import pagecache
 from newsroom.lib.cache import site_generation
 
@@ -42,3 +44,28 @@ class AnonymousPageCacheMiddleware:
         ):
             pagecache.mark_private(response)
         return response
+
+
+class RefuseNullCharacterMiddleware:
+    """Answer 400 to an address with a NUL character (%00) in its path or query string.
+
+    PostgreSQL cannot hold a NUL in text, not even in a value it only compares with: a search
+    box, an admin filter or a slug with one failed in the database, a 500, wherever a view used
+    the value. No real link holds one, so one refusal here covers every page, present and
+    future. Other control characters are harmless in a query (PostgreSQL takes them), and a
+    query string's broken UTF-8 (a lone surrogate) already reaches views as U+FFFD.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or any(
+            "\x00" in name or any("\x00" in value for value in values) for name, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(
+                "This address contains a null character (%00), which no page of this site can read. "
+                "Check the link and try again.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

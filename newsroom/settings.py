@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the address: a NUL in it is a 400 here, not a database error later.
+    "newsroom.middleware.RefuseNullCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304s for every page, cached ones included (the page cache stores each page's ETag).
     "django.middleware.http.ConditionalGetMiddleware",

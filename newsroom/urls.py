@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from articles import preview as article_preview
 from articles import views as article_views
 from newsroom import mail_events, views
+from newsroom.lib.numbers import IdConverter
+
+# Before any app's URLs are read: they name their ids with it (`<id:article_id>`).
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", article_views.home, name="home"),

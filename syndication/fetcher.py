@@ -21,6 +21,8 @@ from urllib.parse import quote, urljoin, urlsplit
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from newsroom.lib.numbers import parse_id
+
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 CHUNK_BYTES = 64 * 1024
 
@@ -202,10 +204,11 @@ def _request(target, address, headers, max_bytes, deadline):
         response_headers = {name.lower(): value for name, value in response.getheaders()}
         if response.status != 200:
             return response.status, response.reason, response_headers, b""
-        declared = response_headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
+        # A partner's header: "²" passes isdigit() and then fails int().
+        declared = parse_id(response_headers.get("content-length", ""))
+        if declared is not None and declared > max_bytes:
             raise FetchError(
-                f"The response is {filesizeformat(int(declared))}; "
+                f"The response is {filesizeformat(declared)}; "
                 f"the largest accepted is {filesizeformat(max_bytes)}."
             )
         body = bytearray()
