@@ -14,6 +14,8 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LoginView
 from django.http import HttpResponseRedirect
@@ -40,7 +42,31 @@ class AdminLoginView(LoginView):
         return super().form_valid(form)
 
 
+class BoundedDateChangeList(ChangeList):
+    """Django's list, with a date drill-down year past what a C long holds (?created_at__year=
+    99999999999999999999) refused like any other bad filter value (the list again, with an
+    error note) rather than raising OverflowError, a 500, where Django only expects ValueError."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class BoundedDateHierarchy:
+    def get_changelist(self, request, **kwargs):
+        return BoundedDateChangeList
+
+
 class NewsroomAdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every list of the site, libraries' included (axes and tasks have date drill-downs).
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, BoundedDateHierarchy):
+            admin_class = type(admin_class.__name__, (BoundedDateHierarchy, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
+
     def has_permission(self, request):
         if not super().has_permission(request):
             return False

@@ -20,7 +20,7 @@ _ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
 def parse_id(value, maximum=BIGINT_MAX):
     """The whole number `value` spells in ASCII digits, if it is at most `maximum`; else None.
 
-    Suits any id or count taken from a request: `parse_id(request.GET.get("author"))`.
+    Suits any id or count taken from a query string, a form field or a header.
     """
     if not isinstance(value, str) or not _ASCII_DIGITS.fullmatch(value):
         return None
