@@ -127,8 +127,8 @@ restore: venv db ## Restore BACKUP=var/backups/<timestamp> into the configured d
 
 .PHONY: fuzz
 
-fuzz: venv-dev db ## Post 1,000 generated, hostile submissions to every public form and query string (hypothesis); prints the counts
-	@echo "Fuzzing every public form and query string, 1,000 examples each (HYPOTHESIS_PROFILE=fuzz); this takes a while..."
+fuzz: venv-dev db ## Post 1,000 generated, hostile submissions to every public form, and hostile values to every query parameter of every public and staff page (hypothesis); prints the counts
+	@echo "Fuzzing every public form and every query parameter of public and staff pages, 1,000 examples each (HYPOTHESIS_PROFILE=fuzz); this takes a while..."
 	@HYPOTHESIS_PROFILE=fuzz TEST_DATABASE_NAME=$${TEST_DATABASE_NAME:-test_fuzz} $(PY) -m pytest -p no:xdist -q \
 	  -p no:logging tests/security/test_fuzz_*.py $(PYTEST_ARGS); status=$$?; \
 	 echo "Summary: each fuzz test above sent its examples (counts listed per test) over HTTP through the test"; \
