@@ -41,6 +41,15 @@ def _query(params):
     return urlencode(params, doseq=True)
 
 
+def assert_a_page(response, query):
+    """A page, or no such page; a NUL in the address is refused first (newsroom/middleware.py)."""
+    assert_no_server_error(response)
+    if "%00" in query:
+        assert response.status_code == 400
+    else:
+        assert response.status_code in (200, 404)
+
+
 @given(
     params=form(
         q=field(st.sampled_from(["housing", '"housing vote"', "housing -vote", "vote or council"])),
@@ -53,8 +62,7 @@ def _query(params):
 def test_search_answers_any_query_without_a_server_error(client, site, params):
     with Example(Article) as example:
         response = example.request(client.get, "/search/?" + _query(params))
-        assert_no_server_error(response)
-        assert response.status_code in (200, 404)
+        assert_a_page(response, _query(params))
         example.assert_unchanged(response)
 
 
@@ -64,8 +72,7 @@ def test_search_answers_any_query_without_a_server_error(client, site, params):
 )
 def test_listings_answer_any_cursor_without_a_server_error(client, site, path, params):
     response = client.get(path + "?" + _query(params))
-    assert_no_server_error(response)
-    assert response.status_code in (200, 404)
+    assert_a_page(response, _query(params))
 
 
 @given(
@@ -76,5 +83,4 @@ def test_listings_answer_any_cursor_without_a_server_error(client, site, path, p
 )
 def test_feeds_answer_any_query_without_a_server_error(client, site, path, params):
     response = client.get(path + "?" + _query(params))
-    assert_no_server_error(response)
-    assert response.status_code in (200, 404)
+    assert_a_page(response, _query(params))

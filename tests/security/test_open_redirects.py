@@ -60,6 +60,15 @@ def assert_stays_on_site(response, payload):
     assert target.hostname == "testserver", f"{payload!r} led off the site: {location!r}"
 
 
+def assert_stays_on_site_from_the_address(response, payload):
+    """The same, for `next` in the address, where a NUL is refused (400) before any view reads
+    it (newsroom/middleware.py): the reader goes nowhere."""
+    if "%00" in payload:
+        assert response.status_code == 400, f"{payload!r}: a NUL in the address was not refused"
+        return
+    assert_stays_on_site(response, payload)
+
+
 @pytest.fixture
 def member(db):
     user = UserFactory(email="member@example.org", display_name="Mia Member")
@@ -80,7 +89,7 @@ def test_signing_in_with_next_in_the_address_never_leaves_the_site(client, membe
     response = client.post(
         "/accounts/login/?" + f"next={payload}", {"login": member.email, "password": DEFAULT_PASSWORD}
     )
-    assert_stays_on_site(response, payload)
+    assert_stays_on_site_from_the_address(response, payload)
 
 
 @pytest.mark.parametrize("payload", HOSTILE_NEXT)
@@ -133,7 +142,7 @@ def test_the_admin_login_never_follows_next_off_the_site(client, payload):
         "/admin/login/?" + f"next={payload}",
         {"username": "chief@example.org", "password": DEFAULT_PASSWORD, "next": payload},
     )
-    assert_stays_on_site(response, payload)
+    assert_stays_on_site_from_the_address(response, payload)
 
 
 @pytest.mark.parametrize("payload", HOSTILE_NEXT)
