@@ -29,6 +29,7 @@ from django.contrib.admin.views.main import (
     TO_FIELD_VAR,
 )
 from django.test import RequestFactory
+from django.urls import get_resolver
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -321,3 +322,38 @@ def test_every_query_parameter_our_views_read_is_in_the_corpus():
     assert read <= CORPUS, f"read by a view, never fuzzed: {sorted(read - CORPUS)}"
     # A form bound to the query string reads its fields: the search form's are in the corpus.
     assert forms <= {"SearchForm"}, f"forms bound to request.GET: {sorted(forms)}"
+
+
+# Ids in paths ---------------------------------------------------------------------------------
+
+
+def _routes(patterns, prefix=""):
+    """Every route of the site, read from the URL configuration, as a string with its
+    converters (`comments/<id:comment_id>/edit/`)."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if hasattr(pattern, "url_patterns"):
+            yield from _routes(pattern.url_patterns, route)
+        else:
+            yield route
+
+
+ID_ROUTES = sorted(route for route in _routes(get_resolver().url_patterns) if "<id:" in route)
+ids = st.one_of(
+    st.sampled_from(["0", "²", "٣", "-1", str(BIGINT_MAX), str(BIGINT_MAX + 1), "9" * 40, "%ED%A0%80"]),
+    st.integers(-(10**30), 10**30).map(str),
+)
+
+
+def test_the_id_routes_are_found():
+    assert "api/reads/<id:article_id>/" in ID_ROUTES
+    assert len(ID_ROUTES) >= 15
+
+
+@given(route=st.sampled_from(ID_ROUTES), article_id=ids, method=st.sampled_from(["get", "post"]))
+def test_any_id_in_any_path_is_a_page_or_no_page(signed_in, site, server_errors, route, article_id, method):
+    # The id under test, and the article's own id for any other part (the admin's object id).
+    path = "/" + re.sub(r"<\w+:\w+>", str(site["article_id"]), re.sub(r"<id:\w+>", article_id, route))
+    response = getattr(signed_in("moderator"), method)(path)
+    assert response.status_code < 500, f"{method} {path}: server error {response.status_code}"
+    assert not server_errors, f"{method} {path}: logged {server_errors[0].getMessage()}"
