@@ -127,7 +127,7 @@ class ArticleFeed(Feed):
         return item.publish_at
 
     def item_updateddate(self, item):
-        return item.updated_at if item.was_updated else item.publish_at
+        return item.modified_at
 
     def item_author_name(self, item):
         return ", ".join(item.feed_author_names) or None

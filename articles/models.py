@@ -198,6 +198,16 @@ class PublicationWeek(Func):
     output_field = models.DateField()
 
 
+# The fields whose change after publication readers are told of ("Updated"): what the page
+# shows as the article. Not the workflow, the section, tags, sponsor or search fields.
+READER_TEXT_FIELDS = [
+    "headline", "standfirst", "body", "featured_image", "image_alt", "image_caption",
+    "image_credit", "video_url",
+]  # fmt: skip
+# Slips noticed in the first minutes after publication are fixed without announcing an update.
+QUIET_EDIT_PERIOD = timedelta(minutes=5)
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -260,7 +270,11 @@ class Article(models.Model):
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Any save at all, workflow steps included: what syndication and sitemaps go by.
     updated_at = models.DateTimeField(auto_now=True)
+    # What readers are told: the last change to what they read (an edit of the text or a
+    # correction) after publication. Set by save() and by Correction.save(); see was_updated.
+    revised_at = models.DateTimeField("updated for readers", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -295,7 +309,7 @@ class Article(models.Model):
         db_persist=True,
     )
 
-    history = HistoricalRecords(excluded_fields=["search", "version", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search", "version", "updated_at", "revised_at"])
 
     objects = ArticleQuerySet.as_manager()
 
@@ -379,6 +393,10 @@ class Article(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         if self.status == self.Status.PUBLISHED and self.first_published_at is None and self.publish_at:
             self.first_published_at = self.publish_at
+        if self._reader_text_changed(kwargs.get("update_fields")):
+            self.revised_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "revised_at"}
         old_slug = getattr(self, "_loaded_slug", None)
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -387,6 +405,7 @@ class Article(models.Model):
                 # The new slug may be one this article (or another) once had.
                 SlugRedirect.objects.filter(old_slug=self.slug).delete()
         self._loaded_slug = self.slug
+        self._loaded_reader_text = self._reader_text()
 
     def get_absolute_url(self):
         when = timezone.localtime(self.publish_at or self.created_at or timezone.now())
@@ -404,9 +423,36 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         article = super().from_db(db, field_names, values, **kwargs)
-        # Remember the slug it was loaded with, so a change can leave a redirect behind.
+        # Remember the slug it was loaded with, so a change can leave a redirect behind, and
+        # what readers read, so a change to it after publication is shown as an update.
         article._loaded_slug = article.__dict__.get("slug")
+        article._loaded_reader_text = article._reader_text()
         return article
+
+    def _reader_text(self):
+        # The raw values held (a deferred field is simply absent): reading the attribute
+        # would load a deferred field, one query per article in a listing. An image is
+        # compared by its stored name.
+        return {
+            name: getattr(self.__dict__[name], "name", self.__dict__[name])
+            for name in READER_TEXT_FIELDS
+            if name in self.__dict__
+        }
+
+    def _reader_text_changed(self, update_fields):
+        """Whether this save changes what readers of the published article read, after the
+        few minutes in which a newly published article's slips are put right unannounced."""
+        if self._state.adding or self.status != self.Status.PUBLISHED or self.publish_at is None:
+            return False
+        if timezone.now() - self.publish_at <= QUIET_EDIT_PERIOD:
+            return False
+        # A row created in this process and never saved has nothing to compare with.
+        loaded = getattr(self, "_loaded_reader_text", {})
+        current = self._reader_text()
+        names = set(loaded) & set(current)
+        if update_fields is not None:
+            names &= set(update_fields)
+        return any(current[name] != loaded[name] for name in names)
 
     # State, as readers and editors see it ---------------------------------------------------
 
@@ -469,9 +515,16 @@ class Article(models.Model):
 
     @property
     def was_updated(self):
-        return bool(
-            self.first_published_at and self.updated_at - self.first_published_at > timedelta(minutes=5)
-        )
+        """Whether readers are shown "Updated": the text was edited or corrected after the
+        publication time the page shows. Workflow steps (scheduling a withdrawal, closing
+        comments) and bylines change nothing readers read and leave it alone."""
+        return bool(self.revised_at and self.publish_at and self.revised_at > self.publish_at)
+
+    @property
+    def modified_at(self):
+        """The time the page, its structured data and the feeds give as last modified: the
+        visible "Updated" time, or the publication time when there is none."""
+        return self.revised_at if self.was_updated else self.publish_at
 
     def refresh_author_names(self):
         """Keep the denormalised author names (searched, and kept in revisions) in step.
@@ -550,6 +603,15 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction to {self.article} on {self.published_at:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # A correction changes what readers read, whether or not the article row is saved
+            # with it: its time becomes the article's "Updated" time, never moving it back.
+            Article.objects.filter(pk=self.article_id).filter(
+                Q(revised_at__isnull=True) | Q(revised_at__lt=self.published_at)
+            ).update(revised_at=self.published_at)
 
 
 class SlugRedirect(models.Model):

@@ -29,6 +29,7 @@ from authors.models import Author
 from newsroom.lib.fragments import cached
 from newsroom.lib.pagecache import mark_article_page
 from newsroom.lib.paginator import KnownCountPaginator
+from newsroom.lib.timestamps import machine_datetime
 from newsroom.models import SiteSettings
 
 SECONDARY_ON_HOME = 2
@@ -195,7 +196,8 @@ def next_scheduled_change(now):
 
 
 def _iso(moment):
-    return timezone.localtime(moment).isoformat() if moment else None
+    # The same string as the page's <time datetime>, so dateModified is exactly the "Updated".
+    return machine_datetime(moment) or None
 
 
 def structured_data(article, bylines, tags, absolute_url, canonical, images, furniture):
@@ -207,7 +209,7 @@ def structured_data(article, bylines, tags, absolute_url, canonical, images, fur
         "headline": article.headline[:110],
         "description": article.meta_description,
         "datePublished": _iso(article.publish_at),
-        "dateModified": _iso(article.updated_at if article.was_updated else article.publish_at),
+        "dateModified": _iso(article.modified_at),
         "mainEntityOfPage": canonical,
         "url": absolute_url,
         "author": [

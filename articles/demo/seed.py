@@ -250,6 +250,8 @@ def _create_story(story, number, *, now, editor, writer, sections, sources, spon
     Article.objects.filter(pk=article.pk).update(
         created_at=publish_at - timedelta(hours=3 + number % 5),
         updated_at=max(updated_at, article.withdraw_at or updated_at),
+        # The corrections' back-dated time is the "Updated" readers see.
+        revised_at=updated_at if story.corrections else None,
     )
     return article
 

@@ -13,6 +13,7 @@ from comments.services import comment_counts
 from comments.text import render_comment_text
 from newsroom.lib.cache import article_generation
 from newsroom.lib.fragments import cached
+from newsroom.lib.timestamps import machine_datetime
 
 register = template.Library()
 
@@ -52,8 +53,9 @@ def card_time(moment, shown_format):
     local = timezone.localtime(moment)
     clock = f"{local:%H:%M}"
     if shown_format == "time":
-        return CardTime(local.isoformat(), clock)
-    return CardTime(local.isoformat(), f"{local.day} {MONTHS_3[local.month].title()} {local.year}, {clock}")
+        return CardTime(machine_datetime(local), clock)
+    shown = f"{local.day} {MONTHS_3[local.month].title()} {local.year}, {clock}"
+    return CardTime(machine_datetime(local), shown)
 
 
 @register.simple_tag(takes_context=True)

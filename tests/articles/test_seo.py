@@ -72,7 +72,7 @@ def test_json_ld_describes_a_news_article_with_authors_publisher_and_image(clien
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Council delays the budget vote"
-    assert data["datePublished"] == timezone.localtime(article.publish_at).isoformat()
+    assert data["datePublished"] == timezone.localtime(article.publish_at).isoformat(timespec="milliseconds")
     assert "dateModified" in data
     assert data["author"] == [
         {
