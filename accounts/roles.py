@@ -76,6 +76,10 @@ ROLE_PERMISSIONS = {
         "enquiries.view_share",
         "enquiries.change_share",
         "enquiries.view_sharerecipient",
+        # Editors keep the advertising options page (/advertise/) up to date.
+        "enquiries.view_ratecard",
+        "enquiries.change_ratecard",
+        *[f"enquiries.{action}_advertisingoption" for action in ("add", "change", "delete", "view")],
     ],
     # Comments only; no content rights (reading articles is enough to set a per-article policy).
     MODERATOR: [

@@ -57,7 +57,7 @@ class Sponsor(models.Model):
 RESERVED_SLUGS = {
     "admin", "accounts", "api", "authors", "comments", "corrections", "feed", "gift", "healthz", "mail",
     "media", "newsletter", "preview", "robots.txt", "search", "sitemap.xml", "sources", "static",
-    "subscriptions", "tags", "enquiries", "contact", "about",
+    "subscriptions", "tags", "enquiries", "contact", "about", "advertise",
 }  # fmt: skip
 
 

@@ -1,10 +1,18 @@
-"""Shares are a read-only log for abuse review; enquiries are read and marked answered."""
+"""Shares are a read-only log for abuse review; enquiries are read and marked answered; the
+advertising options page is edited by editors and superusers."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_prose_editor.fields import ProseEditorField
 
+from articles.forms import BodyEditorWidget
 from enquiries import services
-from enquiries.models import Enquiry, Share, ShareRecipient
+from enquiries.models import AdvertisingOption, Enquiry, RateCard, Share, ShareRecipient
 
 
 class ShareRecipientInline(admin.TabularInline):
@@ -133,3 +141,42 @@ class EnquiryAdmin(admin.ModelAdmin):
     def mark_new(self, request, queryset):
         changed = services.mark_enquiries(queryset, Enquiry.State.NEW)
         self.message_user(request, f"{changed} marked as new.")
+
+
+class AdvertisingOptionInline(admin.StackedInline):
+    model = AdvertisingOption
+    fields = [
+        ("name", "position", "is_active"),
+        "description",
+        "size_and_format",
+        ("price", "currency", "price_basis"),
+    ]
+    extra = 1
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
+    verbose_name_plural = "Options, in the order shown"
+
+
+@admin.register(RateCard)
+class RateCardAdmin(admin.ModelAdmin):
+    """The page at /advertise/, linked from the footer's "View options". The introduction is
+    rich text kept to the article bodies' allow-list; each option is a row of its table."""
+
+    fields = ["intro"]
+    inlines = [AdvertisingOptionInline]
+    formfield_overrides = {ProseEditorField: {"widget": BodyEditorWidget}}
+
+    def has_add_permission(self, request):
+        # There is one page; its row is created with the table.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # A list of one row is a needless click: go straight to the form.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return redirect(reverse("admin:enquiries_ratecard_change", args=[RateCard.load().pk]))
+
+    def view_on_site(self, obj):
+        return reverse("advertising-options")

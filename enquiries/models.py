@@ -1,10 +1,18 @@
 """What readers send us and each other: shared articles (with the log abuse review needs) and
-enquiries for the newsroom, the subscriptions team and the advertising team."""
+enquiries for the newsroom, the subscriptions team and the advertising team; and the
+advertising options page that the advertising team keeps."""
 
 from django.conf import settings
-from django.db import models
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django_prose_editor.fields import ProseEditorField
 
-from articles.models import Article
+from articles.models import BODY_EDITOR_EXTENSIONS, Article
+from newsroom.lib.cache import bump_site_generation
+from newsroom.lib.sanitize import clean_body_html
 
 
 class Share(models.Model):
@@ -114,3 +122,116 @@ class Enquiry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} from {self.name}"
+
+
+# The advertising options page ------------------------------------------------------------------
+
+
+class RateCard(models.Model):
+    """The advertising options page (/advertise/): an introduction and the options with their
+    prices, which the advertising team keeps up to date in the admin. One row, created the
+    first time the page is asked for."""
+
+    SINGLETON_ID = 1
+
+    intro = ProseEditorField(
+        "introduction",
+        extensions=BODY_EDITOR_EXTENSIONS,
+        sanitize=clean_body_html,
+        blank=True,
+        help_text="Shown above the options: who reads us and why advertising here works.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "advertising options page"
+        verbose_name_plural = "advertising options page"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="rate_card_is_a_singleton"),
+        ]
+
+    def __str__(self):
+        return "Advertising options page"
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_ID
+        # Whatever wrote it, the same allow-list as article bodies.
+        self.intro = clean_body_html(self.intro)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        rate_card, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
+        return rate_card
+
+
+class AdvertisingOptionQuerySet(models.QuerySet):
+    def shown(self):
+        return self.filter(is_active=True)
+
+
+class AdvertisingOption(models.Model):
+    """One way to advertise with us, as the options page lists it."""
+
+    rate_card = models.ForeignKey(RateCard, on_delete=models.CASCADE, related_name="options")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=600, help_text="What the advertiser gets.")
+    size_and_format = models.CharField(
+        "size and format",
+        max_length=160,
+        blank=True,
+        help_text="For example: 300 × 250 pixels, or 600 words.",
+    )
+    price = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(0, "A price cannot be negative; leave it blank for “price on request”.")
+        ],
+        help_text="Blank: “price on request”.",
+    )
+    currency = models.CharField(
+        max_length=3,
+        default="GBP",
+        validators=[
+            RegexValidator(r"^[A-Za-z]{3}$", "Use the three-letter currency code, such as GBP or EUR.")
+        ],
+        help_text="ISO 4217 code, e.g. GBP or EUR.",
+    )
+    price_basis = models.CharField(
+        "priced", max_length=60, blank=True, help_text="For example: per week, per issue, per 1,000 views."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
+    is_active = models.BooleanField("shown", default=True, help_text="Untick to take it off the page.")
+
+    objects = AdvertisingOptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name", "id"]
+        verbose_name = "advertising option"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="advertising_option_price_not_negative",
+                violation_error_message="A price cannot be negative; leave it blank for “price on request”.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.currency = self.currency.upper()
+        super().save(*args, **kwargs)
+
+
+@receiver([post_save, post_delete], sender=RateCard, dispatch_uid="rate-card-changed")
+@receiver([post_save, post_delete], sender=AdvertisingOption, dispatch_uid="advertising-option-changed")
+def _rate_card_changed(sender, created=False, **kwargs):
+    if sender is RateCard and created:
+        # Created empty by the first visit to the page: nothing shown has changed.
+        return
+    # The page is cached whole for anonymous readers under the site generation.
+    transaction.on_commit(bump_site_generation)

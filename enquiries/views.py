@@ -1,16 +1,19 @@
-"""The form pages. Each carries a CSRF token and a start time of its own, so none is ever
-cached; the article page links here instead of embedding a form, and stays cacheable."""
+"""The form pages, and the advertising options page they are reached from.
+
+Each form page carries a CSRF token and a start time of its own, so none is ever cached; the
+article page and the options page link here instead of embedding a form, and stay cacheable.
+"""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
 from enquiries import services
 from enquiries.forms import EnquiryForm, ShareForm
-from enquiries.models import Enquiry
+from enquiries.models import Enquiry, RateCard
 from newsroom.lib.client_ip import client_ip
 
 
@@ -166,3 +169,12 @@ def advertise(request):
 @never_cache
 def advertise_sent(request):
     return _enquiry_sent(request, Enquiry.Kind.ADVERTISE)
+
+
+@require_safe
+def advertising_options(request):
+    """The rate card at /advertise/: the same for every reader, with no form and no token, so
+    the page cache keeps it for anonymous readers until the site generation moves."""
+    rate_card = RateCard.load()
+    options = list(rate_card.options.shown())
+    return render(request, "enquiries/advertising_options.html", {"rate_card": rate_card, "options": options})

@@ -56,10 +56,11 @@ class SiteSettings(models.Model):
     )
     advertise_email = models.EmailField("advertising email", blank=True, default="advertising@example.com")
     advertise_url = models.CharField(
-        "advertising page",
+        "advertising options page",
         max_length=300,
         blank=True,
-        help_text="An address on this site or a full URL.",
+        help_text="Where the footer's “View options” leads. Blank: our own advertising options page "
+        "(/advertise/), edited under Enquiries. Or an address on this site, or a full URL.",
         validators=[validate_link],
     )
     newsletter_blurb = models.CharField(

@@ -4,6 +4,7 @@ from django.urls import include, path, register_converter
 
 from articles import preview as article_preview
 from articles import views as article_views
+from enquiries import views as enquiry_views
 from newsroom import mail_events, views
 from newsroom.lib.numbers import IdConverter
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("subscriptions/", include("subscriptions.urls")),
     path("newsletter/", include("subscriptions.newsletter_urls")),
     path("enquiries/", include("enquiries.urls")),
+    path("advertise/", enquiry_views.advertising_options, name="advertising-options"),
     path("preview/<str:token>/", article_preview.preview, name="article-preview"),
     path("gift/", include("subscriptions.gift_urls")),
     path("mail/events/<slug:provider>/", mail_events.mail_events, name="mail-events"),

@@ -150,6 +150,7 @@ BUILDERS = {
     "enquiries.share": lambda: _model("enquiries.Share").objects.create(
         sender_name="Rita", sender_email="rita@example.org", article=ArticleFactory()
     ),
+    "enquiries.ratecard": lambda: _model("enquiries.RateCard").load(),
     "enquiries.enquiry": lambda: _model("enquiries.Enquiry").objects.create(
         kind="subscribe",
         name="Rita",

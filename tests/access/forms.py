@@ -44,7 +44,8 @@ class _FormReader(HTMLParser):
             self._add(self._textarea, "")
 
     def handle_data(self, data):
-        if self.inside and self._textarea:
+        # Not a skipped textarea (an inline's template row has no entry).
+        if self.inside and self._textarea in self.data:
             self.data[self._textarea][-1] += data
 
     def handle_endtag(self, tag):

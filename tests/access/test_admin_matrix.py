@@ -51,6 +51,7 @@ EDITOR = {
     "subscriptions.digestrun": "lvh",
     "enquiries.enquiry": "lch",
     "enquiries.share": "lch",
+    "enquiries.ratecard": "lch",
 }
 MODERATOR = {
     "comments.comment": "lvh",
@@ -81,6 +82,7 @@ SUPERUSER = {
     "subscriptions.giftlink": "lvdh",
     "enquiries.share": "lcdh",
     "enquiries.enquiry": "lcdh",
+    "enquiries.ratecard": "lch",
     "syndication.importrun": "lvh",
     "syndication.sourceimport": "lvh",
     # django-axes shows every field read-only but keeps a Save button that records nothing.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles import sitemaps
 from articles.pagination import encode_cursor
 from comments.models import Comment
+from enquiries.models import AdvertisingOption, RateCard
 from newsroom.models import SiteSettings
 from tests.factories import (
     ArticleFactory,
@@ -60,6 +61,10 @@ class Newsroom:
             )
             CorrectionFactory(article=article, text=f"Correction number {number}.")
             article.read_counts.create(day=timezone.localdate(), count=number + 1)
+            # The advertising options page grows with the site too.
+            AdvertisingOption.objects.create(
+                rate_card=RateCard.load(), name=f"Option {number}", price=number or None, position=number
+            )
             self.articles.append(article)
 
     @property
@@ -118,6 +123,7 @@ PAGES = {
     "authors sitemap": lambda site: "/sitemap-authors.xml",
     "news sitemap": lambda site: "/news-sitemap.xml",
     "robots.txt": lambda site: "/robots.txt",
+    "advertising options": lambda site: "/advertise/",
 }
 
 

@@ -41,6 +41,8 @@ BUDGETS = {
     "authors sitemap": SITEMAP,
     "news sitemap": SITEMAP,
     "robots.txt": 0,
+    # The page's one row and its options.
+    "advertising options": 2,
 }
 ARTICLE_WITH_50_COMMENTS = 8
 
