@@ -19,4 +19,5 @@ def test_the_footer_contacts_link_to_the_subscribe_and_advertise_forms():
 
     assert '<a href="/enquiries/subscribe/">To subscribe</a>' in html
     assert '<a href="/enquiries/advertise/">To advertise</a>' in html
+    assert '<a href="/advertise/">View&nbsp;options</a>' in html
     assert "<form" not in html
