@@ -514,7 +514,7 @@ NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 500)
 # imports subscriptions; the premium body itself comes from the {% premium_body %} tag).
 ARTICLE_PAYWALL_JSONLD = "subscriptions.access.paywall_jsonld"
 # Demo content of the apps built on articles, run by `manage.py seed_demo` after its own.
-DEMO_SEEDERS = ["subscriptions.demo.seed_demo_subscriptions"]
+DEMO_SEEDERS = ["subscriptions.demo.seed_demo_subscriptions", "enquiries.demo.seed_demo_advertising"]
 # Bulk loaders of benchmark rows that live in apps articles must not import, by the
 # seed_demo option that asks for them (`seed_demo --comments N`).
 DEMO_BULK_LOADERS = {"comments": "comments.demo.load_bulk_comments"}

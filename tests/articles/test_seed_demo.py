@@ -184,6 +184,14 @@ def test_a_demo_article_reads_on_its_page_with_its_byline_and_picture(seeded, cl
     assert article.bylines.first().author.name in page
 
 
+def test_the_demo_advertising_page_shows_a_rate_card(seeded, client):
+    page = client.get("/advertise/").content.decode()
+
+    assert "Our readers run councils" in page
+    assert "£1,250.00</strong> per week" in page
+    assert "Price on request" in page
+
+
 def test_demo_pictures_are_real_images_of_the_right_size(seeded):
     featured = Article.objects.exclude(featured_image="")
     assert featured.count() >= Article.objects.count() // 2
@@ -212,6 +220,7 @@ def test_a_second_run_adds_nothing(seeded, media_root):
     assert sorted(path for path in media_root.rglob("*") if path.is_file()) == files_before
     assert "articles: 0 created" in output
     assert "users: 0 created, 5 already there" in output
+    assert "advertising options: 0 created, 3 already there" in output
 
 
 # Generated articles for benchmarks ------------------------------------------------------------

@@ -14,7 +14,7 @@ from articles.services import add_correction
 from enquiries.models import AdvertisingOption, RateCard
 from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import DEFAULT_PASSWORD, ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,6 +78,37 @@ def test_an_advertiser_finds_the_options_from_the_footer_and_then_the_enquiry_fo
     page.get_by_role("link", name="write to our advertising team").click()
     page.wait_for_url("**/enquiries/advertise/")
     expect(page.locator("h1")).to_have_text("To advertise")
+
+
+def test_an_editor_writes_the_introduction_and_an_option_in_the_admin(page):
+    UserFactory(email="editor@example.org", display_name="Eddie Editor", roles=["Editor"])
+    RateCard.load()
+    problems = []
+    # Anything the Content Security Policy blocked, and script errors: the editor must work.
+    page.on("console", lambda msg: problems.append(msg.text) if "Refused to" in msg.text else None)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+
+    page.goto("/admin/")
+    page.get_by_label("Email").fill("editor@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Advertising options page").first.click()
+
+    page.locator(".prose-editor [contenteditable='true']").click()
+    page.keyboard.type("Reach the people who run the region.")
+    page.locator("#id_options-0-name").fill("Half-page advert")
+    page.locator("#id_options-0-size_and_format").fill("Half a page in print and PDF")
+    page.locator("#id_options-0-price").fill("450")
+    page.locator("#id_options-0-price_basis").fill("per issue")
+    save_screenshot(page, "advertising-04-admin")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert problems == []
+
+    page.goto("/advertise/")
+    expect(page.locator(".rate-card__intro")).to_contain_text("Reach the people who run the region.")
+    row = page.get_by_role("row", name=re.compile("Half-page advert"))
+    expect(row).to_contain_text("£450.00 per issue")
 
 
 def test_with_nothing_on_offer_the_page_sends_advertisers_to_the_team(page):
