@@ -141,6 +141,8 @@ def test_every_migration_reverses_and_reapplies_on_a_populated_database(own_data
 
     assert columns(own_database) == latest_shape
     with databases.connect(own_database) as db:
-        # The data migrations ran again: the site settings row and the moderation reasons.
+        # The data migrations ran again: the site settings and advertising options rows and the
+        # moderation reasons.
         assert db.execute("SELECT count(*) FROM newsroom_sitesettings").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM enquiries_ratecard").fetchone()[0] == 1
         assert db.execute("SELECT count(*) FROM comments_moderationreason").fetchone()[0] > 0
