@@ -186,7 +186,7 @@ def test_existing_articles_keep_the_updated_time_they_showed_before(article):
     untouched = ArticleFactory()
     Article.objects.filter(pk=untouched.pk).update(updated_at=untouched.first_published_at)
 
-    migration = importlib.import_module("articles.migrations.0007_article_revised_at")
+    migration = importlib.import_module("articles.migrations.0009_article_revised_at")
     migration.keep_what_readers_were_shown(apps, None)
 
     assert reloaded(corrected).revised_at == correction_time

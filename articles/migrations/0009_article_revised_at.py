@@ -26,7 +26,7 @@ def keep_what_readers_were_shown(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_search_free_text_only"),
+        ("articles", "0008_body_images_only_from_our_media"),
     ]
 
     operations = [
