@@ -510,6 +510,14 @@ except ValueError:
         f"NEWSLETTER_DIGEST_TIME must be a time of day like 07:00, not {NEWSLETTER_DIGEST_TIME!r}."
     ) from None
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 500)
+# Weekly subscribers get one issue a week, on this day at NEWSLETTER_DIGEST_TIME, with the
+# seven days' news from their sections.
+NEWSLETTER_WEEKLY_DAY = env_str("NEWSLETTER_WEEKLY_DAY", "monday").strip().lower()
+_weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+if NEWSLETTER_WEEKLY_DAY not in _weekdays:
+    raise ImproperlyConfigured(
+        f"NEWSLETTER_WEEKLY_DAY must be a day of the week like monday, not {NEWSLETTER_WEEKLY_DAY!r}."
+    )
 # The article page's JSON-LD marks the paywalled part through this function (articles never
 # imports subscriptions; the premium body itself comes from the {% premium_body %} tag).
 ARTICLE_PAYWALL_JSONLD = "subscriptions.access.paywall_jsonld"

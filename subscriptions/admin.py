@@ -85,8 +85,8 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(NewsletterSubscriber)
 class NewsletterSubscriberAdmin(admin.ModelAdmin):
-    list_display = ("email", "state", "section_names", "created_at", "confirmed_at", "user")
-    list_filter = ("state", "sections")
+    list_display = ("email", "state", "frequency", "section_names", "created_at", "confirmed_at", "user")
+    list_filter = ("state", "frequency", "sections")
     search_fields = ("email",)
     autocomplete_fields = ("user",)
     filter_horizontal = ("sections",)
@@ -116,13 +116,23 @@ class DigestRunInline(admin.TabularInline):
 class DigestIssueAdmin(admin.ModelAdmin):
     list_display = (
         "date",
+        "kind",
         "article_count",
         "sent_count",
         "waiting_count",
         "unconfirmed_count",
         "completed_at",
     )
-    readonly_fields = ("date", "window_start", "window_end", "article_ids", "created_at", "completed_at")
+    list_filter = ("kind",)
+    readonly_fields = (
+        "date",
+        "kind",
+        "window_start",
+        "window_end",
+        "article_ids",
+        "created_at",
+        "completed_at",
+    )
     inlines = [DigestRunInline]
 
     def get_queryset(self, request):

@@ -1,9 +1,16 @@
-"""The daily digest: each confirmed subscriber gets each day's issue exactly once.
+"""The digest: each confirmed subscriber gets each of their issues exactly once.
+
+Daily subscribers get an issue every day with the previous 24 hours' news; weekly subscribers
+get one on NEWSLETTER_WEEKLY_DAY with the previous seven days'. Both go out at
+NEWSLETTER_DIGEST_TIME and are the same machinery: an issue has a kind (daily or weekly), and
+only subscribers of that frequency are its recipients.
 
 How "exactly once" holds:
-1. The issue for a date is one row (unique date) whose articles are fixed when it is built.
-2. Every confirmed subscriber gets a delivery row for it, added by one INSERT … SELECT …
-   ON CONFLICT DO NOTHING: running again adds only newcomers, and never loads the list.
+1. The issue of a kind for a date is one row (unique kind and date) whose articles are fixed
+   when it is built.
+2. Every confirmed subscriber of its frequency gets a delivery row for it, added by one
+   INSERT … SELECT … ON CONFLICT DO NOTHING: running again adds only newcomers, and never
+   loads the list.
 3. A run takes a batch of waiting rows (SELECT … FOR UPDATE SKIP LOCKED, then a session
    advisory lock on each), so two runs at once work on different rows. The rows stay
    "waiting": PostgreSQL drops the advisory locks by itself when a run's connection ends, so
@@ -42,6 +49,8 @@ from subscriptions.newsletter import unsubscribe_url
 logger = logging.getLogger(__name__)
 
 Delivery = DigestDelivery.State
+Kind = DigestIssue.Kind
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_ATTEMPTS = 3
 EXCERPT_CHARACTERS = 280
 UNSUBSCRIBE_PLACEHOLDER = "@@UNSUBSCRIBE_URL@@"
@@ -57,22 +66,27 @@ def send_time():
     return time(hour, minute)
 
 
-def issue_window(day):
-    """The 24 hours of articles an issue covers: up to that day's send time."""
+def issue_window(day, kind=Kind.DAILY):
+    """The articles an issue covers: the 24 hours (or, weekly, the seven days) up to that
+    day's send time."""
     end = timezone.make_aware(datetime.combine(day, send_time()))
-    return end - timedelta(days=1), end
+    return end - timedelta(days=7 if kind == Kind.WEEKLY else 1), end
 
 
 def digest_due(now=None):
-    """The date whose issue should be going out now, or None before today's send time."""
+    """The date whose daily issue should be going out now, or None before today's send time."""
     local = timezone.localtime(now or timezone.now())
     return local.date() if local.time() >= send_time() else None
 
 
-def issue_for(day):
-    """The day's issue, built (articles fixed) the first time it is asked for."""
-    start, end = issue_window(day)
-    existing = DigestIssue.objects.filter(date=day).first()
+def is_weekly_day(day):
+    return day.weekday() == WEEKDAYS.index(settings.NEWSLETTER_WEEKLY_DAY)
+
+
+def issue_for(day, kind=Kind.DAILY):
+    """The day's issue of this kind, built (articles fixed) the first time it is asked for."""
+    start, end = issue_window(day, kind)
+    existing = DigestIssue.objects.filter(kind=kind, date=day).first()
     if existing is not None:
         return existing
     article_ids = list(
@@ -82,21 +96,24 @@ def issue_for(day):
         .values_list("pk", flat=True)
     )
     issue, _ = DigestIssue.objects.get_or_create(
-        date=day, defaults={"window_start": start, "window_end": end, "article_ids": article_ids}
+        kind=kind,
+        date=day,
+        defaults={"window_start": start, "window_end": end, "article_ids": article_ids},
     )
     return issue
 
 
 def add_recipients(issue):
-    """A delivery row for every confirmed subscriber who has none for this issue yet."""
+    """A delivery row for every confirmed subscriber of the issue's frequency who has none
+    for this issue yet."""
     deliveries = DigestDelivery._meta.db_table
     subscribers = NewsletterSubscriber._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {deliveries} (issue_id, subscriber_id, state, attempts, last_error) "  # noqa: S608 - table names from our own models
-            f"SELECT %s, id, %s, 0, '' FROM {subscribers} WHERE state = %s "
+            f"SELECT %s, id, %s, 0, '' FROM {subscribers} WHERE state = %s AND frequency = %s "
             f"ON CONFLICT (issue_id, subscriber_id) DO NOTHING",
-            [issue.pk, Delivery.PENDING, NewsletterSubscriber.State.CONFIRMED],
+            [issue.pk, Delivery.PENDING, NewsletterSubscriber.State.CONFIRMED, issue.kind],
         )
         return cursor.rowcount
 
@@ -131,6 +148,7 @@ class IssueRenderer:
                 "email/newsletter_digest",
                 {
                     "date": self.issue.date,
+                    "weekly": self.issue.kind == Kind.WEEKLY,
                     "items": [self._item(article) for article in articles],
                     "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
                     "manage_url": settings.SITE_URL + reverse("newsletter:manage"),
@@ -346,11 +364,12 @@ def send_batch(batch, renderer, run):
         raise DigestInterrupted(f"{type(error).__name__}: {error}") from error
 
 
-def send_digest(day, *, batch_size=None, progress=None):
-    """Send the day's issue to everyone who has not had it. Returns the run's log row, or None
-    when the issue has already gone to everyone (so a second run does and records nothing)."""
+def send_digest(day, *, kind=Kind.DAILY, batch_size=None, progress=None):
+    """Send the day's issue of this kind to everyone who has not had it. Returns the run's log
+    row, or None when the issue has already gone to everyone (so a second run does and records
+    nothing)."""
     batch_size = batch_size or settings.NEWSLETTER_BATCH_SIZE
-    issue = issue_for(day)
+    issue = issue_for(day, kind)
     if issue.completed_at is not None:
         return None
     run = DigestRun.objects.create(issue=issue)
@@ -371,7 +390,7 @@ def send_digest(day, *, batch_size=None, progress=None):
             )
     except Exception as error:
         run.errors = f"{type(error).__name__}: {error}"
-        logger.exception("digest for %s stopped", day)
+        logger.exception("%s digest for %s stopped", kind, day)
         raise
     finally:
         run.finished_at = timezone.now()

@@ -317,6 +317,10 @@ class NewsletterSubscriber(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Every day"
+        WEEKLY = "weekly", "Once a week"
+
     email = models.EmailField("email address", max_length=254)
     sections = models.ManyToManyField(
         "articles.Section", blank=True, related_name="+", help_text="None chosen: every section."
@@ -330,6 +334,7 @@ class NewsletterSubscriber(models.Model):
         verbose_name="reader account",
     )
     state = models.CharField(max_length=12, choices=State, default=State.PENDING)
+    frequency = models.CharField("how often", max_length=10, choices=Frequency, default=Frequency.DAILY)
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
@@ -355,10 +360,15 @@ class NewsletterSubscriber(models.Model):
 
 
 class DigestIssue(models.Model):
-    """One day's digest. Its articles are fixed when it is first built, so a run that resumes
-    after a crash sends the same issue as the run that started it."""
+    """One day's digest, or one week's for the weekly subscribers. Its articles are fixed when
+    it is first built, so a run that resumes after a crash sends the same issue as the run that
+    started it."""
 
-    date = models.DateField(unique=True)
+    Kind = NewsletterSubscriber.Frequency
+
+    # Daily issues go to daily subscribers, weekly issues to weekly ones.
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.DAILY)
+    date = models.DateField(help_text="The day it goes out.")
     window_start = models.DateTimeField()
     window_end = models.DateTimeField()
     article_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
@@ -368,9 +378,14 @@ class DigestIssue(models.Model):
     )
 
     class Meta:
-        ordering = ["-date"]
+        ordering = ["-date", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "date"], name="digest_issue_once_per_kind_and_date")
+        ]
 
     def __str__(self):
+        if self.kind == self.Kind.WEEKLY:
+            return f"Weekly digest of {self.date:%d %B %Y}"
         return f"Digest of {self.date:%d %B %Y}"
 
 

@@ -13,12 +13,17 @@ REMINDER_SWEEP_EVERY = timedelta(hours=1)
 
 @periodic_task(every=DIGEST_CHECK_EVERY)
 def send_due_digest():
-    """Send today's digest once its time has come; resume it if a run stopped part-way."""
+    """Send today's digest once its time has come, and on the weekly day the weekly issue
+    after it; resume either if a run stopped part-way."""
     day = digest.digest_due()
     if day is None:
         return {"due": False}
     run = digest.send_digest(day)
-    return {"due": True, "run": run.pk if run else None}
+    result = {"due": True, "run": run.pk if run else None}
+    if digest.is_weekly_day(day):
+        weekly = digest.send_digest(day, kind=digest.Kind.WEEKLY)
+        result["weekly_run"] = weekly.pk if weekly else None
+    return result
 
 
 @periodic_task(every=REMINDER_SWEEP_EVERY)

@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -9,38 +10,50 @@ from subscriptions.models import DigestDelivery
 
 class Command(BaseCommand):
     help = (
-        "Send a day's newsletter digest to every confirmed subscriber who has not had it. Safe to "
-        "run twice or at the same time as the worker: nobody gets an issue twice, and a run that "
-        "stopped part-way is resumed."
+        "Send a day's newsletter digest to every confirmed subscriber who has not had it (with "
+        "--weekly, the weekly issue to weekly subscribers). Safe to run twice or at the same time "
+        "as the worker: nobody gets an issue twice, and a run that stopped part-way is resumed."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", dest="day", help="The issue's date, YYYY-MM-DD (default: today).")
+        parser.add_argument(
+            "--weekly",
+            action="store_true",
+            help="Send the weekly issue (the seven days' news) instead; only on NEWSLETTER_WEEKLY_DAY.",
+        )
         parser.add_argument("--batch-size", type=int, help="Messages per mail connection.")
 
-    def handle(self, *args, day=None, batch_size=None, **options):
+    def handle(self, *args, day=None, weekly=False, batch_size=None, **options):
         try:
             day = date.fromisoformat(day) if day else timezone.localdate()
         except ValueError:
             raise CommandError(f"--date must look like 2026-11-28, not {day!r}.") from None
+        kind = digest.Kind.WEEKLY if weekly else digest.Kind.DAILY
+        if weekly and not digest.is_weekly_day(day):
+            raise CommandError(
+                f"The weekly issue goes out on {settings.NEWSLETTER_WEEKLY_DAY.capitalize()}s; "
+                f"{day} is a {day:%A}. Give a --date on a {settings.NEWSLETTER_WEEKLY_DAY.capitalize()}."
+            )
+        name = f"weekly digest of {day}" if weekly else f"digest of {day}"
 
         def progress(run):
             self.stdout.write(f"  sent {run.sent}, skipped {run.skipped}, failed {run.failed}")
 
         try:
-            run = digest.send_digest(day, batch_size=batch_size, progress=progress)
+            run = digest.send_digest(day, kind=kind, batch_size=batch_size, progress=progress)
         except digest.DigestInterrupted as error:
             raise CommandError(
                 f"The digest stopped part-way ({error}); run the command again to resume."
             ) from None
         if run is None:
-            self.stdout.write(f"The digest of {day} has already gone to every subscriber; nothing sent.")
+            self.stdout.write(f"The {name} has already gone to every subscriber; nothing sent.")
             return
         issue = run.issue
         left = digest.unconfirmed_count(issue)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Digest of {day}: {len(issue.article_ids)} articles; "
+                f"{name[0].upper()}{name[1:]}: {len(issue.article_ids)} articles; "
                 f"{run.recipients_added} recipients added, "
                 f"{run.sent} sent, {run.skipped} with nothing to send, {run.failed} failed"
                 + (f", {left} left unconfirmed by an earlier interrupted run" if left else "")
