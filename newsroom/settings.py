@@ -518,6 +518,10 @@ if NEWSLETTER_WEEKLY_DAY not in _weekdays:
     raise ImproperlyConfigured(
         f"NEWSLETTER_WEEKLY_DAY must be a day of the week like monday, not {NEWSLETTER_WEEKLY_DAY!r}."
     )
+# Every issue links to a page where the reader changes their sections, frequency or
+# unsubscribes without signing in; the link works this many days, and a fresh one can be
+# asked for by email.
+NEWSLETTER_PREFERENCES_LINK_DAYS = env_int("NEWSLETTER_PREFERENCES_LINK_DAYS", 180)
 # The article page's JSON-LD marks the paywalled part through this function (articles never
 # imports subscriptions; the premium body itself comes from the {% premium_body %} tag).
 ARTICLE_PAYWALL_JSONLD = "subscriptions.access.paywall_jsonld"

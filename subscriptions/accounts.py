@@ -74,20 +74,19 @@ def newsletter_panel(request):
     confirmed = subscriber is not None and subscriber.state == NewsletterSubscriber.State.CONFIRMED
     if confirmed:
         names = [section.name for section in subscriber.sections.all()]
-        text = f"You get the daily newsletter at {subscriber.email}, with news from " + (
+        kind = "weekly" if subscriber.frequency == NewsletterSubscriber.Frequency.WEEKLY else "daily"
+        text = f"You get the {kind} newsletter at {subscriber.email}, with news from " + (
             ", ".join(names) if names else "every section"
         )
     else:
-        text = "You do not get the daily newsletter."
+        text = "You do not get the newsletter."
     return AccountPanel(
-        title="Daily newsletter",
+        title="Newsletter",
         template_name="accounts/panels/_links.html",
         context={
             "items": [{"text": text + "."}],
             "more_url": reverse("newsletter:manage"),
-            "more_text": "Change your newsletter settings"
-            if confirmed
-            else "Sign up for the daily newsletter",
+            "more_text": "Change your newsletter settings" if confirmed else "Sign up for the newsletter",
         },
     )
 

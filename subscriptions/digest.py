@@ -25,7 +25,8 @@ How "exactly once" holds:
 
 Memory stays flat however long the list: rows are claimed a batch at a time, a batch's
 messages go over one mail connection, and the rendered issue is kept once per distinct
-choice of sections, with only the unsubscribe link differing between recipients.
+choice of sections, with only the unsubscribe and preferences links differing between
+recipients.
 """
 
 import logging
@@ -36,7 +37,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -44,7 +44,7 @@ from newsroom.lib.mail import build_email, deliverable, list_unsubscribe_headers
 from newsroom.lib.sanitize import plain_text
 from subscriptions.access import teaser_html
 from subscriptions.models import DigestDelivery, DigestIssue, DigestRun, NewsletterSubscriber
-from subscriptions.newsletter import unsubscribe_url
+from subscriptions.newsletter import preferences_url, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MAX_ATTEMPTS = 3
 EXCERPT_CHARACTERS = 280
 UNSUBSCRIBE_PLACEHOLDER = "@@UNSUBSCRIBE_URL@@"
+PREFERENCES_PLACEHOLDER = "@@PREFERENCES_URL@@"
 RENDER_CACHE_SIZE = 512
 
 
@@ -151,7 +152,8 @@ class IssueRenderer:
                     "weekly": self.issue.kind == Kind.WEEKLY,
                     "items": [self._item(article) for article in articles],
                     "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
-                    "manage_url": settings.SITE_URL + reverse("newsletter:manage"),
+                    # Readers have no account: the link signs them in to their choices alone.
+                    "preferences_url": PREFERENCES_PLACEHOLDER,
                 },
                 to=[],
             )
@@ -181,15 +183,22 @@ class IssueRenderer:
             return None
         subject, text, html = self._render(articles)
         url = unsubscribe_url(subscriber_id)
+        links = {UNSUBSCRIBE_PLACEHOLDER: url, PREFERENCES_PLACEHOLDER: preferences_url(subscriber_id)}
+
+        def stamped(rendered):
+            for placeholder, link in links.items():
+                rendered = rendered.replace(placeholder, link)
+            return rendered
+
         message = EmailMultiAlternatives(
             subject=subject,
-            body=text.replace(UNSUBSCRIBE_PLACEHOLDER, url),
+            body=stamped(text),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email],
             # RFC 8058: mail clients offer an unsubscribe button that POSTs to the link.
             headers=list_unsubscribe_headers(url, mailto=settings.NEWSLETTER_UNSUBSCRIBE_MAILTO),
         )
-        message.attach_alternative(html.replace(UNSUBSCRIBE_PLACEHOLDER, url), "text/html")
+        message.attach_alternative(stamped(html), "text/html")
         return message
 
 

@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 
 from articles.models import Section
 from newsroom.lib.email_address import PublicEmailField
+from subscriptions.models import NewsletterSubscriber
 
 
 class SectionsField(forms.ModelMultipleChoiceField):
@@ -18,6 +20,33 @@ class SectionsField(forms.ModelMultipleChoiceField):
         )
 
 
+class FrequencyField(forms.ChoiceField):
+    widget = forms.RadioSelect
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=NewsletterSubscriber.Frequency.choices,
+            label="How often",
+            required=False,
+            initial=NewsletterSubscriber.Frequency.DAILY,
+            help_text=(
+                f"The weekly issue comes on {settings.NEWSLETTER_WEEKLY_DAY.capitalize()}s, "
+                "with the seven days' news."
+            ),
+            error_messages={
+                "invalid_choice": "Choose how often the newsletter comes: every day or once a week.",
+            },
+            **kwargs,
+        )
+
+
+def _frequency_or_unchanged(form):
+    # A form posted without a frequency (one made before readers could choose, or a script)
+    # keeps the frequency the reader has, or daily for a newcomer; a wrong value is an error.
+    chosen = form.cleaned_data["frequency"]
+    return chosen or form.initial.get("frequency") or NewsletterSubscriber.Frequency.DAILY
+
+
 class NewsletterSignUpForm(forms.Form):
     email = PublicEmailField(
         label="Email address",
@@ -28,10 +57,16 @@ class NewsletterSignUpForm(forms.Form):
         },
     )
     sections = SectionsField()
+    frequency = FrequencyField()
+
+    clean_frequency = _frequency_or_unchanged
 
 
 class NewsletterPreferencesForm(forms.Form):
     sections = SectionsField()
+    frequency = FrequencyField()
+
+    clean_frequency = _frequency_or_unchanged
 
 
 # The longest note a sender may add to a gift email, as for "Email this article".
@@ -42,7 +77,7 @@ class GiftEmailForm(forms.Form):
     """Send a gift link to one address. The link itself is the gift; the email carries only
     the headline, the standfirst, the sender's note and the link, never the article's text."""
 
-    recipient = forms.EmailField(
+    recipient = PublicEmailField(
         label="Their email address",
         max_length=254,
         error_messages={
@@ -63,3 +98,14 @@ class GiftEmailForm(forms.Form):
         if any(ord(character) < 32 and character not in "\n\r\t" for character in note):
             raise forms.ValidationError("Your note contains characters we cannot send; please retype it.")
         return note
+
+
+class PreferencesLinkForm(forms.Form):
+    email = PublicEmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Give the address the newsletter comes to.",
+            "invalid": "That does not look like an email address; check it for typing mistakes.",
+        },
+    )
