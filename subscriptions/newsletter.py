@@ -97,7 +97,11 @@ def preferences_token(subscriber_id):
 def read_preferences_token(token):
     days = settings.NEWSLETTER_PREFERENCES_LINK_DAYS
     try:
-        return signing.loads(token, salt=PREFERENCES_SALT, max_age=days * 24 * 3600)
+        subscriber_id = signing.loads(token, salt=PREFERENCES_SALT, max_age=days * 24 * 3600)
+        # We only ever sign row ids; anything else was not made by preferences_token().
+        if type(subscriber_id) is not int or not 0 < subscriber_id < 2**63:
+            raise signing.BadSignature
+        return subscriber_id
     except signing.SignatureExpired:
         raise ExpiredToken(
             f"This link to your newsletter choices is more than {days} days old, so it no longer "

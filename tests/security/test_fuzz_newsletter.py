@@ -1,4 +1,5 @@
-"""Generated and hostile submissions to the newsletter's sign-up and unsubscribe links."""
+"""Generated and hostile submissions to the newsletter's sign-up, unsubscribe and preferences
+links, and to the form that asks for a fresh preferences link."""
 
 from urllib.parse import quote
 
@@ -27,6 +28,7 @@ def test_newsletter_sign_up_survives_any_submission(client, sections, data):
         form(
             email=field(st.builds(lambda n: f"news{n}@example.org", st.integers(0, 10**6)), emails),
             sections=field(section_ids, st.one_of(nasty_text, st.sampled_from(["0", "-1", "9" * 30]))),
+            frequency=field(st.sampled_from(["daily", "weekly"])),
         )
     )
     with Example(NewsletterSubscriber, NewsletterSubscriber.sections.through) as example:
@@ -70,3 +72,54 @@ def test_unsubscribe_links_survive_any_token(client, sections, token, method):
         NewsletterSubscriber.objects.filter(pk=subscriber.pk).update(
             state=NewsletterSubscriber.State.CONFIRMED
         )
+
+
+@given(
+    token=st.one_of(
+        nasty_text,
+        st.builds(
+            lambda value: signing.dumps(value, key="not-our-secret-key", salt=newsletter.PREFERENCES_SALT),
+            st.one_of(st.integers(-(2**70), 2**70), st.text(max_size=20), st.none()),
+        ),
+        # Ours, but for a row that does not exist or of a type no row has.
+        st.builds(
+            lambda value: signing.dumps(value, salt=newsletter.PREFERENCES_SALT),
+            st.one_of(st.integers(-(2**70), 2**70), st.text(max_size=20), st.none(), st.lists(st.integers())),
+        ),
+        st.builds(lambda n: signing.dumps(n, salt=newsletter.UNSUBSCRIBE_SALT), st.integers(0, 100)),
+    ),
+    post=form(
+        action=field(st.sampled_from(["save", "unsubscribe"])),
+        frequency=field(st.sampled_from(["daily", "weekly"])),
+        sections=field(st.just("1")),
+    ),
+)
+def test_preferences_links_survive_any_token_and_change_nothing_without_a_genuine_one(
+    client, sections, token, post
+):
+    subscriber = NewsletterSubscriber.objects.get_or_create(
+        email="listed@example.org", defaults={"state": NewsletterSubscriber.State.CONFIRMED}
+    )[0]
+    if token == newsletter.preferences_token(subscriber.pk):
+        return
+    with Example(NewsletterSubscriber, NewsletterSubscriber.sections.through) as example:
+        path = f"/newsletter/preferences/{quote(token, safe='')}/"
+        for response in (example.request(client.get, path), example.request(client.post, path, post)):
+            assert_no_server_error(response)
+            example.assert_unchanged(response)
+
+
+@given(post=form(email=field(st.builds(lambda n: f"news{n}@example.org", st.integers(0, 10**6)), emails)))
+def test_asking_for_a_preferences_link_survives_any_submission(client, sections, post):
+    NewsletterSubscriber.objects.get_or_create(
+        email="listed@example.org", defaults={"state": NewsletterSubscriber.State.CONFIRMED}
+    )
+    with Example(NewsletterSubscriber, NewsletterSubscriber.sections.through) as example:
+        response = example.request(client.post, "/newsletter/preferences/", post)
+        assert_no_server_error(response)
+        # Nothing about the list changes, whatever was asked, and an unknown address gets no mail.
+        assert example.unchanged()
+        if response.status_code != 302:
+            example.assert_unchanged(response)
+        else:
+            assert response["Location"] == "/newsletter/preferences/check-your-email/"
