@@ -9,9 +9,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core import mail, signing
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.models import Section
 from subscriptions import digest, newsletter
 from subscriptions.models import NewsletterSubscriber
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
@@ -22,6 +25,7 @@ pytestmark = pytest.mark.django_db
 
 State = NewsletterSubscriber.State
 Frequency = NewsletterSubscriber.Frequency
+PAGE_QUERIES = 3
 
 
 @pytest.fixture
@@ -445,3 +449,22 @@ def test_the_account_page_says_when_the_newsletter_comes_weekly(client, sections
     html = client.get("/accounts/").content.decode()
 
     assert "You get the weekly newsletter at rita@example.org, with news from every section." in html
+
+
+def test_the_page_costs_a_few_queries_however_many_sections_there_are(ada, sections):
+    def queries():
+        client = Client()
+        client.get(path_of(ada))  # the shared masthead and footer are cached from here on
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path_of(ada)).status_code == 200
+        return [query["sql"] for query in captured.captured_queries]
+
+    few = queries()
+    for number in range(30):
+        SectionFactory(name=f"Section {number}", slug=f"section-{number}")
+    ada.sections.add(*Section.objects.all()[:20])
+    many = queries()
+
+    assert len(few) == len(many), "\n".join(many)
+    # The subscriber, the sections chosen, the sections offered.
+    assert len(many) == PAGE_QUERIES, "\n".join(many)
