@@ -513,6 +513,8 @@ NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 500)
 # Weekly subscribers get one issue a week, on this day at NEWSLETTER_DIGEST_TIME, with the
 # seven days' news from their sections.
 NEWSLETTER_WEEKLY_DAY = env_str("NEWSLETTER_WEEKLY_DAY", "monday").strip().lower()
+# A week is too much news for one email: the weekly issue takes each section's most-read.
+NEWSLETTER_WEEKLY_ARTICLES_PER_SECTION = env_int("NEWSLETTER_WEEKLY_ARTICLES_PER_SECTION", 10)
 _weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 if NEWSLETTER_WEEKLY_DAY not in _weekdays:
     raise ImproperlyConfigured(

@@ -31,12 +31,14 @@ recipients.
 
 import logging
 import smtplib
+from collections import Counter
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article
@@ -90,18 +92,42 @@ def issue_for(day, kind=Kind.DAILY):
     existing = DigestIssue.objects.filter(kind=kind, date=day).first()
     if existing is not None:
         return existing
-    article_ids = list(
-        Article.objects.published(at=end)
-        .filter(publish_at__gte=start, publish_at__lt=end)
-        .order_by("section__position", "section__name", "-publish_at", "-id")
-        .values_list("pk", flat=True)
-    )
+    published = Article.objects.published(at=end).filter(publish_at__gte=start, publish_at__lt=end)
+    if kind == Kind.WEEKLY:
+        article_ids = weekly_selection(published, start, end)
+    else:
+        article_ids = list(
+            published.order_by("section__position", "section__name", "-publish_at", "-id").values_list(
+                "pk", flat=True
+            )
+        )
     issue, _ = DigestIssue.objects.get_or_create(
         kind=kind,
         date=day,
         defaults={"window_start": start, "window_end": end, "article_ids": article_ids},
     )
     return issue
+
+
+def weekly_selection(published, start, end):
+    """A week of news is too much for one email: from each section, the week's most-read
+    articles (the newest first among equals), at most NEWSLETTER_WEEKLY_ARTICLES_PER_SECTION."""
+    reads_that_week = Q(
+        read_counts__day__gte=timezone.localdate(start), read_counts__day__lte=timezone.localdate(end)
+    )
+    ranked = (
+        published.annotate(week_reads=Coalesce(Sum("read_counts__count", filter=reads_that_week), 0))
+        .order_by("section__position", "section__name", "section_id", "-week_reads", "-publish_at", "-id")
+        .values_list("pk", "section_id")
+    )
+    limit = settings.NEWSLETTER_WEEKLY_ARTICLES_PER_SECTION
+    taken = Counter()
+    chosen = []
+    for article_id, section_id in ranked:
+        if taken[section_id] < limit:
+            taken[section_id] += 1
+            chosen.append(article_id)
+    return chosen
 
 
 def add_recipients(issue):

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from articles.models import DailyReadCount
 from subscriptions import digest
 from subscriptions.models import DigestDelivery, DigestIssue, DigestRun, NewsletterSubscriber
 from subscriptions.tasks import send_due_digest
@@ -233,3 +234,36 @@ def test_a_reader_who_switches_to_weekly_gets_the_weekly_issue_and_no_more_daily
         "The Civic Ledger daily",
         "The Civic Ledger weekly",
     ]
+
+
+def test_the_weekly_issue_takes_the_most_read_of_each_section_up_to_the_setting(week, settings):
+    settings.NEWSLETTER_WEEKLY_ARTICLES_PER_SECTION = 2
+    DailyReadCount.objects.create(article=week["tuesday"], day=date(2026, 11, 17), count=30)
+    DailyReadCount.objects.create(article=week["tuesday"], day=date(2026, 11, 18), count=20)
+    DailyReadCount.objects.create(article=week["overnight"], day=MONDAY, count=5)
+    # Reads from before the week do not count.
+    DailyReadCount.objects.create(article=week["thursday"], day=date(2026, 11, 10), count=500)
+    subscriber("weekly@example.org", Frequency.WEEKLY)
+
+    digest.send_digest(MONDAY, kind=digest.Kind.WEEKLY)
+
+    [message] = mail.outbox
+    headlines = [
+        headline
+        for headline in (
+            "Tuesday: council votes on clinics",
+            "Overnight: bridge reopens",
+            "Thursday: library hours extended",
+            "Saturday: hospital waiting lists fall",
+        )
+        if headline in message.body
+    ]
+    assert headlines == [
+        "Tuesday: council votes on clinics",
+        "Overnight: bridge reopens",
+        "Saturday: hospital waiting lists fall",
+    ]
+    body = message.body
+    assert body.index("Tuesday: council") < body.index("Overnight: bridge") < body.index("Saturday: hospital")
+    assert message.subject == "The Civic Ledger weekly: Tuesday: council votes on clinics and 2 more"
+    assert "The most-read articles of the week from each section." in body
