@@ -126,7 +126,7 @@ def digest_state():
 
     from subscriptions.models import DigestDelivery, DigestIssue
 
-    issue = DigestIssue.objects.filter(date=timezone.localdate()).first()
+    issue = DigestIssue.objects.filter(kind=DigestIssue.Kind.DAILY, date=timezone.localdate()).first()
     if issue is None:
         return {"issue": None}
     states = DigestDelivery.objects.filter(issue=issue).values("state").annotate(n=Count("id"))

@@ -334,7 +334,11 @@ class NewsletterSubscriber(models.Model):
         verbose_name="reader account",
     )
     state = models.CharField(max_length=12, choices=State, default=State.PENDING)
-    frequency = models.CharField("how often", max_length=10, choices=Frequency, default=Frequency.DAILY)
+    # The database default too: code deployed before this field (during a rolling deploy)
+    # still adds subscribers, as daily ones.
+    frequency = models.CharField(
+        "how often", max_length=10, choices=Frequency, default=Frequency.DAILY, db_default=Frequency.DAILY
+    )
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
@@ -367,7 +371,7 @@ class DigestIssue(models.Model):
     Kind = NewsletterSubscriber.Frequency
 
     # Daily issues go to daily subscribers, weekly issues to weekly ones.
-    kind = models.CharField(max_length=10, choices=Kind, default=Kind.DAILY)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.DAILY, db_default=Kind.DAILY)
     date = models.DateField(help_text="The day it goes out.")
     window_start = models.DateTimeField()
     window_end = models.DateTimeField()
