@@ -468,3 +468,15 @@ def test_the_page_costs_a_few_queries_however_many_sections_there_are(ada, secti
     assert len(few) == len(many), "\n".join(many)
     # The subscriber, the sections chosen, the sections offered.
     assert len(many) == PAGE_QUERIES, "\n".join(many)
+
+
+def test_the_page_cache_never_keeps_a_readers_choices(ada, sections, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    client, token = csrf_client_on(path_of(ada))
+    for path in (path_of(ada), "/newsletter/preferences/", "/newsletter/preferences/check-your-email/"):
+        Client().get(path)
+        assert Client().get(path).get("X-Page-Cache") != "hit", path
+
+    client.post(path_of(ada), {"csrfmiddlewaretoken": token, "frequency": "weekly", "action": "save"})
+
+    assert re.search(r'value="weekly"[^>]*checked', Client().get(path_of(ada)).content.decode())
