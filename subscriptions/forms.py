@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 
 from articles.models import Section
 from newsroom.lib.email_address import PublicEmailField
@@ -20,6 +21,11 @@ class SectionsField(forms.ModelMultipleChoiceField):
         )
 
 
+def _weekly_help():
+    day = settings.NEWSLETTER_WEEKLY_DAY.capitalize()
+    return f"The weekly issue comes on {day}s, with the seven days' news."
+
+
 class FrequencyField(forms.ChoiceField):
     widget = forms.RadioSelect
 
@@ -29,10 +35,8 @@ class FrequencyField(forms.ChoiceField):
             label="How often",
             required=False,
             initial=NewsletterSubscriber.Frequency.DAILY,
-            help_text=(
-                f"The weekly issue comes on {settings.NEWSLETTER_WEEKLY_DAY.capitalize()}s, "
-                "with the seven days' news."
-            ),
+            # Read when the form is shown, so it follows the setting.
+            help_text=lazy(_weekly_help, str)(),
             error_messages={
                 "invalid_choice": "Choose how often the newsletter comes: every day or once a week.",
             },

@@ -480,3 +480,11 @@ def test_the_page_cache_never_keeps_a_readers_choices(ada, sections, settings):
     client.post(path_of(ada), {"csrfmiddlewaretoken": token, "frequency": "weekly", "action": "save"})
 
     assert re.search(r'value="weekly"[^>]*checked', Client().get(path_of(ada)).content.decode())
+
+
+def test_the_forms_name_the_weekly_day_from_the_setting(client, ada, settings):
+    settings.NEWSLETTER_WEEKLY_DAY = "friday"
+
+    for path in ("/newsletter/", path_of(ada)):
+        html = client.get(path).content.decode()
+        assert "The weekly issue comes on Fridays, with the seven days&#x27; news." in html
