@@ -169,10 +169,12 @@ def test_opening_the_link_shows_the_choices_and_changes_nothing(ada):
 
 
 def test_the_form_saves_sections_and_frequency(ada, sections):
-    client, token = csrf_client_on(path_of(ada))
+    # One link throughout: a link made a second later carries another timestamp.
+    path = path_of(ada)
+    client, token = csrf_client_on(path)
 
     response = client.post(
-        path_of(ada),
+        path,
         {
             "csrfmiddlewaretoken": token,
             "sections": [sections["health"].pk, sections["culture"].pk],
@@ -182,14 +184,14 @@ def test_the_form_saves_sections_and_frequency(ada, sections):
         follow=True,
     )
 
-    assert response.redirect_chain == [(path_of(ada), 302)]
+    assert response.redirect_chain == [(path, 302)]
     html = response.content.decode()
     assert "Your choices are saved. The next issue follows them." in html
     assert re.search(r'value="weekly"[^>]*checked', html)
     assert choices(ada) == (State.CONFIRMED, Frequency.WEEKLY, ["culture", "health"])
 
     # Untick everything: every section.
-    client.post(path_of(ada), {"csrfmiddlewaretoken": token, "frequency": "daily", "action": "save"})
+    client.post(path, {"csrfmiddlewaretoken": token, "frequency": "daily", "action": "save"})
     assert choices(ada) == (State.CONFIRMED, Frequency.DAILY, [])
 
 
