@@ -135,6 +135,7 @@ def export_newsletter(user):
         {
             "email": subscriber.email,
             "state": subscriber.get_state_display(),
+            "frequency": subscriber.get_frequency_display(),
             "sections": [section.name for section in subscriber.sections.all()],
             "signed_up_at": subscriber.created_at,
             "confirmed_at": subscriber.confirmed_at,

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.services import delete_account
 from articles.models import Section
 from subscriptions import digest, newsletter
 from subscriptions.models import NewsletterSubscriber
@@ -490,3 +491,21 @@ def test_the_forms_name_the_weekly_day_from_the_setting(client, ada, settings):
     for path in ("/newsletter/", path_of(ada)):
         html = client.get(path).content.decode()
         assert "The weekly issue comes on Fridays, with the seven days&#x27; news." in html
+
+
+def test_after_the_reader_deletes_their_account_the_link_in_an_old_issue_changes_nothing(client, sections):
+    reader = verified(UserFactory(email="rita@example.org"))
+    subscriber = NewsletterSubscriber.objects.create(
+        email="rita@example.org", user=reader, state=State.CONFIRMED, frequency=Frequency.WEEKLY
+    )
+    client.force_login(reader)
+    export = client.get("/accounts/my-data/").json()["newsletter"]
+    assert [(row["email"], row["frequency"]) for row in export] == [("rita@example.org", "Once a week")]
+    path = path_of(subscriber)
+
+    delete_account(user=reader)
+    response = Client().post(path, {"frequency": "daily", "action": "save"})
+
+    assert response.status_code == 404
+    assert "This address is no longer on our newsletter list" in response.content.decode()
+    assert not NewsletterSubscriber.objects.exists()
