@@ -139,7 +139,7 @@ def preferences_link(request):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         too_many = not hit(
-            "newsletter-link-ip", client_ip(request), limit=LINK_REQUESTS_PER_IP_PER_HOUR, period=3600
+            "newsletter-link-ip", client_network(request), limit=LINK_REQUESTS_PER_IP_PER_HOUR, period=3600
         ).allowed
         too_many |= not hit(
             "newsletter-link-email", email, limit=LINK_REQUESTS_PER_ADDRESS_PER_HOUR, period=3600
