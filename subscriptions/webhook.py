@@ -38,6 +38,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 
 from newsroom.lib import ratelimit
+from newsroom.lib.text import XML_FORBIDDEN
 from subscriptions import services
 from subscriptions.models import (
     EARLIEST_SUBSCRIPTION_DATE,
@@ -140,9 +141,6 @@ MAX_TIME_LENGTH = 40
 # No field is a number, but a number anywhere must not cost more than reading it: Python
 # refuses to convert more than 4,300 digits, and that refusal was a server error.
 MAX_NUMBER_DIGITS = 20
-# Characters XML 1.0 forbids (C0 controls other than tab, line feed and carriage return;
-# U+FFFE and U+FFFF) and lone surrogates, which JSON's \ud800 escapes let through.
-FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _shown(value):
@@ -156,7 +154,7 @@ def _text(value, name, max_length):
         raise Rejected(400, f"{name} must be non-empty text, not {_shown(value)}.")
     if len(value) > max_length:
         raise Rejected(400, f"{name} is {len(value)} characters long; at most {max_length} are accepted.")
-    if FORBIDDEN_CHARACTERS.search(value):
+    if XML_FORBIDDEN.search(value):
         raise Rejected(400, f"{name} holds a control character or a lone surrogate: {_shown(value)}.")
     return value
 
@@ -384,7 +382,7 @@ def _excerpt(body):
     # Signed bodies only, decoded as text the database and the admin can hold: PostgreSQL
     # text cannot hold NUL, and stored, it was a 500.
     text = body[:EXCERPT_BYTES].decode("utf-8", errors="replace")
-    return FORBIDDEN_CHARACTERS.sub("\ufffd", text)
+    return XML_FORBIDDEN.sub("\ufffd", text)
 
 
 def _refuse(log, rejection):
