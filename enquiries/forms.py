@@ -9,7 +9,8 @@ import re
 
 from django import forms
 
-from enquiries import checks, limits
+from enquiries import checks
+from newsroom.lib import mail_limits as limits
 from newsroom.lib.email_address import PublicEmailField
 
 SHARE_MAX_RECIPIENTS = 4

@@ -380,8 +380,8 @@ ENQUIRIES_MIN_FILL_SECONDS = env_int("ENQUIRIES_MIN_FILL_SECONDS", 3)
 ENQUIRIES_PER_IP_PER_HOUR = env_int("ENQUIRIES_PER_IP_PER_HOUR", 5)
 ENQUIRIES_PER_ADDRESS_PER_DAY = env_int("ENQUIRIES_PER_ADDRESS_PER_DAY", 5)
 # "Email this article" sends our name to addresses strangers choose, so it is limited four ways
-# (enquiries/limits.py), each counting recipients, not shares. A person sharing with friends
-# sends a few a day. One connection (an IPv4 address or an IPv6 /64) gets 20 an hour, five
+# (newsroom/lib/mail_limits.py), each counting recipients, not shares. A person sharing with
+# friends sends a few a day. One connection (an IPv4 address or an IPv6 /64) gets 20 an hour, five
 # full shares; one sender address 12 an hour and 40 a day, from any connection. The site-wide
 # cap (which protects our mail server's reputation) is 15 times the per-connection one and 25
 # times the per-sender one, so pausing sharing for everyone takes at least 15 connections and
@@ -391,6 +391,14 @@ SHARE_RECIPIENTS_PER_SENDER_PER_HOUR = env_int("SHARE_RECIPIENTS_PER_SENDER_PER_
 SHARE_RECIPIENTS_PER_SENDER_PER_DAY = env_int("SHARE_RECIPIENTS_PER_SENDER_PER_DAY", 40)
 SHARE_PER_RECIPIENT_PER_DAY = env_int("SHARE_PER_RECIPIENT_PER_DAY", 3)
 SHARE_SITE_PER_HOUR = env_int("SHARE_SITE_PER_HOUR", 300)
+# Names these limits had before they counted recipients: a deployment still setting one would
+# otherwise run on the defaults without a word.
+for _old, _new in [
+    ("SHARE_PER_IP_PER_HOUR", "SHARE_RECIPIENTS_PER_IP_PER_HOUR"),
+    ("SHARE_PER_SENDER_PER_DAY", "SHARE_RECIPIENTS_PER_SENDER_PER_DAY"),
+]:
+    if env_str(_old):
+        raise ImproperlyConfigured(f"{_old} is now {_new}, and counts recipients rather than shares.")
 
 # How many reverse proxies we own stand in front of the app; their X-Forwarded-For entries are
 # the only ones trusted for the client's address (newsroom/lib/client_ip.py).

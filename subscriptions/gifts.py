@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from newsroom.lib import ratelimit
+from newsroom.lib import mail_limits
 from newsroom.lib.sanitize import plain_text
 from newsroom.lib.tasks import enqueue_on_commit
 from newsroom.tasks import send_templated_email
@@ -46,8 +46,6 @@ from subscriptions.models import GiftLink
 TOKEN_BYTES = 32
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 REPEAT_WINDOW_SECONDS = 30 * 60
-HOUR = 60 * 60
-DAY = 24 * HOUR
 
 
 class GiftRefused(Exception):
@@ -192,44 +190,12 @@ def revoke(gift):
 
 def email_refusal(*, sender, recipient, ip_address):
     """Why we will not email this link now (a sentence for the sender), or None, counting the
-    send when it may go. The four limits of "Email this article" (enquiries/limits.py), on the
-    same counters."""
-    per_ip = ratelimit.hit(
-        "share-ip", ip_address or "unknown", limit=settings.SHARE_PER_IP_PER_HOUR, period=HOUR
+    send when it may go: the limits of "Email this article" (newsroom/lib/mail_limits.py), on
+    the same counters, so a gift email is one more article emailed by this reader."""
+    refusals = mail_limits.share_refusals(
+        ip_address=ip_address, sender_email=sender.email, recipients=[recipient]
     )
-    if not per_ip.allowed:
-        return "Too many emails have been sent from your connection in the last hour. Please try again later."
-    checks = [
-        (
-            ratelimit.peek("share-sender", sender.email, limit=settings.SHARE_PER_SENDER_PER_DAY, period=DAY),
-            "You have already sent the most emails we send for one reader in a day "
-            f"({settings.SHARE_PER_SENDER_PER_DAY}). Copy the link and send it yourself, "
-            "or try again tomorrow.",
-        ),
-        (
-            ratelimit.peek(
-                "share-recipient", recipient, limit=settings.SHARE_PER_RECIPIENT_PER_DAY, period=DAY
-            ),
-            f"{recipient} has already been sent the most articles we send one address in a day. "
-            "Copy the link and send it yourself, or try again tomorrow.",
-        ),
-        (
-            ratelimit.peek("share-site", "all", limit=settings.SHARE_SITE_PER_HOUR, period=HOUR),
-            "So many articles are being emailed from the site right now that we have paused sending. "
-            "Copy the link and send it yourself, or try again in an hour.",
-        ),
-    ]
-    for verdict, message in checks:
-        if not verdict.allowed:
-            return message
-    counted = [
-        ratelimit.hit("share-sender", sender.email, limit=settings.SHARE_PER_SENDER_PER_DAY, period=DAY),
-        ratelimit.hit("share-recipient", recipient, limit=settings.SHARE_PER_RECIPIENT_PER_DAY, period=DAY),
-        ratelimit.hit("share-site", "all", limit=settings.SHARE_SITE_PER_HOUR, period=HOUR),
-    ]
-    if not all(verdict.allowed for verdict in counted):
-        return "Too many emails are being sent right now. Please try again in a few minutes."
-    return None
+    return refusals[0][1] if refusals else None
 
 
 def email_gift(gift, *, recipient, note=""):

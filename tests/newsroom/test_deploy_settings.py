@@ -48,3 +48,9 @@ def test_a_malformed_boolean_setting_is_reported_by_name():
     result = run_manage("check", env=production_environment(DEBUG="perhaps"))
     assert result.returncode != 0
     assert "DEBUG must be true or false, not 'perhaps'" in result.stderr
+
+
+def test_a_share_limit_set_under_its_old_name_stops_the_site_with_its_new_name():
+    result = run_manage("check", env=production_environment(SHARE_PER_IP_PER_HOUR="50"))
+    assert result.returncode != 0
+    assert "SHARE_PER_IP_PER_HOUR is now SHARE_RECIPIENTS_PER_IP_PER_HOUR" in result.stderr

@@ -37,9 +37,10 @@ def test_made_up_gift_links_are_plain_not_found_pages(gift, token, method):
     with Example(GiftLink) as example:
         response = example.request(getattr(Client(), method), path)
         assert_no_server_error(response)
-        assert response.status_code in (204, 404)
+        # A NUL anywhere in an address is refused site-wide (400) before any view runs.
+        assert response.status_code in ((400,) if "\x00" in token else (204, 404))
         example.assert_unchanged(response)
-        if method == "get":
+        if method == "get" and response.status_code != 400:
             html = response.content.decode()
             assert "SUBSCRIBER-ONLY-MARKER" not in html
             if len(token) >= 12:  # shorter ones ("-1", "a") are in any page by chance

@@ -122,7 +122,7 @@ def test_feed_imports_carry_no_payload_onto_the_site(client, feed_server, settin
 def test_gift_pages_and_gift_emails_show_every_payload_inert(
     client, settings, django_capture_on_commit_callbacks
 ):
-    settings.SHARE_PER_IP_PER_HOUR = 1000
+    settings.SHARE_RECIPIENTS_PER_IP_PER_HOUR = 1000
     plan = Plan.objects.create(name="Website", slug="website", price="8.00", unlocks=Plan.Unlocks.WEBSITE)
     articles = articles_with_payloads(XSS_PAYLOADS[:40])
     Article.objects.filter(pk__in=[article.pk for article in articles]).update(is_premium=True)

@@ -1,8 +1,9 @@
-"""How much readers may send through our forms, counted on the rate-limit counters.
+"""How much mail readers may have us send through our forms, counted on the rate-limit counters.
 
-"Email this article" is the form spammers want most: it sends our name and their words to
-addresses they choose. So it is limited four ways, every one counting recipients (a share to
-four people counts four): per connection, per sender address (an hour and a day), per recipient
+"Email this article" (and emailing a gift link, which follows the same limits) is what
+spammers want most: it sends our name and their words to addresses they choose. So it is
+limited four ways, every one counting recipients (a share to four people counts four): per
+connection, per sender address (an hour and a day), per recipient
 address (an address gets only a few shares a day from us, whoever sends them) and site-wide per
 hour. The first two are far below the last, so no one person can use up the site's allowance
 and pause sharing for everyone (the numbers' reasoning is in settings.py). Enquiries only reach
