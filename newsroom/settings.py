@@ -498,6 +498,31 @@ ACCOUNTS_LOGIN_HISTORY_DAYS = env_int("LOGIN_HISTORY_DAYS", 90)
 # from our clock is refused as a possible replay.
 SUBSCRIPTIONS_WEBHOOK_SECRET = env_str("SUBSCRIPTIONS_WEBHOOK_SECRET")
 SUBSCRIPTIONS_WEBHOOK_TOLERANCE_SECONDS = env_int("SUBSCRIPTIONS_WEBHOOK_TOLERANCE_SECONDS", 300)
+# Checkout happens at the external store. STORE_CHECKOUT_URL is the address "Subscribe" sends a
+# reader to, with {plan} (the plan's slug), {reference} (our signed name for the attempt, which
+# the store sends back in its webhook) and {return_url} filled in, URL-encoded. Empty: no store,
+# and "Subscribe" leads to the subscriptions desk's enquiry form. STORE_URL is the store's front
+# page, linked as "View store" beside the magazine and PDF products.
+STORE_CHECKOUT_URL = env_str("STORE_CHECKOUT_URL", "")
+STORE_URL = env_str("STORE_URL", "")
+# An unpaid checkout is shown as expired after this many hours (a payment arriving later still counts).
+STORE_CHECKOUT_EXPIRY_HOURS = env_int("STORE_CHECKOUT_EXPIRY_HOURS", 24)
+if STORE_CHECKOUT_URL:
+    _checkout_scheme = STORE_CHECKOUT_URL.split("://", 1)[0].lower()
+    if _checkout_scheme not in {"http", "https"} or "{reference}" not in STORE_CHECKOUT_URL:
+        raise ImproperlyConfigured(
+            "STORE_CHECKOUT_URL must be an http:// or https:// address containing {reference} "
+            f"(and may contain {{plan}} and {{return_url}}), not {STORE_CHECKOUT_URL!r}."
+        )
+    try:
+        STORE_CHECKOUT_URL.format(plan="p", reference="r", return_url="u")
+    except (KeyError, IndexError, ValueError):
+        raise ImproperlyConfigured(
+            "STORE_CHECKOUT_URL may only use the placeholders {plan}, {reference} and {return_url}, "
+            f"each in braces: {STORE_CHECKOUT_URL!r}."
+        ) from None
+if STORE_URL and STORE_URL.split("://", 1)[0].lower() not in {"http", "https"}:
+    raise ImproperlyConfigured(f"STORE_URL must be an http:// or https:// address, not {STORE_URL!r}.")
 # Subscribers are reminded this many days before their subscription ends, once per term.
 SUBSCRIPTIONS_REMINDER_DAYS = env_int("SUBSCRIPTIONS_REMINDER_DAYS", 7)
 # Metered access: signed-in readers without a plan may read this many premium articles a month.
