@@ -11,6 +11,12 @@ class SubscriptionsConfig(AppConfig):
 
         account_deleting.connect(forget_reader, dispatch_uid="subscriptions.forget_reader")
 
+        from allauth.account.signals import email_confirmed
+
+        from subscriptions.checkout import claim_on_email_confirmed
+
+        email_confirmed.connect(claim_on_email_confirmed, dispatch_uid="subscriptions.claim-on-confirmed")
+
         from django.db.models.signals import post_delete, post_save
 
         from subscriptions.access import forget_cached_plans

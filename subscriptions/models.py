@@ -113,6 +113,7 @@ class Subscription(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="subscriptions",
         verbose_name="reader",
@@ -129,6 +130,11 @@ class Subscription(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     store_reference = models.CharField(
         max_length=120, blank=True, help_text="The store's identifier for this subscription."
+    )
+    # A purchase made at the store by someone without an account here: kept without a reader,
+    # under the address the store had, until an account verifies that address and claims it.
+    claim_email = models.EmailField(
+        blank=True, help_text="Bought without an account: the address that may claim it once verified."
     )
     # The end date the last reminder was about; equal to ends_at once this term is reminded.
     reminded_for_end = models.DateTimeField(null=True, blank=True, editable=False)
@@ -188,6 +194,48 @@ class Subscription(models.Model):
     def is_current(self):
         now = timezone.now()
         return self.state == self.State.ACTIVE and self.starts_at <= now < self.ends_at
+
+
+class CheckoutAttempt(models.Model):
+    """A reader sent to the store to pay for a plan. The store carries our signed reference to
+    the attempt through checkout and back in its webhook, which is how the purchase finds the
+    reader's account whatever address they give the store."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for payment"
+        PAID = "paid", "Paid"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="checkout_attempts",
+        verbose_name="reader",
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    # Random and unguessable; the reference the store sees is this, signed (subscriptions/checkout.py).
+    token = models.CharField(max_length=40, unique=True, editable=False)
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="checkout_attempts"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.plan} for {self.user} ({self.get_state_display()})"
+
+    @property
+    def current_state(self):
+        """As the reader sees it: a pending attempt left long enough has expired."""
+        age = timezone.now() - self.created_at
+        if self.state == self.State.PENDING and age > timedelta(hours=settings.STORE_CHECKOUT_EXPIRY_HOURS):
+            return self.State.EXPIRED
+        return self.State(self.state)
 
 
 class WebhookDelivery(models.Model):

@@ -33,9 +33,12 @@ def _save(subscription, reason, fields=None):
 
 
 @transaction.atomic
-def start_subscription(*, user, plan, ends_at, starts_at=None, store_reference="", reason="Started"):
+def start_subscription(
+    *, user, plan, ends_at, starts_at=None, store_reference="", claim_email="", reason="Started"
+):
     subscription = Subscription(
         user=user,
+        claim_email=claim_email,
         plan=plan,
         starts_at=starts_at or timezone.now(),
         ends_at=ends_at,

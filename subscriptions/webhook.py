@@ -11,6 +11,11 @@ The body is one JSON object:
      "data": {"reference": "sub_9", "email": "reader@example.org", "plan": "website-monthly",
               "starts_at": "2026-11-01T00:00:00Z", "ends_at": "2026-12-01T00:00:00Z"}}
 
+A purchase that began with our "Subscribe" button also carries `"checkout"`: the signed
+reference we gave the store (subscriptions/checkout.py). It names the reader, whatever address
+the store has; one we did not issue is refused. Without it, the address finds the account, or,
+with no account, the purchase waits unclaimed and the address is emailed how to claim it.
+
 `subscription.renewed` carries `reference` and the new `ends_at`; `subscription.cancelled`
 only `reference`. Every field is checked before anything is looked up or stored: ids and
 references are short ASCII identifiers, the plan a slug, the email an address, times ISO 8601
@@ -39,7 +44,7 @@ from django.db import IntegrityError, connection, transaction
 
 from newsroom.lib import ratelimit
 from newsroom.lib.text import XML_FORBIDDEN
-from subscriptions import services
+from subscriptions import checkout, services
 from subscriptions.models import (
     EARLIEST_SUBSCRIPTION_DATE,
     LATEST_SUBSCRIPTION_DATE,
@@ -68,7 +73,7 @@ RENEWED = "subscription.renewed"
 CANCELLED = "subscription.cancelled"
 # For each event type: the fields of `data` it must have, and those it may have.
 EVENT_FIELDS = {
-    CREATED: ({"reference", "email", "plan", "ends_at"}, {"starts_at"}),
+    CREATED: ({"reference", "email", "plan", "ends_at"}, {"starts_at", "checkout"}),
     RENEWED: ({"reference", "ends_at"}, set()),
     CANCELLED: ({"reference"}, set()),
 }
@@ -208,6 +213,7 @@ DATA_FIELDS = {
     "plan": _plan_slug,
     "starts_at": _moment,
     "ends_at": _moment,
+    "checkout": _identifier,
 }
 
 
@@ -287,6 +293,32 @@ def _subscription_by_reference(reference):
     return subscription
 
 
+def _complete_checkout(data, plan, reason):
+    """A purchase that began at our checkout: it belongs to the reader who started it."""
+    try:
+        attempt = checkout.attempt_for_reference(data["checkout"], for_update=True)
+    except checkout.BadReference as error:
+        raise Rejected(422, f"data.checkout: {error}") from None
+    if attempt.state == attempt.State.PAID:
+        raise Rejected(409, "data.checkout: that checkout has already been paid for by another purchase.")
+    if attempt.plan_id != plan.pk:
+        raise Rejected(
+            422, f"data.plan is {plan.slug!r} but the reader chose {attempt.plan.slug!r} at checkout."
+        )
+    subscription = services.start_subscription(
+        user=attempt.user,
+        plan=plan,
+        starts_at=data.get("starts_at"),
+        ends_at=data["ends_at"],
+        store_reference=data["reference"],
+        reason=f"{reason}, checkout {attempt.pk}",
+    )
+    # Paid even if the reader had come back saying they cancelled, or took a day: the store's
+    # signed word that the money arrived is what counts.
+    checkout.mark_paid(attempt, subscription)
+    return subscription
+
+
 def apply_event(event_type, data, event_id):
     """Make the change the event describes. Raises Rejected(422) when it cannot apply."""
     reason = f"{event_type} from the store (event {event_id})"
@@ -294,20 +326,24 @@ def apply_event(event_type, data, event_id):
         if event_type == CREATED:
             if Subscription.objects.filter(store_reference=data["reference"]).exists():
                 raise Rejected(409, f"A subscription with the store reference {data['reference']!r} exists.")
-            user = get_user_model().objects.filter(email__iexact=data["email"].strip()).first()
-            if user is None:
-                raise Rejected(422, f"No reader account has the address {data['email']!r}.")
             plan = Plan.objects.filter(slug=data["plan"]).first()
             if plan is None:
                 raise Rejected(422, f"No plan has the slug {data['plan']!r}.")
-            return services.start_subscription(
+            if "checkout" in data:
+                return _complete_checkout(data, plan, reason)
+            user = get_user_model().objects.filter(email__iexact=data["email"]).first()
+            subscription = services.start_subscription(
                 user=user,
                 plan=plan,
                 starts_at=data.get("starts_at"),
                 ends_at=data["ends_at"],
                 store_reference=data["reference"],
-                reason=reason,
+                claim_email="" if user else data["email"],
+                reason=reason if user else f"{reason}, waiting for {data['email']} to claim it",
             )
+            if user is None:
+                checkout.email_claim_link(subscription)
+            return subscription
         subscription = _subscription_by_reference(data["reference"])
         if event_type == RENEWED:
             return services.renew_subscription(
