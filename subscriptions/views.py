@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from articles.models import Article
 from articles.views import article_for_page, article_page_context
 from newsroom.lib.client_ip import client_ip
-from subscriptions import access, gifts, webhook
+from subscriptions import access, checkout, gifts, webhook
 from subscriptions.forms import GiftEmailForm
-from subscriptions.models import GiftLink, Plan
+from subscriptions.models import CheckoutAttempt, GiftLink, Plan
 
 
 def _private(response):
@@ -71,7 +71,67 @@ def plans(request):
         {
             "website_plans": [plan for plan in on_sale if plan.unlocks_website],
             "product_plans": [plan for plan in on_sale if not plan.unlocks_website],
+            "store_configured": checkout.store_configured(),
+            "store_url": settings.STORE_URL,
         },
+    )
+
+
+def _plan_for_checkout(request, slug):
+    """The plan a reader chose, or the page saying why it cannot be bought: 404 for a plan we
+    never had, 410 for one no longer on sale."""
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None:
+        raise Http404("No such plan")
+    if not plan.is_active:
+        return plan, render(request, "subscriptions/checkout_unavailable.html", {"plan": plan}, status=410)
+    return plan, None
+
+
+# GET shows what the reader is about to buy; only the POST (with its CSRF token) makes an
+# attempt and sends them to the store. A GET that made rows and redirected would let link
+# previews and prefetching fill the table, and the plans page, cached for everyone, cannot
+# hold a CSRF token, so its buttons are plain links here.
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def start_checkout(request, slug):
+    plan, unavailable = _plan_for_checkout(request, slug)
+    if unavailable:
+        return unavailable
+    if not checkout.store_configured():
+        return render(request, "subscriptions/checkout.html", {"plan": plan, "store_configured": False})
+    if request.method == "POST":
+        attempt = checkout.start_checkout(user=request.user, plan=plan)
+        return redirect(checkout.store_checkout_url(attempt))
+    response = render(request, "subscriptions/checkout.html", {"plan": plan, "store_configured": True})
+    # The form's POST is answered with a redirect to the store, and browsers hold a redirect
+    # after a form to the form-action rule too: this one page lets the form lead there.
+    response._csp_config = {
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP.get("form-action", []), checkout.store_origin()],
+    }
+    return response
+
+
+# The store sends the reader back here. What the page says comes from the attempt, which only
+# the signed webhook marks paid: ?status=paid in the address proves nothing.
+@login_required
+@never_cache
+@require_safe
+def checkout_return(request):
+    try:
+        attempt = checkout.attempt_for_reference(request.GET.get("ref", ""))
+    except checkout.BadReference:
+        attempt = None
+    if attempt is None or attempt.user_id != request.user.pk:
+        return render(request, "subscriptions/checkout_return.html", {"attempt": None}, status=400)
+    if request.GET.get("status") == "cancelled":
+        checkout.cancel_if_pending(attempt)
+    return render(
+        request,
+        "subscriptions/checkout_return.html",
+        {"attempt": attempt, "state": attempt.current_state, "states": CheckoutAttempt.State},
     )
 
 

@@ -75,6 +75,7 @@ COMMENT_POSTING = ["reply_to"]
 MODERATION_QUEUE = ["tab", "q", "page"]
 MODERATION_LOG = ["q", "page"]
 REVISION_COMPARE = ["newer", "older"]
+CHECKOUT_RETURN = ["ref", "status"]
 # Read by views of libraries we mount: allauth's `next`, the admin's autocomplete, sitemaps.
 SIGN_IN = ["next"]
 AUTOCOMPLETE = ["term", "app_label", "model_name", "field_name", "page"]
@@ -86,7 +87,7 @@ UNREAD = ["x"]
 
 CORPUS = {
     *SEARCH, *CURSORS, *ARTICLE_PAGE, *COMMENT_POSTING, *MODERATION_QUEUE, *MODERATION_LOG,
-    *REVISION_COMPARE, *SIGN_IN, *AUTOCOMPLETE, *SITEMAP, *CHANGELIST,
+    *REVISION_COMPARE, *CHECKOUT_RETURN, *SIGN_IN, *AUTOCOMPLETE, *SITEMAP, *CHANGELIST,
 }  # fmt: skip
 
 LISTINGS = ["/politics/", "/tags/housing/", "/authors/ada-author/", "/sources/partner/", "/corrections/"]
@@ -111,6 +112,8 @@ STAFF_PAGES = {
     ("/admin/articles/article/{article_id}/history/compare/", "editor"): REVISION_COMPARE,
     ("/admin/autocomplete/", "editor"): AUTOCOMPLETE,
     ("/admin/", "editor"): UNREAD,
+    # Not a staff page, but like them only for the signed in: where the store sends a reader back.
+    ("/subscriptions/return/", "reader"): CHECKOUT_RETURN,
 }
 ADMIN_MODELS = sorted(model._meta.label for model in admin.site._registry)
 
@@ -154,8 +157,8 @@ def server_errors():
 
 
 @pytest.fixture
-def signed_in(client, editor, moderator, superuser):
-    people = {"editor": editor, "moderator": moderator, "superuser": superuser}
+def signed_in(client, reader, editor, moderator, superuser):
+    people = {"reader": reader, "editor": editor, "moderator": moderator, "superuser": superuser}
 
     def sign_in(role):
         client.logout()

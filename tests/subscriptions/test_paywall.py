@@ -49,7 +49,7 @@ def test_an_anonymous_reader_gets_the_subscribe_box_with_a_sign_in_link(
     assert response["X-Paywall"] == "closed"
     assert shows_none_of_the_subscriber_text(html)
     assert "The rest of this article is for subscribers" in html
-    assert "Website: 8.00 GBP a month" in html
+    assert "Website: £8.00 a month" in html
     assert f"/accounts/login/?next=%2Fsubscriptions%2Farticle%2F{premium_article.pk}%2Fread%2F" in html
     assert_private(response)
 

@@ -75,7 +75,10 @@ def test_the_database_refuses_a_subscription_that_ends_before_it_starts(reader, 
         )
 
 
-def test_the_subscribe_page_lists_the_plans_on_sale_and_the_enquiry_form(client, website_plan, magazine_plan):
+def test_the_subscribe_page_lists_the_plans_on_sale_and_the_enquiry_form(
+    client, settings, website_plan, magazine_plan
+):
+    settings.STORE_CHECKOUT_URL = "https://store.example.com/checkout?plan={plan}&ref={reference}"
     Plan.objects.create(
         name="Photo archive", slug="photos", price="5.00", unlocks="photo_library", is_active=False
     )
@@ -85,14 +88,15 @@ def test_the_subscribe_page_lists_the_plans_on_sale_and_the_enquiry_form(client,
     html = response.content.decode()
     assert response.status_code == 200
     assert "Website" in html
-    assert "8.00 GBP</strong> a month" in html
+    assert "£8.00</strong> a month" in html
     assert "Magazine" in html
-    assert "60.00 GBP</strong> a year" in html
+    assert "£60.00</strong> a year" in html
     assert "Includes: the printed magazine." in html
     assert "These do not include the subscriber-only articles on the website." in html
     assert "Photo archive" not in html
     assert 'href="/enquiries/subscribe/"' in html
-    assert 'href="/enquiries/subscribe/?plan=website-monthly"' in html
+    assert 'href="/subscriptions/checkout/website-monthly/">Subscribe to Website</a>' in html
+    assert "Online payment is not available" not in html
     assert "public" in response["Cache-Control"]
     assert "Cookie" not in response.get("Vary", "")
 
