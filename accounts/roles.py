@@ -65,6 +65,7 @@ ROLE_PERMISSIONS = {
                 "plan",
                 "subscription",
                 "webhookdelivery",
+                "checkoutattempt",
                 "newslettersubscriber",
                 "digestissue",
                 "digestrun",

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from subscriptions import gifts, services
 from subscriptions.models import (
+    CheckoutAttempt,
     DigestDelivery,
     DigestIssue,
     DigestRun,
@@ -47,12 +50,26 @@ class CurrentStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class UnclaimedFilter(admin.SimpleListFilter):
+    title = "claimed"
+    parameter_name = "claimed"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Bought without an account, not claimed yet")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(user__isnull=True).exclude(claim_email="")
+        return queryset
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(SimpleHistoryAdmin):
-    list_display = ("user", "plan", "state_now", "starts_at", "ends_at", "store_reference")
-    list_filter = (CurrentStateFilter, "plan")
+    list_display = ("reader", "plan", "state_now", "starts_at", "ends_at", "store_reference", "history_link")
+    list_filter = (CurrentStateFilter, UnclaimedFilter, "plan")
     list_select_related = ("user", "plan")
-    search_fields = ("user__email", "store_reference")
+    # Searching a reader's address lists their subscriptions, each with its history.
+    search_fields = ("user__email", "claim_email", "store_reference")
     autocomplete_fields = ("user",)
     date_hierarchy = "ends_at"
     readonly_fields = ("cancelled_at", "reminded_for_end", "created_at", "updated_at")
@@ -62,11 +79,43 @@ class SubscriptionAdmin(SimpleHistoryAdmin):
     def state_now(self, subscription):
         return subscription.current_state.label
 
+    @admin.display(description="reader", ordering="user__email")
+    def reader(self, subscription):
+        if subscription.user_id:
+            return subscription.user
+        if subscription.claim_email:
+            return f"Not claimed yet ({subscription.claim_email})"
+        return "A deleted account"
+
+    @admin.display(description="history")
+    def history_link(self, subscription):
+        url = reverse("admin:subscriptions_subscription_history", args=[subscription.pk])
+        return format_html('<a href="{}">History</a>', url)
+
     @admin.action(description="Cancel the selected subscriptions now", permissions=["change"])
     def cancel_selected(self, request, queryset):
         for subscription in queryset:
             services.cancel_subscription(subscription=subscription, reason=f"Cancelled by {request.user}")
         self.message_user(request, f"{queryset.count()} subscription(s) cancelled.")
+
+
+@admin.register(CheckoutAttempt)
+class CheckoutAttemptAdmin(admin.ModelAdmin):
+    """Read-only: attempts change only through checkout, the return page and the webhook."""
+
+    list_display = ("created_at", "user", "plan", "state", "finished_at", "subscription")
+    list_filter = ("state", "plan")
+    list_select_related = ("user", "plan", "subscription__plan", "subscription__user")
+    search_fields = ("user__email",)
+    date_hierarchy = "created_at"
+    readonly_fields = ("user", "plan", "state", "created_at", "finished_at", "subscription")
+    exclude = ("token",)  # half of every reference: staff never need it, and a leak would name the attempt
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(WebhookDelivery)

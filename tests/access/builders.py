@@ -131,6 +131,9 @@ BUILDERS = {
     "subscriptions.subscription": lambda: _model("subscriptions.Subscription").objects.create(
         user=UserFactory(), plan=_plan(), ends_at=timezone.now() + timedelta(days=30)
     ),
+    "subscriptions.checkoutattempt": lambda: _model("subscriptions.CheckoutAttempt").objects.create(
+        user=UserFactory(), plan=_plan(), token="checkout-token-for-the-admin-matrix"
+    ),
     "subscriptions.webhookdelivery": lambda: _model("subscriptions.WebhookDelivery").objects.create(
         outcome="processed", status_code=200
     ),
