@@ -119,11 +119,18 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def allowed_origins():
+    """Loopback origins a test runs beside the live server (the fake store of tests/store.py),
+    which its pages may visit. Empty unless a fixture adds one; only 127.0.0.1 is accepted."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, allowed_origins):
     """A fresh browser tab whose relative URLs resolve against the live server.
 
-    Any request to a host other than the live server fails the test: pages must not load
-    third-party assets.
+    Any request to a host other than the live server (or a loopback origin the test added to
+    `allowed_origins`) fails the test: pages must not load third-party assets.
     """
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     foreign_requests = []
@@ -131,7 +138,7 @@ def page(browser, live_server):
         "request",
         lambda request: (
             None
-            if request.url.startswith((live_server.url, "data:", "about:"))
+            if request.url.startswith((live_server.url, *allowed_origins, "data:", "about:"))
             else foreign_requests.append(request.url)
         ),
     )
@@ -141,6 +148,7 @@ def page(browser, live_server):
     tab.set_default_timeout(20_000)
     yield tab
     context.close()
+    assert all(origin.startswith("http://127.0.0.1:") for origin in allowed_origins)
     assert foreign_requests == [], f"pages requested third-party URLs: {foreign_requests}"
 
 
