@@ -13,8 +13,9 @@ The body is one JSON object:
 
 A purchase that began with our "Subscribe" button also carries `"checkout"`: the signed
 reference we gave the store (subscriptions/checkout.py). It names the reader, whatever address
-the store has; one we did not issue is refused. Without it, the address finds the account, or,
-with no account, the purchase waits unclaimed and the address is emailed how to claim it.
+the store has; one we did not issue is refused. Without it, the address finds the account that
+has confirmed it; otherwise the purchase waits unclaimed and the address is emailed how to
+claim it by confirming the address in an account.
 
 `subscription.renewed` carries `reference` and the new `ends_at`; `subscription.cancelled`
 only `reference`. Every field is checked before anything is looked up or stored: ids and
@@ -331,7 +332,12 @@ def apply_event(event_type, data, event_id):
                 raise Rejected(422, f"No plan has the slug {data['plan']!r}.")
             if "checkout" in data:
                 return _complete_checkout(data, plan, reason)
+            # Only an account that has proved the address is its own: anyone can sign up with
+            # someone else's address and never confirm it. The purchase otherwise waits for
+            # whoever confirms the address (subscriptions/checkout.py).
             user = get_user_model().objects.filter(email__iexact=data["email"]).first()
+            if user is not None and not user.has_verified_email:
+                user = None
             subscription = services.start_subscription(
                 user=user,
                 plan=plan,

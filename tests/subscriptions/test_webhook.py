@@ -7,13 +7,15 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed
 from django.db import connection
 
 from subscriptions.models import Plan, Subscription, WebhookDelivery
 from subscriptions.webhook import sign
 from tests.factories import UserFactory
 
-from .conftest import WEBHOOK_SECRET, signed_post, subscribe
+from .conftest import WEBHOOK_SECRET, signed_post, subscribe, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +37,8 @@ def last_delivery():
 
 
 def test_a_signed_purchase_creates_the_readers_subscription(client, subscriber, website_plan):
+    verified(subscriber)
+
     response = signed_post(client, created(email="SUBSCRIBER@example.org"))
 
     assert response.status_code == 200
@@ -55,6 +59,24 @@ def test_a_signed_purchase_creates_the_readers_subscription(client, subscriber, 
         "evt_1",
         subscription,
     )
+
+
+def test_a_purchase_for_an_account_that_never_confirmed_the_address_waits_for_it_to(
+    client, subscriber, website_plan
+):
+    # Anyone can sign up with someone else's address; only confirming it proves it is theirs.
+    response = signed_post(client, created(email="subscriber@example.org"))
+
+    assert response.status_code == 200
+    waiting = Subscription.objects.get()
+    assert (waiting.user, waiting.claim_email) == (None, "subscriber@example.org")
+
+    verified(subscriber)
+    address = EmailAddress.objects.get(user=subscriber)
+    email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
+
+    waiting.refresh_from_db()
+    assert waiting.user == subscriber
 
 
 def test_a_renewal_moves_the_end_date_and_keeps_the_history(client, subscriber, website_plan):
