@@ -432,3 +432,32 @@ def test_a_checkout_address_without_a_reference_or_not_http_stops_start_up_with_
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+# The admin ------------------------------------------------------------------------------------
+
+
+def test_staff_find_a_readers_subscriptions_and_their_history_and_see_checkouts_read_only(
+    client, superuser, reader, website_plan
+):
+    attempt = checkout.start_checkout(user=reader, plan=website_plan)
+    signed_post(client, purchase(attempt))
+    signed_post(client, purchase(event_id="evt_2", reference="sub_2", email="waiting@example.org"))
+    subscription = Subscription.objects.get(user=reader)
+    client.force_login(superuser)
+
+    listed = client.get("/admin/subscriptions/subscription/", {"q": "reader@example.org"}).content.decode()
+    assert "sub_1" in listed
+    assert "sub_2" not in listed
+    assert f'href="/admin/subscriptions/subscription/{subscription.pk}/history/">History</a>' in listed
+    waiting = client.get("/admin/subscriptions/subscription/", {"claimed": "no"}).content.decode()
+    assert "Not claimed yet (waiting@example.org)" in waiting
+    assert "sub_1" not in waiting
+    history = client.get(f"/admin/subscriptions/subscription/{subscription.pk}/history/").content.decode()
+    assert f"subscription.created from the store (event evt_1), checkout {attempt.pk}" in history
+
+    attempts = client.get("/admin/subscriptions/checkoutattempt/").content.decode()
+    assert "Paid" in attempts
+    change = client.get(f"/admin/subscriptions/checkoutattempt/{attempt.pk}/change/").content.decode()
+    assert attempt.token not in change
+    assert 'type="submit" value="Save"' not in change
