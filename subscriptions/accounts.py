@@ -8,7 +8,7 @@ from django.utils import dateformat, timezone
 from accounts.panels import AccountPanel
 from subscriptions import gifts, newsletter, services
 from subscriptions.access import website_subscription
-from subscriptions.models import GiftLink, MeteredRead, NewsletterSubscriber, Subscription
+from subscriptions.models import CheckoutAttempt, GiftLink, MeteredRead, NewsletterSubscriber, Subscription
 
 # The account page lists this many of the newest gift links; each one's own page has the rest.
 GIFTS_ON_ACCOUNT_PAGE = 20
@@ -116,6 +116,15 @@ def export_subscriptions(user):
                 "last_opened_at": gift.last_opened_at,
             }
             for gift in GiftLink.objects.filter(sender=user).select_related("article").order_by("created_at")
+        ],
+        "checkouts": [
+            {
+                "plan": attempt.plan.name,
+                "state": attempt.current_state.label,
+                "started_at": attempt.created_at,
+                "finished_at": attempt.finished_at,
+            }
+            for attempt in CheckoutAttempt.objects.filter(user=user).select_related("plan").order_by("id")
         ],
         "premium_articles_read_on_the_free_allowance": [
             {"article": read.article.headline, "month": read.month, "read_at": read.read_at}

@@ -22,7 +22,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.lib.mail import build_email
+from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.tasks import send_templated_email
 from subscriptions.models import CheckoutAttempt, Subscription
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,10 @@ def cancel_if_pending(attempt):
 
 def email_claim_link(subscription):
     """Tell someone who bought without an account how to get at what they bought."""
-    message = build_email(
+    # Queued once the purchase is committed: a refused or rolled-back event emails nobody, and
+    # a mail server that is down does not make the store's delivery fail.
+    enqueue_on_commit(
+        send_templated_email,
         "email/subscription_claim",
         {
             "plan": subscription.plan.name,
@@ -111,9 +115,8 @@ def email_claim_link(subscription):
             "signup_url": f"{settings.SITE_URL}{reverse('account_signup')}",
             "login_url": f"{settings.SITE_URL}{reverse('account_login')}",
         },
-        to=[subscription.claim_email],
+        [subscription.claim_email],
     )
-    transaction.on_commit(message.send)
 
 
 def claim_for_address(user, email):

@@ -13,6 +13,7 @@ from django.conf import settings as django_settings
 from django.core import mail
 
 from subscriptions import checkout
+from subscriptions.accounts import export_subscriptions
 from subscriptions.models import CheckoutAttempt, Plan, Subscription, WebhookDelivery
 from tests.factories import UserFactory
 
@@ -461,3 +462,14 @@ def test_staff_find_a_readers_subscriptions_and_their_history_and_see_checkouts_
     change = client.get(f"/admin/subscriptions/checkoutattempt/{attempt.pk}/change/").content.decode()
     assert attempt.token not in change
     assert 'type="submit" value="Save"' not in change
+
+
+def test_a_readers_checkouts_are_in_their_data_export(client, reader, website_plan):
+    attempt = checkout.start_checkout(user=reader, plan=website_plan)
+    signed_post(client, purchase(attempt))
+    checkout.start_checkout(user=UserFactory(), plan=website_plan)
+
+    [row] = export_subscriptions(reader)["checkouts"]
+
+    assert (row["plan"], row["state"]) == ("Website", "Paid")
+    assert row["finished_at"] is not None
