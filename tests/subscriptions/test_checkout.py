@@ -11,6 +11,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from subscriptions import checkout
 from subscriptions.accounts import export_subscriptions
@@ -473,3 +475,41 @@ def test_a_readers_checkouts_are_in_their_data_export(client, reader, website_pl
 
     assert (row["plan"], row["state"]) == ("Website", "Paid")
     assert row["finished_at"] is not None
+
+
+# Query budgets --------------------------------------------------------------------------------
+
+# Session, user, and the plan or the attempt (with its plan and subscription in one query); none
+# of it grows with the number of plans, readers or attempts.
+CHECKOUT_PAGE_QUERIES = 3
+RETURN_PAGE_QUERIES = 3
+
+
+def queries_for(client, path, **query):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path, query).status_code == 200
+    return len(captured.captured_queries), [each["sql"] for each in captured.captured_queries]
+
+
+def test_the_checkout_and_return_pages_keep_their_query_budgets_however_many_plans_and_attempts(
+    client, reader, website_plan
+):
+    client.force_login(reader)
+    attempt = checkout.start_checkout(user=reader, plan=website_plan)
+    signed_post(client, purchase(attempt))
+    pages = [
+        ("/subscriptions/checkout/website-monthly/", {}, CHECKOUT_PAGE_QUERIES),
+        ("/subscriptions/return/", {"ref": checkout.reference_for(attempt)}, RETURN_PAGE_QUERIES),
+    ]
+    client.get("/subscriptions/checkout/website-monthly/")  # the frame's shared pieces cached
+    few = [queries_for(client, path, **query) for path, query, _ in pages]
+
+    for n in range(20):
+        Plan.objects.create(name=f"Plan {n}", slug=f"plan-{n}", price="1.00")
+        checkout.start_checkout(user=reader, plan=website_plan)
+        checkout.start_checkout(user=UserFactory(), plan=website_plan)
+    many = [queries_for(client, path, **query) for path, query, _ in pages]
+
+    for (path, _, budget), (small, _), (large, sql) in zip(pages, few, many, strict=True):
+        assert small == large, path
+        assert large <= budget, f"{path}: {large} queries:\n" + "\n".join(sql)
