@@ -3,7 +3,8 @@
 It listens on a free loopback port. GET /checkout shows the plan our site sent the reader to
 buy, with a "Pay" button and a "Cancel" link. Pay does what the real store does: it sends a
 signed subscription.created event, carrying our checkout reference, to our webhook (a real
-POST to the live server), then sends the reader back to the return address we gave it. Cancel
+POST to the live server), then sends the reader back to the return address we gave it; with
+`hold_webhooks` it sends the reader back first and the event when the test says. Cancel
 sends them back with ?status=cancelled and tells us nothing.
 """
 
@@ -29,6 +30,10 @@ class FakeStore:
         self.secret = secret
         self.email = email  # what the buyer types at the store: not necessarily their address with us
         self.deliveries = []  # (status code, response body) of each webhook call, in order
+        # While set, Pay sends the reader back at once and keeps the event here, as a slow
+        # store does, until the test calls deliver_held().
+        self.hold_webhooks = False
+        self.held = []
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -48,6 +53,10 @@ class FakeStore:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=5)
+
+    def deliver_held(self):
+        while self.held:
+            self.send_purchase(**self.held.pop(0))
 
     def send_purchase(self, *, plan, checkout_reference):
         now = datetime.now(UTC)
@@ -122,7 +131,11 @@ class FakeStore:
                 form = {key: values[0] for key, values in parse_qs(self.rfile.read(length).decode()).items()}
                 if urlsplit(self.path).path != "/pay":
                     return self._send(404)
-                store.send_purchase(plan=form["plan"], checkout_reference=form["ref"])
+                purchase = {"plan": form["plan"], "checkout_reference": form["ref"]}
+                if store.hold_webhooks:
+                    store.held.append(purchase)
+                else:
+                    store.send_purchase(**purchase)
                 return self._send(303, headers=[("Location", _with_status(form["return"], "paid"))])
 
         return Handler

@@ -122,3 +122,28 @@ def test_a_reader_who_cancels_at_the_store_is_told_so_and_gets_nothing(page, fak
     page.goto(checkout_site["article"].get_absolute_url())
     page.locator(".paywall").wait_for()
     assert SUBSCRIBER_ONLY not in page.content()
+
+
+def test_a_reader_back_before_the_stores_webhook_waits_on_a_page_that_checks_again_by_itself(
+    page, fake_store, checkout_site
+):
+    fake_store.hold_webhooks = True
+    sign_in_from_the_plan(page)
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(f"{fake_store.origin}/checkout?**")
+    page.get_by_role("button", name="Pay").click()
+
+    # The address says status=paid, but nothing has told us so: the page waits.
+    page.get_by_role("heading", name="We're confirming your payment").wait_for()
+    assert "status=paid" in page.url
+    assert page.get_by_role("link", name="Check again").count() == 1
+    save_screenshot(page, "checkout-07-pending")
+    assert_accessible(page, "checkout-07-pending")
+    assert not Subscription.objects.exists()
+    assert CheckoutAttempt.objects.get().state == "pending"
+
+    # The store's event arrives; the page, refreshing itself, now says it is done.
+    fake_store.deliver_held()
+    assert [status for status, _ in fake_store.deliveries] == [200]
+    page.get_by_role("heading", name="You're subscribed - start reading").wait_for(timeout=15_000)
+    assert Subscription.objects.get().user == checkout_site["reader"]

@@ -252,8 +252,10 @@ def test_before_the_webhook_the_return_page_says_the_payment_is_being_confirmed_
     html = response.content.decode()
     assert response.status_code == 200
     assert "We're confirming your payment" in html
-    assert '<meta http-equiv="refresh" content="5">' in html  # checks again without JavaScript
-    assert "Check again" in html
+    assert 'data-checkout-state="pending"' in html
+    assert "/js/checkout-return" in html  # checks again by itself
+    assert "http-equiv" not in html  # never reloads under the reader
+    assert "Check again" in html  # and without JavaScript
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert not Subscription.objects.exists()
     attempt.refresh_from_db()
@@ -270,7 +272,7 @@ def test_after_the_webhook_the_return_page_says_the_reader_is_subscribed(client,
 
     assert "You're subscribed - start reading" in html
     assert "until 1 January 2099" in html
-    assert "http-equiv" not in html
+    assert "checkout-return" not in html
 
 
 def test_a_cancelled_return_marks_a_pending_attempt_cancelled_and_grants_nothing(
