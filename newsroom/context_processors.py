@@ -28,6 +28,8 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "site_tagline": settings.SITE_TAGLINE,
         "site_url": settings.SITE_URL,
+        # The store where the magazine and PDF reports are sold ("View store" in the footer).
+        "store_url": settings.STORE_URL,
         "site_furniture": SimpleLazyObject(SiteSettings.cached),
         "at_home": request.path == "/",
         "site_generation": site_generation,

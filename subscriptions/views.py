@@ -72,7 +72,6 @@ def plans(request):
             "website_plans": [plan for plan in on_sale if plan.unlocks_website],
             "product_plans": [plan for plan in on_sale if not plan.unlocks_website],
             "store_configured": checkout.store_configured(),
-            "store_url": settings.STORE_URL,
         },
     )
 

@@ -70,6 +70,8 @@ def test_a_reader_picks_a_plan_pays_at_the_store_comes_back_and_reads_the_premiu
     plans = page.locator("#main")
     assert "£8.00 a month" in plans.inner_text()
     assert plans.get_by_role("link", name="View store").get_attribute("href") == f"{fake_store.origin}/"
+    footer = page.locator("footer").get_by_role("link", name="View store")
+    assert footer.get_attribute("href") == f"{fake_store.origin}/"
     save_screenshot(page, "checkout-01-plans")
     assert_accessible(page, "checkout-01-plans")
 
