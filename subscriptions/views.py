@@ -21,7 +21,7 @@ from articles.views import article_for_page, article_page_context
 from newsroom.lib.client_ip import client_ip
 from subscriptions import access, checkout, gifts, webhook
 from subscriptions.forms import GiftEmailForm
-from subscriptions.models import CheckoutAttempt, GiftLink, Plan
+from subscriptions.models import CheckoutAttempt, GiftLink, Plan, Subscription
 
 
 def _private(response):
@@ -103,7 +103,10 @@ def start_checkout(request, slug):
     if request.method == "POST":
         attempt = checkout.start_checkout(user=request.user, plan=plan)
         return redirect(checkout.store_checkout_url(attempt))
-    response = render(request, "subscriptions/checkout.html", {"plan": plan, "store_configured": True})
+    # Paying twice for what one already has is a mistake worth a word before the store.
+    current = Subscription.objects.active().filter(user=request.user, plan=plan).order_by("-ends_at").first()
+    context = {"plan": plan, "store_configured": True, "current": current}
+    response = render(request, "subscriptions/checkout.html", context)
     # The form's POST is answered with a redirect to the store, and browsers hold a redirect
     # after a form to the form-action rule too: this one page lets the form lead there.
     response._csp_config = {

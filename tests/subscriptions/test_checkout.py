@@ -80,6 +80,16 @@ def test_subscribe_shows_the_plan_then_sends_the_reader_to_the_store_with_a_sign
     assert parse_qs(returned.query)["ref"] == query["ref"]
 
 
+def test_a_reader_who_already_has_the_plan_is_told_before_paying_again(client, reader, website_plan):
+    signed_post(client, purchase(checkout.start_checkout(user=reader, plan=website_plan)))
+    client.force_login(reader)
+
+    html = client.get("/subscriptions/checkout/website-monthly/").content.decode()
+
+    assert "You already have Website until 1 January 2099." in html
+    assert "Continue to payment" in html
+
+
 def test_each_checkout_gets_its_own_unguessable_reference(client, reader, website_plan):
     client.force_login(reader)
     first, second = go_to_store(client), go_to_store(client)
@@ -481,9 +491,10 @@ def test_a_readers_checkouts_are_in_their_data_export(client, reader, website_pl
 
 # Query budgets --------------------------------------------------------------------------------
 
-# Session, user, and the plan or the attempt (with its plan and subscription in one query); none
-# of it grows with the number of plans, readers or attempts.
-CHECKOUT_PAGE_QUERIES = 3
+# Session, user, and the plan (and the reader's current subscription to it) or the attempt (with
+# its plan and subscription in one query); none of it grows with the number of plans, readers
+# or attempts.
+CHECKOUT_PAGE_QUERIES = 4
 RETURN_PAGE_QUERIES = 3
 
 
