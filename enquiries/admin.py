@@ -3,16 +3,15 @@ advertising options page is edited by editors and superusers."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
-from django.shortcuts import redirect
 from django.urls import reverse
 from django_prose_editor.fields import ProseEditorField
 
 from articles.forms import BodyEditorWidget
 from enquiries import services
 from enquiries.models import AdvertisingOption, Enquiry, RateCard, Share, ShareRecipient
+from newsroom.lib.singleton import SingletonModelAdmin
 
 
 class ShareRecipientInline(admin.TabularInline):
@@ -157,26 +156,13 @@ class AdvertisingOptionInline(admin.StackedInline):
 
 
 @admin.register(RateCard)
-class RateCardAdmin(admin.ModelAdmin):
+class RateCardAdmin(SingletonModelAdmin):
     """The page at /advertise/, linked from the footer's "View options". The introduction is
     rich text kept to the article bodies' allow-list; each option is a row of its table."""
 
     fields = ["intro"]
     inlines = [AdvertisingOptionInline]
     formfield_overrides = {ProseEditorField: {"widget": BodyEditorWidget}}
-
-    def has_add_permission(self, request):
-        # There is one page; its row is created with the table.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        # A list of one row is a needless click: go straight to the form.
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        return redirect(reverse("admin:enquiries_ratecard_change", args=[RateCard.load().pk]))
 
     def view_on_site(self, obj):
         return reverse("advertising-options")

@@ -13,6 +13,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles.models import BODY_EDITOR_EXTENSIONS, Article
 from newsroom.lib.cache import bump_site_generation
 from newsroom.lib.sanitize import clean_body_html
+from newsroom.lib.singleton import SingletonModel
 
 
 class Share(models.Model):
@@ -127,12 +128,10 @@ class Enquiry(models.Model):
 # The advertising options page ------------------------------------------------------------------
 
 
-class RateCard(models.Model):
+class RateCard(SingletonModel):
     """The advertising options page (/advertise/): an introduction and the options with their
     prices, which the advertising team keeps up to date in the admin. One row, created the
     first time the page is asked for."""
-
-    SINGLETON_ID = 1
 
     intro = ProseEditorField(
         "introduction",
@@ -154,15 +153,9 @@ class RateCard(models.Model):
         return "Advertising options page"
 
     def save(self, *args, **kwargs):
-        self.pk = self.SINGLETON_ID
         # Whatever wrote it, the same allow-list as article bodies.
         self.intro = clean_body_html(self.intro)
         super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        rate_card, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
-        return rate_card
 
 
 class AdvertisingOptionQuerySet(models.QuerySet):

@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.urls import reverse
 
+from newsroom.lib.singleton import SingletonModelAdmin
 from newsroom.models import SisterPublication, SiteSettings, SuppressedAddress
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
@@ -17,7 +15,7 @@ class SisterPublicationInline(admin.TabularInline):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(SingletonModelAdmin):
     inlines = [SisterPublicationInline]
     fieldsets = [
         ("Footer", {"fields": ["about", "publisher_name"]}),
@@ -26,20 +24,6 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         ("Newsletter", {"fields": ["newsletter_blurb", "newsletter_url"]}),
         ("Comments", {"fields": ["comment_guidelines_url"]}),
     ]
-
-    def has_add_permission(self, request):
-        # There is one row; it is created with defaults the first time it is needed.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        # A list of one row is a needless click: go straight to the form.
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        row = SiteSettings.load()
-        return redirect(reverse("admin:newsroom_sitesettings_change", args=[row.pk]))
 
 
 @admin.register(SuppressedAddress)

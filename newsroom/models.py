@@ -18,6 +18,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from newsroom.lib.cache import bump_site_generation
+from newsroom.lib.singleton import SingletonModel
 
 CACHE_KEY = "site-settings:v1"
 CACHE_SECONDS = 60 * 60
@@ -30,9 +31,7 @@ def validate_link(value):
     URLValidator(schemes=["http", "https"])(value)
 
 
-class SiteSettings(models.Model):
-    SINGLETON_ID = 1
-
+class SiteSettings(SingletonModel):
     about = models.CharField(
         "about line",
         max_length=300,
@@ -92,16 +91,6 @@ class SiteSettings(models.Model):
 
     def __str__(self):
         return "Site settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = self.SINGLETON_ID
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        """The settings row, created with its defaults the first time anything asks."""
-        settings_row, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
-        return settings_row
 
     @classmethod
     def cached(cls):
