@@ -7,6 +7,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from newsroom import checks  # noqa: F401 - registers the deployment checks
         from newsroom.signals import strip_xml_forbidden_characters
 
         # Every model, filtered inside: a sender list would miss models added later.

@@ -54,3 +54,17 @@ def test_a_share_limit_set_under_its_old_name_stops_the_site_with_its_new_name()
     result = run_manage("check", env=production_environment(SHARE_PER_IP_PER_HOUR="50"))
     assert result.returncode != 0
     assert "SHARE_PER_IP_PER_HOUR is now SHARE_RECIPIENTS_PER_IP_PER_HOUR" in result.stderr
+
+
+def test_check_deploy_warns_when_the_counters_share_the_page_caches_redis():
+    shared = production_environment(CACHE_URL="redis://cache.internal:6379/0")
+    apart = production_environment(
+        CACHE_URL="redis://cache.internal:6379/0", RATELIMIT_CACHE_URL="redis://counters.internal:6379/0"
+    )
+
+    warned = run_manage("check", "--deploy", "--fail-level", "WARNING", env=shared)
+    quiet = run_manage("check", "--deploy", "--fail-level", "WARNING", env=apart)
+
+    assert warned.returncode != 0
+    assert "newsroom.W001" in warned.stderr + warned.stdout
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
