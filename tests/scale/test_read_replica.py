@@ -95,7 +95,10 @@ def test_a_reader_who_just_wrote_reads_from_the_primary_until_the_window_passes(
     settings.DATABASE_READ_YOUR_WRITES_SECONDS = 2
     reader = UserFactory(email="rowan@example.org", display_name="Rowan")
     client.force_login(reader)
-    wait_until_replicated(User, reader.pk)
+    # The row as it is now, not only its first version: a session is checked against the
+    # account's password hash, and a replica still holding an older hash signs the reader out.
+    current = "SELECT 1 FROM accounts_user WHERE id = %s AND password = %s"
+    wait_for_replica(current, [reader.pk, reader.password])
 
     with QueriesOnEachServer() as queries:
         saved = client.post("/accounts/", {"display_name": "Rowan Harbour", "bio": "Lives by the quay."})
