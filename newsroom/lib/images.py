@@ -152,8 +152,11 @@ def validate_uploaded_image(upload):
         return
     if getattr(upload, "_committed", False):
         validate_image_file(upload)
-    else:
-        redrawn_image(upload)
+        return
+    # Kept on the uploaded file, so that saving it stores this drawing instead of making it
+    # again: each drawing decodes and encodes the whole picture.
+    uploaded = getattr(upload, "file", upload)
+    uploaded.newsroom_redrawn = redrawn_image(upload)
 
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -181,7 +184,7 @@ class UploadedImageFieldFile(ImageFieldFile):
         # Whatever the file was called and whatever rode along with its picture, what is stored
         # is our own drawing of the picture under our own name. Every way in (the admin, the
         # feed import, seed_demo, a script) saves through here.
-        image = redrawn_image(content)
+        image = getattr(content, "newsroom_redrawn", None) or redrawn_image(content)
         super().save(image.name, image, save)
 
 

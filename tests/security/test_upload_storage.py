@@ -282,3 +282,20 @@ def test_an_image_that_passes_the_checks_but_cannot_be_drawn_again_is_a_form_err
     ]
     assert not Article.objects.exists()
     assert not any(tmp_path.rglob("*.png"))
+
+
+def test_an_upload_through_the_admin_is_drawn_once_for_checking_and_storing(client, writer, monkeypatch):
+    drawings = []
+    real_redraw = images._redraw
+
+    def counting(content):
+        drawings.append(1)
+        return real_redraw(content)
+
+    monkeypatch.setattr(images, "_redraw", counting)
+
+    response = writer_uploads(client, writer, "photo.png", png_with_text_chunk(b"plain"))
+
+    assert response.status_code == 302
+    assert Article.objects.get().featured_image.name.endswith(".png")
+    assert len(drawings) == 1
