@@ -24,6 +24,8 @@ from articles.admin_views import ArticleEditorialViews
 from articles.forms import ArticleAdminForm, BodyEditorWidget
 from articles.models import Article, ArticleAuthor, Correction, Section, SlugRedirect, Source, Sponsor
 from authors.models import Author
+from newsroom import changes
+from newsroom.admin import AnnouncesChanges
 from newsroom.lib.numbers import parse_id
 from newsroom.lib.paginators import EstimatedCountPaginator
 
@@ -309,10 +311,24 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
             obj._change_reason = "Created"
+        # Where readers could see it before this save (an old address, a section it leaves),
+        # announced with the change once the inlines are saved too (save_related).
+        form.shown_before = changes.visible_urls(obj) if change else set()
         try:
             super().save_model(request, obj, form, change)
         finally:
             obj.__dict__.pop("_change_reason", None)
+
+    def delete_model(self, request, obj):
+        shown_before = changes.visible_urls(obj)
+        super().delete_model(request, obj)
+        changes.article_withdrawn(obj, shown_before=shown_before)
+
+    def delete_queryset(self, request, queryset):
+        shown_before = [(article, changes.visible_urls(article)) for article in queryset]
+        super().delete_queryset(request, queryset)
+        for article, urls in shown_before:
+            changes.article_withdrawn(article, shown_before=urls)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Correction:
@@ -341,6 +357,7 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.refresh_author_names()
+        changes.article_edited(form.instance, shown_before=getattr(form, "shown_before", set()))
 
     # The workflow buttons -----------------------------------------------------------------
 
@@ -472,7 +489,7 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(AnnouncesChanges, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "sponsor"]
     list_editable = ["position"]
     list_select_related = ["sponsor"]
@@ -480,9 +497,12 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "description", "position", "sponsor", "editorial_email"]
 
+    def announce(self, section):
+        changes.section_changed(section)
+
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(AnnouncesChanges, admin.ModelAdmin):
     list_display = ["name", "website", "import_active", "import_mode", "default_section"]
     list_filter = ["import_active", "import_mode"]
     list_select_related = ["default_section"]
@@ -500,9 +520,12 @@ class SourceAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def announce(self, source):
+        changes.source_changed(source)
+
 
 @admin.register(Sponsor)
-class SponsorAdmin(admin.ModelAdmin):
+class SponsorAdmin(AnnouncesChanges, admin.ModelAdmin):
     list_display = ["name", "link"]
     search_fields = ["name"]
     formfield_overrides = IMAGE_FIELD_OVERRIDES

@@ -3,8 +3,3 @@ from django.apps import AppConfig
 
 class ArticlesConfig(AppConfig):
     name = "articles"
-
-    def ready(self):
-        from articles import signals
-
-        signals.connect()

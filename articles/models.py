@@ -157,6 +157,22 @@ class ArticleQuerySet(models.QuerySet):
         now = at or timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
 
+    def next_scheduled_change(self, now):
+        """The next moment the clock alone changes what readers see (a scheduled publish or
+        withdrawal), or None: no cached page or piece may outlive it (newsroom/lib/pagecache.py)."""
+        published = self.filter(status=Article.Status.PUBLISHED).order_by()
+        moments = [
+            published.filter(publish_at__gt=now)
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first(),
+            published.filter(withdraw_at__gt=now)
+            .order_by("withdraw_at")
+            .values_list("withdraw_at", flat=True)
+            .first(),
+        ]
+        return min((moment for moment in moments if moment), default=None)
+
     def in_review(self):
         return self.filter(status=Article.Status.REVIEW)
 
@@ -348,7 +364,7 @@ class Article(models.Model):
             # The admin's date drill-down: the earliest and latest publish time and the years
             # between, which would otherwise read the whole table on every changelist load.
             models.Index(fields=["publish_at"], name="article_publish_at_idx"),
-            # The next scheduled withdrawal (views.next_scheduled_change, which bounds every
+            # The next scheduled withdrawal (next_scheduled_change, which bounds every
             # cached page's life): only the few published rows that have one are indexed.
             models.Index(
                 fields=["withdraw_at"],

@@ -17,6 +17,7 @@ from django.utils.text import get_text_list
 from articles.models import Article, Correction, Section, Source, Sponsor
 from audit.models import AuditEntry
 from audit.services import record
+from newsroom import changes
 
 Status = Article.Status
 Audited = AuditEntry.Action
@@ -81,6 +82,9 @@ def send_back_to_draft(*, article, by):
     article.status = Status.DRAFT
     _save_transition(article, by, "Taken off the schedule" if scheduled else "Returned to draft", ["status"])
     record(Audited.UNSCHEDULED if scheduled else Audited.RETURNED_TO_DRAFT, article, actor=by)
+    if scheduled:
+        # The next scheduled change, which bounds every cached page's life, may have moved.
+        changes.article_edited(article)
     return article
 
 
@@ -95,6 +99,7 @@ def publish_article(*, article, by, at=None):
     if missing:
         raise WorkflowError(f"This article cannot be published without {get_text_list(missing, 'and')}.")
     now = timezone.now()
+    shown_before = changes.visible_urls(article)
     if at is not None:
         article.publish_at = at
     elif article.publish_at is None or article.status == Status.WITHDRAWN:
@@ -112,6 +117,11 @@ def publish_article(*, article, by, at=None):
         actor=by,
         detail={"publish_at": article.publish_at.isoformat()},
     )
+    if scheduled:
+        # Nothing shows it yet, but the next scheduled change has moved.
+        changes.article_edited(article, shown_before=shown_before)
+    else:
+        changes.article_published(article)
     return article
 
 
@@ -123,17 +133,20 @@ def withdraw_article(*, article, by, at=None):
     if article.status != Status.PUBLISHED:
         raise WorkflowError("Only a published or scheduled article can be withdrawn.")
     now = timezone.now()
+    shown_before = changes.visible_urls(article)
     if at is not None and at > now:
         article.withdraw_at = at
         _save_transition(
             article, by, f"Withdrawal scheduled for {timezone.localtime(at):%d %b %Y %H:%M}", ["withdraw_at"]
         )
         record(Audited.WITHDRAWAL_SCHEDULED, article, actor=by, detail={"withdraw_at": at.isoformat()})
+        changes.article_edited(article, shown_before=shown_before)
     else:
         article.status = Status.WITHDRAWN
         article.withdraw_at = now
         _save_transition(article, by, "Withdrawn", ["status", "withdraw_at"])
         record(Audited.WITHDRAWN, article, actor=by)
+        changes.article_withdrawn(article, shown_before=shown_before)
     return article
 
 
@@ -146,6 +159,7 @@ def add_correction(*, article, text, by):
         raise WorkflowError("Write what was corrected.")
     correction = Correction.objects.create(article=article, text=text, created_by=by)
     record(Audited.CORRECTED, article, actor=by, detail={"correction": text[:200]})
+    changes.article_edited(article)
     return correction
 
 
@@ -173,6 +187,7 @@ def restore_revision(*, article, revision, by):
         raise WorkflowError(
             f"The revision's slug “{revision.slug}” is now used by another article; change that one first."
         )
+    shown_before = changes.visible_urls(article)
     gone = []
     for name in RESTORED_FIELDS:
         field = Article._meta.get_field(name)
@@ -196,4 +211,5 @@ def restore_revision(*, article, revision, by):
         actor=by,
         detail={"revision": f"{when:%d %b %Y %H:%M}", "kept_current": gone},
     )
+    changes.article_edited(article, shown_before=shown_before)
     return gone

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,12 +24,9 @@ from taggit.models import Tag
 from articles.models import Article, ArticleAuthor, Section, TaggedArticle
 from articles.templatetags.reading import navigation_sections
 from authors.models import Author
-from newsroom.lib.cache import site_generation
+from newsroom.lib import fragments
 from newsroom.lib.text import xml_safe
 
-# Sitemaps are large and read by crawlers, not people: each is kept for a while, keyed by the
-# site generation so a publish or edit replaces it. Scheduled articles appear within this time.
-SITEMAP_CACHE_SECONDS = 15 * 60
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # the most a news sitemap may list
 
@@ -112,20 +108,28 @@ def xml_safe_content(view):
     return safe_view
 
 
-def cached_by_generation(view):
+def kept_as_a_piece(view):
+    """Sitemaps are large and read by crawlers, not people: each is kept as a piece of the
+    page cache's kind (newsroom/lib/fragments.py), under the site generation and never past
+    the next scheduled publish or withdrawal, so that even with the page cache off a crawler
+    walking every page of the archive's sitemap does not render each one again."""
+
     @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        key = f"sitemap:{site_generation()}:{request.get_full_path()}"
-        response = cache.get(key)
-        if response is None:
+    def kept_view(request, *args, **kwargs):
+        rendered = []
+
+        def render_sitemap():
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
-            if response.status_code == 200:
-                cache.set(key, response, SITEMAP_CACHE_SECONDS)
-        return response
+            rendered.append(response)
+            # Only a sitemap is kept; a 404 for a page past the end is not.
+            return (response if response.status_code == 200 else None), None
 
-    return cached_view
+        kept = fragments.cached("sitemap", (request.get_full_path(),), render_sitemap)
+        return kept if kept is not None else rendered[0]
+
+    return kept_view
 
 
 SITEMAPS = {
@@ -151,7 +155,7 @@ def sitemap_sizes():
 
 @cache_control(public=True, max_age=3600)
 @require_safe
-@cached_by_generation
+@kept_as_a_piece
 @xml_safe_content
 def sitemap_index(request):
     """The index: one entry per page of each sitemap."""
@@ -194,7 +198,7 @@ def news_sitemap(request):
 
 @cache_control(public=True, max_age=3600)
 @require_safe
-@cached_by_generation
+@kept_as_a_piece
 @xml_safe_content
 def sitemap_section(request, section):
     """One sitemap (articles page by page with ?p=, sections, tags or authors)."""

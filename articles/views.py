@@ -178,23 +178,6 @@ def detail(request, section, year, month, day, slug):
     return render(request, "articles/detail.html", article_page_context(request, article))
 
 
-def next_scheduled_change(now):
-    """The next moment the clock alone changes what readers see (a scheduled publish or
-    withdrawal), or None; named by settings.PAGE_CACHE_NEXT_CHANGE for the page cache."""
-    published = Article.objects.filter(status=Article.Status.PUBLISHED).order_by()
-    moments = [
-        published.filter(publish_at__gt=now)
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first(),
-        published.filter(withdraw_at__gt=now)
-        .order_by("withdraw_at")
-        .values_list("withdraw_at", flat=True)
-        .first(),
-    ]
-    return min((moment for moment in moments if moment), default=None)
-
-
 def _iso(moment):
     # The same string as the page's <time datetime>, so dateModified is exactly the "Updated".
     return machine_datetime(moment) or None

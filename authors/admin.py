@@ -5,10 +5,12 @@ from django.db import models
 from django.db.models import Count
 
 from authors.models import Author
+from newsroom import changes
+from newsroom.admin import AnnouncesChanges
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(AnnouncesChanges, admin.ModelAdmin):
     list_display = ["name", "role", "organisation", "user", "article_count"]
     list_filter = ["organisation"]
     list_select_related = ["user"]
@@ -23,6 +25,9 @@ class AuthorAdmin(admin.ModelAdmin):
             "widget": AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
         }
     }
+
+    def announce(self, author):
+        changes.author_changed(author)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":

@@ -2,7 +2,6 @@
 "download my data", and anonymisation when the account is deleted. Registered through the
 settings accounts reads (ACCOUNTS_PAGE_PANELS, ACCOUNTS_DATA_EXPORTERS) and its signal."""
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -10,7 +9,7 @@ from accounts.models import DELETED_ACCOUNT_NAME
 from accounts.panels import AccountPanel
 from comments.forms import suspension_message
 from comments.models import Comment, Report, Suspension, ThreadFollow
-from newsroom.lib.cache import bump_article_generation
+from newsroom import changes
 
 
 def comments_panel(request):
@@ -85,4 +84,4 @@ def anonymise_comments(sender, user, **kwargs):
     comments.update(user=None, user_name=DELETED_ACCOUNT_NAME, user_email="", ip_address=None)
     ThreadFollow.objects.filter(Q(user=user) | Q(email__iexact=user.email)).delete()
     for article_id in article_ids:
-        transaction.on_commit(lambda article_id=article_id: bump_article_generation(article_id))
+        changes.comments_changed(article_id)

@@ -16,6 +16,8 @@ from comments.models import (
     Report,
     Suspension,
 )
+from newsroom import changes
+from newsroom.admin import AnnouncesChanges
 
 
 class SingletonAdmin(admin.ModelAdmin):
@@ -27,7 +29,7 @@ class SingletonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guidelines)
-class GuidelinesAdmin(SingletonAdmin):
+class GuidelinesAdmin(AnnouncesChanges, SingletonAdmin):
     fields = ["title", "body", "updated_at", "updated_by"]
     readonly_fields = ["updated_at", "updated_by"]
     list_display = ["title", "updated_at"]
@@ -51,7 +53,7 @@ class ModerationReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommentPolicy)
-class CommentPolicyAdmin(SingletonAdmin):
+class CommentPolicyAdmin(AnnouncesChanges, SingletonAdmin):
     list_display = ["__str__", "moderation", "allow_anonymous", "close_after_days", "updated_at"]
     fieldsets = [
         ("Who may comment and when", {"fields": ["moderation", "allow_anonymous", "close_after_days"]}),
@@ -72,11 +74,15 @@ class CommentPolicyAdmin(SingletonAdmin):
 
 
 @admin.register(ArticleCommentPolicy)
-class ArticleCommentPolicyAdmin(admin.ModelAdmin):
+class ArticleCommentPolicyAdmin(AnnouncesChanges, admin.ModelAdmin):
     list_display = ["article", "moderation", "close_after_days", "closed_message"]
     list_select_related = ["article"]
     raw_id_fields = ["article"]
     search_fields = ["article__headline"]
+
+    def announce(self, policy):
+        # Only that article's comments region says whether and why its comments are open.
+        changes.comments_changed(policy.article_id)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

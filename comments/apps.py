@@ -10,11 +10,9 @@ class CommentsConfig(AppConfig):
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save
 
         from accounts.signals import account_deleting
-        from comments import signals
         from comments.accounts import anonymise_comments
 
         account_deleting.connect(anonymise_comments, dispatch_uid="comments-anonymise-on-account-deletion")
-        signals.connect()
 
         # django-comments-xtd (2.10) republishes or hides every reply whenever a comment is
         # saved, whatever state each reply is in: approving a parent would publish replies a

@@ -39,7 +39,7 @@ from articles.demo.bulk import (
 from articles.demo.synthetic import FIRST_NAMES, LAST_NAMES, PLACES
 from articles.models import Article
 from comments.models import Comment, ModerationReason
-from newsroom.lib.cache import bump_site_generation
+from newsroom import changes
 
 HOT_ARTICLES_SHARE = 0.01  # the hot stories: this share of published articles...
 HOT_SHARE = 0.7  # ...hold this share of the comments
@@ -205,7 +205,7 @@ class CommentLoader:
             for table in [*COMMENT_TABLES, User._meta.db_table]:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
         # Bulk rows send no signals; comment counts show on listings, so drop cached pages.
-        bump_site_generation()
+        changes.everything_changed()
         summary.seconds = time.monotonic() - started
         return summary
 

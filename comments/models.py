@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,9 @@ from django_comments_xtd.models import XtdComment
 from django_prose_editor.fields import ProseEditorField
 
 from articles.models import Article
+from newsroom.lib import fragments
 from newsroom.lib.sanitize import clean_body_html
+from newsroom.lib.singleton import SingletonModel
 
 GUIDELINES_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -102,10 +103,8 @@ class Moderation(models.TextChoices):
     POST = "post", "Post-moderation: comments appear at once and are moderated afterwards"
 
 
-class CommentPolicy(models.Model):
+class CommentPolicy(SingletonModel):
     """The site-wide comment policy: one row, edited by moderators in the admin."""
-
-    SINGLETON_ID = 1
 
     moderation = models.CharField(max_length=4, choices=Moderation, default=Moderation.POST)
     allow_anonymous = models.BooleanField(
@@ -156,23 +155,16 @@ class CommentPolicy(models.Model):
     def __str__(self):
         return "Site comment policy"
 
-    CACHE_KEY = "comments:site-policy"
-
-    def save(self, *args, **kwargs):
-        self.pk = self.SINGLETON_ID
-        super().save(*args, **kwargs)
-        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
-        cache.delete(self.CACHE_KEY)
-
     @classmethod
     def current(cls):
-        """The site policy, from the cache: every article page asks for it."""
-        policy = cache.get(cls.CACHE_KEY)
-        if policy is None:
+        """The site policy, kept under the site generation (the admin announces a change):
+        every article page asks for it."""
+
+        def read():
             # A page view never writes: without the row (a migration creates it) the defaults apply.
-            policy = cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls(pk=cls.SINGLETON_ID)
-            cache.set(cls.CACHE_KEY, policy, timeout=300)
-        return policy
+            return cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls(pk=cls.SINGLETON_ID)
+
+        return fragments.kept("comment-policy", read)
 
 
 class ArticleCommentPolicy(models.Model):

@@ -28,7 +28,7 @@ from comments.models import (
 )
 from comments.moderation import Decision, decide
 from comments.tasks import send_comment_email
-from newsroom.lib.cache import bump_article_generation
+from newsroom import changes
 from newsroom.lib.locks import lock_until_commit
 from newsroom.lib.tasks import enqueue_on_commit
 
@@ -48,10 +48,6 @@ def absolute(path):
 
 def _guidelines_url():
     return absolute(reverse("comments:guidelines"))
-
-
-def _bump_on_commit(article_id):
-    transaction.on_commit(lambda: bump_article_generation(article_id))
 
 
 def _excerpt(text, length=300):
@@ -122,7 +118,7 @@ def _create(*, article, data, user, ip_address, policy):
         if comment.followup:
             follow_thread(comment=comment, user=comment.user, email=comment.user_email)
         if decision.publish:
-            _bump_on_commit(article.pk)
+            changes.comments_changed(article.pk)
             _notify_followers_on_commit(comment)
         else:
             _alert_moderators_on_commit(comment, decision.moderator_note or decision.reader_message)
@@ -245,7 +241,7 @@ def edit_comment(*, comment, text, by):
         fields += ["needs_review", "moderation_note"]
     with transaction.atomic():
         comment.save(update_fields=sorted(set(fields)))
-        _bump_on_commit(comment.article_id)
+        changes.comments_changed(comment.article_id)
     return held
 
 
@@ -260,7 +256,7 @@ def delete_comment(*, comment, by):
         comment.comment = ""
         comment.save(update_fields=["deleted_at", "comment"])
         comment.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
-        _bump_on_commit(comment.article_id)
+        changes.comments_changed(comment.article_id)
 
 
 # Following -----------------------------------------------------------------------------------
@@ -386,7 +382,7 @@ def report_comment(*, comment, reporter, reason, note=""):
                 actor=None,
                 detail={"reports": open_reports, "last_reason": reason.name},
             )
-            _bump_on_commit(locked.article_id)
+            changes.comments_changed(locked.article_id)
             _alert_moderators_on_commit(locked, f"Hidden after {open_reports} reports from readers.")
     return report, bool(hide)
 
@@ -420,7 +416,7 @@ def approve_comment(*, comment, by, note=""):
             actor=by, action=Action.APPROVED, comment=comment, subject=comment.user, note=note
         )
         record(Audited.COMMENT_APPROVED, comment, actor=by, detail={"note": note})
-        _bump_on_commit(comment.article_id)
+        changes.comments_changed(comment.article_id)
         if first_time:
             _notify_followers_on_commit(comment)
 
@@ -439,7 +435,7 @@ def remove_comment(*, comment, by, reason, note=""):
             actor=by, action=Action.REMOVED, comment=comment, subject=comment.user, reason=reason, note=note
         )
         record(Audited.COMMENT_REMOVED, comment, actor=by, detail={"reason": reason.name, "note": note})
-        _bump_on_commit(comment.article_id)
+        changes.comments_changed(comment.article_id)
         address = comment.user.email if comment.user_id else comment.user_email
         if address:
             enqueue_on_commit(

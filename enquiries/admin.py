@@ -11,6 +11,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles.forms import BodyEditorWidget
 from enquiries import services
 from enquiries.models import AdvertisingOption, Enquiry, RateCard, Share, ShareRecipient
+from newsroom.admin import AnnouncesChanges
 from newsroom.lib.singleton import SingletonModelAdmin
 
 
@@ -156,7 +157,7 @@ class AdvertisingOptionInline(admin.StackedInline):
 
 
 @admin.register(RateCard)
-class RateCardAdmin(SingletonModelAdmin):
+class RateCardAdmin(AnnouncesChanges, SingletonModelAdmin):
     """The page at /advertise/, linked from the footer's "View options". The introduction is
     rich text kept to the article bodies' allow-list; each option is a row of its table."""
 

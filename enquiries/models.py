@@ -4,14 +4,11 @@ advertising options page that the advertising team keeps."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django_prose_editor.fields import ProseEditorField
 
 from articles.models import BODY_EDITOR_EXTENSIONS, Article
-from newsroom.lib.cache import bump_site_generation
 from newsroom.lib.sanitize import clean_body_html
 from newsroom.lib.singleton import SingletonModel
 
@@ -218,13 +215,3 @@ class AdvertisingOption(models.Model):
     def save(self, *args, **kwargs):
         self.currency = self.currency.upper()
         super().save(*args, **kwargs)
-
-
-@receiver([post_save, post_delete], sender=RateCard, dispatch_uid="rate-card-changed")
-@receiver([post_save, post_delete], sender=AdvertisingOption, dispatch_uid="advertising-option-changed")
-def _rate_card_changed(sender, created=False, **kwargs):
-    if sender is RateCard and created:
-        # Created empty by the first visit to the page: nothing shown has changed.
-        return
-    # The page is cached whole for anonymous readers under the site generation.
-    transaction.on_commit(bump_site_generation)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 
+from newsroom import changes
 from newsroom.lib.singleton import SingletonModelAdmin
 from newsroom.models import SisterPublication, SiteSettings, SuppressedAddress
 
@@ -9,13 +10,37 @@ admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Editorial desk"
 
 
+class AnnouncesChanges:
+    """For the admin of something readers see: every save (inlines and list edits included)
+    and every deletion is announced to newsroom/changes.py by `announce(obj)`, which says
+    what kind of change it was (the furniture around every page, unless overridden)."""
+
+    def announce(self, obj):
+        changes.furniture_changed()
+
+    def save_related(self, request, form, formsets, change):
+        # Called after save_model for the form, its inlines and each list-editable row alike.
+        super().save_related(request, form, formsets, change)
+        self.announce(form.instance)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.announce(obj)
+
+    def delete_queryset(self, request, queryset):
+        deleted = list(queryset)
+        super().delete_queryset(request, queryset)
+        for obj in deleted:
+            self.announce(obj)
+
+
 class SisterPublicationInline(admin.TabularInline):
     model = SisterPublication
     extra = 1
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(SingletonModelAdmin):
+class SiteSettingsAdmin(AnnouncesChanges, SingletonModelAdmin):
     inlines = [SisterPublicationInline]
     fieldsets = [
         ("Footer", {"fields": ["about", "publisher_name"]}),

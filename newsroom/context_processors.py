@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from newsroom.lib import pagecache
-from newsroom.lib.cache import site_generation
+from newsroom.lib.generations import site_generation
 from newsroom.models import SiteSettings
 
 

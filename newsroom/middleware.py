@@ -2,8 +2,7 @@
 
 from django.http import HttpResponseBadRequest
 
-from newsroom.lib import pagecache
-from newsroom.lib.cache import site_generation
+from newsroom.lib import generations, pagecache
 
 
 class AnonymousPageCacheMiddleware:
@@ -18,21 +17,25 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with generations.one_reading_per_request():
+            return self.respond(request)
+
+    def respond(self, request):
         shared = pagecache.enabled() and pagecache.request_is_cacheable(request)
         if shared:
-            # Read before the view runs: an event during rendering must not be hidden by it.
-            # None when the cache is unreachable: the page is then rendered and not kept.
-            generation = site_generation()
-            shared = generation is not None
-        if shared:
             pagecache.drop_tracking_parameters(request)
+            # The generation is read before the view runs: an event during rendering must not
+            # be hidden by it. None when the cache cannot be used: the page is rendered and
+            # not kept.
             try:
-                cached = pagecache.lookup(request, generation)
+                generation, cached = pagecache.lookup(request)
             except Exception as error:
                 pagecache.log_unavailable(request, error)
-                cached, shared = None, False
+                generation, cached = None, None
             if cached is not None:
                 return cached
+            generations.read_for_this_request(generation)
+            shared = generation is not None
         response = self.get_response(request)
         if shared and pagecache.response_is_shareable(response):
             try:

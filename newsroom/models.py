@@ -2,26 +2,21 @@
 the newsletter entry point and where the comment guidelines live.
 
 One row holds it all (a singleton, created with defaults the first time a page asks), and
-pages read it from the cache, so the footer costs no query on a warm cache.
+pages read it from the cache under the site generation (the admin announces a change, see
+newsroom/admin.py), so the footer costs no query on a warm cache.
 
 Also here, because every app's mail goes through newsroom/lib/mail.py: the addresses we no
 longer write to.
 """
 
-from django.core.cache import cache
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
-from newsroom.lib.cache import bump_site_generation
+from newsroom.lib import fragments
 from newsroom.lib.singleton import SingletonModel
-
-CACHE_KEY = "site-settings:v1"
-CACHE_SECONDS = 60 * 60
 
 
 def validate_link(value):
@@ -95,15 +90,12 @@ class SiteSettings(SingletonModel):
     @classmethod
     def cached(cls):
         """The settings and the sister publications as plain data, from the cache when warm."""
-        data = cache.get(CACHE_KEY)
-        if data is None:
+
+        def read():
             row = cls.load()
-            data = {
-                "settings": row,
-                "sister_publications": list(row.sister_publications.all()),
-            }
-            cache.set(CACHE_KEY, data, CACHE_SECONDS)
-        return data
+            return {"settings": row, "sister_publications": list(row.sister_publications.all())}
+
+        return fragments.kept("site-settings", read)
 
 
 class SisterPublication(models.Model):
@@ -119,18 +111,6 @@ class SisterPublication(models.Model):
 
     def __str__(self):
         return self.name
-
-
-@receiver([post_save, post_delete], sender=SiteSettings, dispatch_uid="site-settings-changed")
-@receiver([post_save, post_delete], sender=SisterPublication, dispatch_uid="sister-publication-changed")
-def _forget_cached_site_settings(sender, created=False, **kwargs):
-    # After commit: a reader in between would otherwise cache the old row again.
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
-    if sender is SiteSettings and created:
-        # The first page view creates the row with its defaults: nothing shown has changed.
-        return
-    # The footer and masthead of every page show these settings: drop the cached pages too.
-    transaction.on_commit(bump_site_generation)
 
 
 class SuppressedAddressQuerySet(models.QuerySet):

@@ -248,9 +248,6 @@ PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/healthz", "/preview/", "/gift/"]
 # made-up query strings cannot crowd the rest out. Tracking parameters (utm_* and the like)
 # are not counted: they are dropped before the page is rendered.
 PAGE_CACHE_VARIANTS_PER_PATH = env_int("PAGE_CACHE_VARIANTS_PER_PATH", 50)
-# Answers "when does the clock next change what readers see?" (articles must not be imported
-# by the project package, so the setting names it).
-PAGE_CACHE_NEXT_CHANGE = "articles.views.next_scheduled_change"
 # Pieces of pages (an article with its bylines, tags and corrections, its comments and
 # related articles, the masthead and footer) kept under the same generations, for every
 # reader, so a page-cache miss rebuilds only what changed (newsroom/lib/fragments.py,
@@ -266,9 +263,6 @@ CDN_PURGE_ENDPOINTS = env_list("CDN_PURGE_ENDPOINTS")
 CDN_PURGE_TOKEN = env_str("CDN_PURGE_TOKEN")
 CDN_PURGE_TIMEOUT_SECONDS = env_int("CDN_PURGE_TIMEOUT_SECONDS", 10)
 CDN_PURGE_BATCH_SIZE = env_int("CDN_PURGE_BATCH_SIZE", 30)
-# Which URLs show an article's own page (the articles app answers; the project package must
-# not import it). Used when only that page changes, such as a comment approved.
-CDN_PURGE_ARTICLE_PAGE_URLS = "articles.purging.article_page_urls"
 # How often a worker looks for scheduled publications and withdrawals whose time has come.
 CDN_PURGE_SCHEDULE_MINUTES = env_int("CDN_PURGE_SCHEDULE_MINUTES", 1)
 

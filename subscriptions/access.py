@@ -15,10 +15,10 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from newsroom.lib import fragments
 from subscriptions.models import MeteredRead, Plan, Subscription
 
 # The class of the element that holds (or, on the shared page, stands in for) the text only
@@ -253,19 +253,9 @@ def paywall_jsonld(article):
     }
 
 
-WEBSITE_PLANS_CACHE_KEY = "subscriptions:website-plans-on-sale"
-
-
 def website_plans_on_sale():
-    """Plans that unlock premium articles, for every paywall box: from the cache, since each
-    premium page shows them; dropped whenever a plan is saved or deleted (apps.py)."""
-    plans = cache.get(WEBSITE_PLANS_CACHE_KEY)
-    if plans is None:
-        plans = [plan for plan in Plan.objects.on_sale() if plan.unlocks_website]
-        cache.set(WEBSITE_PLANS_CACHE_KEY, plans, timeout=3600)
-    return plans
-
-
-def forget_cached_plans(**kwargs):
-    cache.delete(WEBSITE_PLANS_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(WEBSITE_PLANS_CACHE_KEY))
+    """Plans that unlock premium articles, for every paywall box: kept under the site
+    generation, since each premium page shows them (the plans' admin announces a change)."""
+    return fragments.kept(
+        "website-plans", lambda: [plan for plan in Plan.objects.on_sale() if plan.unlocks_website]
+    )

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from newsroom.admin import AnnouncesChanges
 from subscriptions import gifts, services
 from subscriptions.models import (
     CheckoutAttempt,
@@ -20,7 +21,8 @@ from subscriptions.models import (
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AnnouncesChanges, admin.ModelAdmin):
+    # Paywall boxes show the plans on sale.
     list_display = ("name", "unlocks", "price", "currency", "period", "is_active", "position")
     list_filter = ("is_active", "unlocks", "period")
     list_editable = ("position",)

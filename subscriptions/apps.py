@@ -16,11 +16,3 @@ class SubscriptionsConfig(AppConfig):
         from subscriptions.checkout import claim_on_email_confirmed
 
         email_confirmed.connect(claim_on_email_confirmed, dispatch_uid="subscriptions.claim-on-confirmed")
-
-        from django.db.models.signals import post_delete, post_save
-
-        from subscriptions.access import forget_cached_plans
-        from subscriptions.models import Plan
-
-        post_save.connect(forget_cached_plans, sender=Plan, dispatch_uid="subscriptions.plans-saved")
-        post_delete.connect(forget_cached_plans, sender=Plan, dispatch_uid="subscriptions.plans-deleted")

@@ -22,6 +22,7 @@ from taggit.models import Tag
 from articles.models import Article, ArticleAuthor, SlugRedirect, Source
 from articles.services import WorkflowError, publish_article
 from authors.models import Author
+from newsroom import changes
 from syndication.fetcher import FetchError, fetch
 from syndication.images import fetch_image_rendition
 from syndication.items import FeedError, ItemInvalid, item_from_entry, parse_feed
@@ -227,7 +228,9 @@ def import_item(*, source, item):
                 reason = edited_since_import(article)
                 if reason:
                     return "skipped", article, [reason]
+                shown_before = changes.visible_urls(article)
             else:
+                shown_before = set()
                 article = Article(
                     source=source,
                     syndication_guid=item.guid,
@@ -249,6 +252,7 @@ def import_item(*, source, item):
                 del article._change_reason, article._history_user
             _set_bylines(article, source, item)
             article.tags.set(_tag_names(source, item))
+            changes.article_edited(article, shown_before=shown_before)
             if existing is None and source.import_mode == Source.ImportMode.PUBLISH:
                 try:
                     publish_article(article=article, by=None)

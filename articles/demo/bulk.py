@@ -33,7 +33,7 @@ from articles.demo.synthetic import (
 )
 from articles.models import Article, ArticleAuthor, Section, Source, TaggedArticle
 from authors.models import Author
-from newsroom.lib.cache import bump_site_generation
+from newsroom import changes
 
 BATCH_SIZE = 10_000
 # Set the indexes aside only when the load is big, in rows and relative to what is there:
@@ -262,8 +262,8 @@ class ArticleLoader:
             for table in [*LOADED_TABLES, Author._meta.db_table]:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
         self.out(f"  analysed the tables in {time.monotonic() - analyse_started:.1f} s")
-        # Bulk rows send no signals, so tell cached listings that they changed.
-        bump_site_generation()
+        # Rows loaded in bulk announce nothing on their own: every cached page must go.
+        changes.everything_changed()
         summary.seconds = time.monotonic() - started
         return summary
 

@@ -1,6 +1,6 @@
-from django.db import migrations, transaction
+from django.db import migrations
 
-from newsroom.lib.cache import bump_site_generation
+from newsroom import changes
 from newsroom.lib.sanitize import clean_body_html
 
 
@@ -18,7 +18,7 @@ def drop_other_sites_images(apps, schema_editor):
             changed += 1
     if changed:
         # Pages and feeds cached with the old bodies are made again.
-        transaction.on_commit(bump_site_generation, using=schema_editor.connection.alias)
+        changes.everything_changed()
 
 
 class Migration(migrations.Migration):

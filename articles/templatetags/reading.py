@@ -8,27 +8,19 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.models import Section
-from newsroom.lib.cache import site_generation
+from newsroom.lib import fragments
 
 register = template.Library()
 logger = logging.getLogger(__name__)
 
-NAV_CACHE_SECONDS = 60 * 60
-
 
 def navigation_sections():
-    """Every section in navigation order, from the cache: one query per site generation."""
-    key = f"nav-sections:{site_generation()}"
-    sections = cache.get(key)
-    if sections is None:
-        sections = list(Section.objects.select_related("sponsor"))
-        cache.set(key, sections, NAV_CACHE_SECONDS)
-    return sections
+    """Every section in navigation order, kept under the site generation."""
+    return fragments.kept("nav-sections", lambda: list(Section.objects.select_related("sponsor")))
 
 
 @register.simple_tag

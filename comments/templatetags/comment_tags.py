@@ -11,8 +11,8 @@ from comments.discussion import DEFAULT_ORDER, ORDER_PARAMETER, PAGE_PARAMETER, 
 from comments.models import CommentPolicy, EffectivePolicy
 from comments.services import comment_counts
 from comments.text import render_comment_text
-from newsroom.lib.cache import article_generation
 from newsroom.lib.fragments import cached
+from newsroom.lib.generations import article_generation
 from newsroom.lib.timestamps import machine_datetime
 
 register = template.Library()

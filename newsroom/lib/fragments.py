@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from newsroom.lib import pagecache
-from newsroom.lib.cache import site_generation
+from newsroom.lib.generations import site_generation
 
 
 def fragment_key(name, generation, parts):
@@ -35,9 +35,23 @@ def cached(name, parts, compute):
 
     `compute()` returns (value, changes_at): changes_at is when the value would be different
     with nothing else changing (None for never); the entry expires by then. A None value
-    (nothing found) is not kept.
+    (nothing found) is not kept. With FRAGMENT_CACHE_ENABLED off, nothing is kept.
     """
-    generation = site_generation() if settings.FRAGMENT_CACHE_ENABLED else None
+    if not settings.FRAGMENT_CACHE_ENABLED:
+        return compute()[0]
+    return _cached(name, parts, compute)
+
+
+def kept(name, compute):
+    """What `compute()` returns, kept under the site generation: for the little data that
+    nearly every page reads and only an announced change moves, never the clock (the site
+    settings, the sections, the comment policy, the plans on sale). Kept even with
+    FRAGMENT_CACHE_ENABLED off, which is about pieces of pages: these are rows, not HTML."""
+    return _cached(name, (), lambda: (compute(), None))
+
+
+def _cached(name, parts, compute):
+    generation = site_generation()
     if generation is None:
         return compute()[0]
     store = pagecache.cache()

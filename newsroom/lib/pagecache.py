@@ -6,11 +6,15 @@ for every anonymous reader, so it is kept only when nothing about the request or
 ties it to one reader: no session cookie on the way in, no cookie, no `Vary: Cookie` and no
 private or no-store Cache-Control on the way out.
 
-Keys carry the site generation (newsroom/lib/cache.py), so publishing, editing, withdrawing,
-or editing a section or author drops every page at once. An article page also records its
-article's generation, bumped by comments, and is dropped when that moves. What the clock
-changes (a scheduled publish or withdrawal, the date in the masthead) is handled by never
-letting an entry live past the next such moment.
+Keys carry the site generation (newsroom/lib/generations.py), so publishing, editing,
+withdrawing, or editing a section or author drops every page at once (newsroom/changes.py
+moves the numbers). An article page also records its article's generation, moved by comments,
+and is dropped when that moves. What the clock changes (a scheduled publish or withdrawal, the
+date in the masthead) is handled by never letting an entry live past the next such moment.
+
+A hit costs one round trip to Redis: the site generation, the page stored under it and the
+article's generation are read by one server-side script (newsroom/lib/rediscache.py). With
+Redis down or slow the page is rendered and not stored, and the backend logs why.
 """
 
 import hashlib
@@ -24,9 +28,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
-from django.utils.module_loading import import_string
 
-from newsroom.lib.cache import article_generation, site_generation
+from articles.models import Article
+from newsroom.lib.generations import ARTICLE_KEY, SITE_KEY, article_generation, site_generation
+from newsroom.lib.rediscache import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -128,10 +133,15 @@ def drop_tracking_parameters(request):
     request.GET = QueryDict(request.META["QUERY_STRING"])
 
 
-def page_key(request, generation):
+def _page_key_around_generation(request):
     # The full path, query string included, hashed so any length of URL makes a valid key.
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{generation}:{request.method}:{digest}"
+    return "page:", f":{request.method}:{digest}"
+
+
+def page_key(request, generation):
+    before, after = _page_key_around_generation(request)
+    return f"{before}{generation}{after}"
 
 
 def may_keep_variant(request, generation):
@@ -172,14 +182,13 @@ def response_is_shareable(response):
 def next_scheduled_change(now):
     """The next moment a scheduled publish or withdrawal changes what readers see, or None.
 
-    Asked of the function settings.PAGE_CACHE_NEXT_CHANGE names (the articles app answers
-    it), and cached briefly per site generation so a hot page does not ask each time.
+    Cached briefly per site generation so a hot page does not ask each time.
     """
     key = NEXT_CHANGE_KEY.format(site_generation())
     stored = cache().get(key)
     if stored is not None and (stored == NO_CHANGE or stored > now):
         return None if stored == NO_CHANGE else stored
-    moment = import_string(settings.PAGE_CACHE_NEXT_CHANGE)(now)
+    moment = Article.objects.next_scheduled_change(now)
     cache().set(key, moment or NO_CHANGE, NEXT_CHANGE_SECONDS)
     return moment
 
@@ -242,21 +251,45 @@ def log_unavailable(request, error):
     )
 
 
-def lookup(request, generation):
-    """The stored response for this request, with its headers brought up to date, or None."""
+def _read(request):
+    """(site generation, entry, article generation): by one script call on Redis, by separate
+    reads on another backend (local memory in development). UNAVAILABLE if Redis was not."""
+    before, after = _page_key_around_generation(request)
+    store = cache()
+    if hasattr(store, "read_page"):
+        answer = store.read_page(SITE_KEY, before, after, ARTICLE_KEY.format(""))
+        if answer is UNAVAILABLE:
+            return UNAVAILABLE
+        generation, entry, _article_id, article_gen = answer
+        return generation, entry, article_gen
+    generation = store.get(SITE_KEY)
+    entry = None if generation is None else store.get(f"{before}{generation}{after}")
+    article_gen = None
+    if entry is not None and entry["article_id"] is not None:
+        article_gen = store.get(ARTICLE_KEY.format(entry["article_id"]))
+    return generation, entry, article_gen
+
+
+def lookup(request):
+    """(site generation, stored response): the response with its headers brought up to date,
+    or None on a miss. The generation is the one a page rendered now is stored under, or None
+    when the cache cannot be used (the page is then rendered and not kept)."""
     now = timezone.now()
-    entry = cache().get(page_key(request, generation))
+    answer = _read(request)
+    if answer is UNAVAILABLE:
+        return None, None
+    generation, entry, article_gen = answer
+    if generation is None:
+        # The first page since the cache was emptied: settle the number (two processes agree).
+        return site_generation(), None
     if entry is None or entry["expires"] <= now:
-        return None
-    if (
-        entry["article_id"] is not None
-        and article_generation(entry["article_id"]) != entry["article_generation"]
-    ):
-        return None
+        return generation, None
+    if entry["article_id"] is not None and article_gen != entry["article_generation"]:
+        return generation, None
     response = entry["response"]
     mark_public(response, max(math.floor((entry["expires"] - now).total_seconds()), 0))
     response["X-Page-Cache"] = "hit"
-    return response
+    return generation, response
 
 
 def store(request, response, generation):
@@ -283,10 +316,15 @@ def store(request, response, generation):
         return
     if not may_keep_variant(request, generation):
         return
+    key = page_key(request, generation)
     entry = {
         "response": response,
         "expires": now + timedelta(seconds=seconds),
         "article_id": article_id,
         "article_generation": article_gen,
     }
-    cache().set(page_key(request, generation), entry, seconds)
+    if article_id is None:
+        cache().set(key, entry, seconds)
+    else:
+        # The id beside the page lets a hit read the article's generation in the same call.
+        cache().set_many({key: entry, f"{key}:article": article_id}, seconds)

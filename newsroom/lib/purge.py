@@ -1,11 +1,11 @@
 """Dropping pages from caches we do not own: nginx's proxy cache, a CDN.
 
-Our own page cache is dropped by generation numbers (newsroom/lib/cache.py), but a proxy or a
-CDN keeps its copies until their s-maxage runs out unless it is told which URLs changed. When
-an article changes, the articles app lists the URLs that show it (articles/purging.py) and
-calls `purge_after_commit`; once the transaction commits, a background task hands the list to
-the purger that settings.CDN_PURGER names, and retries with back-off if the purger fails. With
-no purger configured nothing is queued at all.
+Our own page cache is dropped by generation numbers, but a proxy or a CDN keeps its copies
+until their s-maxage runs out unless it is told which URLs changed. newsroom/changes.py, which
+hears every change, asks the articles app which URLs show what changed (articles/purging.py)
+and calls `purge_after_commit`; once the transaction commits, a background task hands the list
+to the purger that settings.CDN_PURGER names, and retries with back-off if the purger fails.
+With no purger configured nothing is queued at all.
 
 A purger is a class built with no arguments (it reads its settings) whose `purge(urls)` takes
 absolute URLs and raises on failure. Two come with the project:
@@ -51,13 +51,6 @@ def purge_after_commit(paths):
         return
     urls = sorted({absolute(path) for path in paths})
     transaction.on_commit(lambda: purge_urls.enqueue(urls))
-
-
-def article_page_changed(article_id):
-    """Only the article's own page changed (a comment approved or removed)."""
-    if not enabled():
-        return
-    purge_after_commit(import_string(settings.CDN_PURGE_ARTICLE_PAGE_URLS)(article_id))
 
 
 def get_purger():

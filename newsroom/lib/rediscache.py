@@ -10,6 +10,9 @@ Counting is different: `incr` still raises, because a rate limit must know it co
 have a cache of their own, CountingRedisCache, on which every call raises: there a read that
 answered "nothing counted yet" would let everything through.
 
+A cached page is read in one round trip (`read_page`): a small server-side script reads the
+site generation, the page stored under it and, for an article page, the article's generation.
+
 After a failure the process stops asking Redis for a few seconds (every call answers at once
 as if Redis had failed), so a Redis that does not answer costs one socket timeout, not one per
 cache call on every page. The failure is logged once per quiet period, on one line.
@@ -29,6 +32,23 @@ logger = logging.getLogger(__name__)
 # Seconds without asking Redis after a failure; also the least time between two log lines.
 PAUSE_SECONDS = 5
 
+# What read_page answers when Redis could not be asked.
+UNAVAILABLE = object()
+
+# KEYS[1] is the site generation's key. The page's key is built from the generation it holds
+# (ARGV[1] .. generation .. ARGV[2]); beside the page, under the same key plus ":article",
+# an article page stores its article's id, whose generation key is ARGV[3] .. id. Keys are
+# built inside the script, so it needs one Redis server (not a cluster), as the cache is.
+READ_PAGE_SCRIPT = """
+local site = redis.call('GET', KEYS[1])
+if not site then return {} end
+local page_key = ARGV[1] .. site .. ARGV[2]
+local page = redis.call('MGET', page_key, page_key .. ':article')
+local article_generation = false
+if page[1] and page[2] then article_generation = redis.call('GET', ARGV[3] .. page[2]) end
+return {site, page[1], page[2], article_generation}
+"""
+
 
 class RedisUnavailable(RedisConnectionError):
     """Raised by incr while the backend is pausing after a failure."""
@@ -40,6 +60,7 @@ class ResilientRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._read_page_script = None
         self._lock = threading.Lock()
         self._paused_until = 0.0
         self._next_log_at = 0.0
@@ -115,6 +136,38 @@ class ResilientRedisCache(RedisCache):
     def delete_many(self, keys, version=None):
         parent = super()
         self._attempt("delete_many", lambda: parent.delete_many(keys, version), None)
+
+    # A cached page in one round trip -------------------------------------------------------
+
+    def read_page(self, site_key, page_key_before, page_key_after, article_key_before):
+        """(site generation, page entry, article id, article generation), each None when not
+        stored, read by one script call; the page's key is page_key_before + the generation +
+        page_key_after (page_key_before is a cache key, prefixed as any other). UNAVAILABLE
+        when Redis could not be asked."""
+        return self._attempt(
+            "read_page",
+            lambda: self._read_page(site_key, page_key_before, page_key_after, article_key_before),
+            UNAVAILABLE,
+        )
+
+    def _read_page(self, site_key, page_key_before, page_key_after, article_key_before):
+        client = self._cache.get_client(site_key, write=False)
+        if self._read_page_script is None:
+            # Sent by its digest (EVALSHA), and loaded again by redis-py if the server lost it.
+            self._read_page_script = client.register_script(READ_PAGE_SCRIPT)
+        answer = self._read_page_script(
+            keys=[self.make_and_validate_key(site_key)],
+            args=[
+                self.make_and_validate_key(page_key_before),
+                page_key_after,
+                self.make_and_validate_key(article_key_before),
+            ],
+            client=client,
+        )
+        if not answer:
+            return None, None, None, None
+        loads = self._cache._serializer.loads
+        return tuple(None if value is None else loads(value) for value in answer)
 
     # Counting must know it failed -------------------------------------------------------------
 

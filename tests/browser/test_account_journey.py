@@ -31,7 +31,7 @@ def link_in_latest_email():
 def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(page):
     UserFactory(email="someone@example.org", display_name="Ada Lovelace")
     article = ArticleFactory(headline="Estate consultation opens next week")
-    policy = CommentPolicy.current()
+    policy = CommentPolicy.load()
     policy.moderation = "post"
     policy.hold_first_comments = 0
     policy.save()

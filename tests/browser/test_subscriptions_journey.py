@@ -19,7 +19,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from newsroom.lib import pagecache
-from newsroom.lib.cache import site_generation
+from newsroom.lib.generations import site_generation
 from subscriptions import digest
 from subscriptions.models import GiftLink, NewsletterSubscriber, Plan, Subscription
 from tests.browser.accessibility import assert_accessible

@@ -50,7 +50,7 @@ def reasons(db):
 @pytest.fixture
 def policy(db):
     """Post-moderation with no probation: a verified reader's plain comment appears at once."""
-    current = CommentPolicy.current()
+    current = CommentPolicy.load()
     current.hold_first_comments = 0
     current.save()
     return current

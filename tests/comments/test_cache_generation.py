@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from comments import services
 from comments.models import Comment
-from newsroom.lib.cache import article_generation
+from newsroom.lib.generations import article_generation
 from tests.comments.conftest import form_data, post_url
 from tests.factories import UserFactory
 

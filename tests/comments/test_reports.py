@@ -103,7 +103,7 @@ def test_after_k_distinct_reports_a_published_comment_is_hidden_until_a_moderato
 
 
 def test_reports_a_moderator_already_decided_on_do_not_count_again(client, target, reasons, make_commenter):
-    policy = CommentPolicy.current()
+    policy = CommentPolicy.load()
     policy.reports_to_hide = 2
     policy.save()
     old = make_commenter()

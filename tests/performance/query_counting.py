@@ -3,7 +3,6 @@ the one helper that measures a page (tests/performance/test_query_budgets.py and
 tests/articles/test_query_counts.py both use it)."""
 
 from datetime import timedelta
-from unittest import mock
 
 from django.contrib.sites.models import Site
 from django.core.cache import cache
@@ -11,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from articles import sitemaps
 from articles.pagination import encode_cursor
 from comments.models import Comment
 from enquiries.models import AdvertisingOption, RateCard
@@ -133,17 +131,13 @@ def queries_for(client, url):
     Caches start empty, then one request fills what every page shares and a running site
     always has (navigation, footer furniture, the Site row, the comment policy, plans, image
     renditions); the second request is measured. The page cache is off in the suite, so the
-    view itself runs, and so do the sitemaps: they would otherwise answer the second request
-    from the copy they keep of the first. The pieces of pages kept under generation numbers
-    (newsroom/lib/fragments.py) are off too: the budget is for building the page from the
-    database, as after an edit; kept pieces only ever lower it.
+    view itself runs. The pieces of pages kept under generation numbers (newsroom/lib/
+    fragments.py), sitemaps included, are off too: the budget is for building the page from
+    the database, as after an edit; kept pieces only ever lower it.
     """
     cache.clear()
     Site.objects.clear_cache()
-    with (
-        mock.patch.object(sitemaps, "SITEMAP_CACHE_SECONDS", 0),
-        override_settings(FRAGMENT_CACHE_ENABLED=False),
-    ):
+    with override_settings(FRAGMENT_CACHE_ENABLED=False):
         first = client.get(url)
         assert first.status_code == 200, (url, first.status_code)
         with CaptureQueriesContext(connection) as captured:

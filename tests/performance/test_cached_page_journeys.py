@@ -44,7 +44,7 @@ def form_fields(html):
 
 @pytest.fixture
 def commenting_open(db):
-    policy = CommentPolicy.current()
+    policy = CommentPolicy.load()
     policy.hold_first_comments = 0
     policy.save()
     return policy
@@ -113,7 +113,7 @@ def bar(page):
 @pytest.mark.django_db(transaction=True)
 def test_a_signed_in_reader_on_a_cached_page_sees_their_bar_comments_and_signs_out(page, story):
     page.set_default_timeout(60_000)  # other suites share the machine
-    policy = CommentPolicy.current()
+    policy = CommentPolicy.load()
     policy.hold_first_comments = 0
     policy.save()
     reader = UserFactory(email="rita@example.org", display_name="Rita Reader")

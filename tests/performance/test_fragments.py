@@ -9,18 +9,23 @@ newsroom does, and checks the reader sees it on the next page.
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.services import add_correction, withdraw_article
-from comments.models import ArticleCommentPolicy, CommentPolicy
+from articles.services import add_correction, publish_article, withdraw_article
+from comments.models import CommentPolicy
 from comments.services import approve_comment
+from newsroom.lib import generations
 from newsroom.models import SiteSettings
+from tests.admin_forms import submit_change_form
+from tests.articles.editorial_helpers import edit_in_admin
 from tests.factories import ArticleFactory
 
 from .test_page_cache import comment_on
@@ -87,8 +92,7 @@ def test_editing_withdrawing_and_correcting_show_on_the_next_page(
     page_text(signed_in, story)
 
     with django_capture_on_commit_callbacks(execute=True):
-        story.headline = "Harbour wall plan approved after all-night sitting"
-        story.save()
+        edit_in_admin(editor, story, headline="Harbour wall plan approved after all-night sitting")
     assert "after all-night sitting" in page_text(signed_in, story)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,36 +105,53 @@ def test_editing_withdrawing_and_correcting_show_on_the_next_page(
 
 
 def test_a_newly_published_related_article_joins_the_list(
-    signed_in, story, django_capture_on_commit_callbacks
+    signed_in, story, editor, django_capture_on_commit_callbacks
 ):
+    draft = ArticleFactory(
+        headline="Harbour toll scrapped",
+        section=story.section,
+        tags=["Harbour"],
+        status=Article.Status.DRAFT,
+        publish_at=None,
+    )
     assert "Harbour toll scrapped" not in page_text(signed_in, story)
 
     with django_capture_on_commit_callbacks(execute=True):
-        ArticleFactory(headline="Harbour toll scrapped", section=story.section, tags=["Harbour"])
+        publish_article(article=draft, by=editor)
 
     related = page_text(signed_in, story).split("Related articles")[1]
     assert "Harbour toll scrapped" in related
 
 
 def test_comment_policies_close_the_discussion_on_the_next_page(
-    signed_in, story, django_capture_on_commit_callbacks
+    signed_in, story, moderator, django_capture_on_commit_callbacks
 ):
     Article.objects.filter(pk=story.pk).update(first_published_at=timezone.now() - timedelta(days=2))
     assert "Write a comment" in page_text(signed_in, story)
 
     with django_capture_on_commit_callbacks(execute=True):
-        ArticleCommentPolicy.objects.create(
-            article=story, close_after_days=1, closed_message="Closed while the case is in court."
+        response = submit_change_form(
+            moderator,
+            reverse("admin:comments_articlecommentpolicy_add"),
+            article=str(story.pk),
+            close_after_days="1",
+            closed_message="Closed while the case is in court.",
         )
+    assert response.status_code == 302
     html = page_text(signed_in, story)
     assert "Closed while the case is in court." in html
     assert "Write a comment" not in html
 
     with django_capture_on_commit_callbacks(execute=True):
-        story.comment_policy.delete()
-        policy = CommentPolicy.current()
-        policy.close_after_days = 1
-        policy.save()
+        policy = story.comment_policy
+        submit_change_form(
+            moderator, reverse("admin:comments_articlecommentpolicy_delete", args=[policy.pk]), post="yes"
+        )
+        submit_change_form(
+            moderator,
+            reverse("admin:comments_commentpolicy_change", args=[CommentPolicy.load().pk]),
+            close_after_days="1",
+        )
     assert "Comments closed on" in page_text(signed_in, story)
 
 
@@ -155,13 +176,18 @@ def test_a_scheduled_withdrawal_takes_the_kept_article_down_on_time(signed_in, s
         assert signed_in.get(story.get_absolute_url()).status_code == 404
 
 
-def test_editing_the_site_settings_changes_every_footer(signed_in, story, django_capture_on_commit_callbacks):
+def test_editing_the_site_settings_changes_every_footer(
+    signed_in, story, superuser, django_capture_on_commit_callbacks
+):
     page_text(signed_in, story)
 
     with django_capture_on_commit_callbacks(execute=True):
-        furniture = SiteSettings.load()
-        furniture.publisher_name = "Harbour Media Trust"
-        furniture.save()
+        response = submit_change_form(
+            superuser,
+            reverse("admin:newsroom_sitesettings_change", args=[SiteSettings.load().pk]),
+            publisher_name="Harbour Media Trust",
+        )
+    assert response.status_code == 302
 
     assert "published by Harbour Media Trust" in page_text(signed_in, story)
     assert "published by Harbour Media Trust" in signed_in.get("/").content.decode()
@@ -175,3 +201,12 @@ def test_the_masthead_marks_the_current_section_on_each_page(signed_in, story):
     assert '<a href="/politics/" aria-current' not in home
     assert '<a href="/politics/" aria-current' in section
     assert '<a href="/" aria-current="page">Home</a>' not in section
+
+
+def test_a_page_reads_the_site_generation_once_however_many_pieces_it_keeps(signed_in, story):
+    page_text(signed_in, story)  # the pieces are kept
+
+    with mock.patch.object(generations, "_current", wraps=generations._current) as read:
+        page_text(signed_in, story)
+
+    assert [call.args[0] for call in read.call_args_list].count(generations.SITE_KEY) == 1

@@ -6,12 +6,15 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from articles.services import publish_article, withdraw_article
 from comments.models import Comment, ModerationReason
 from comments.services import approve_comment, remove_comment
+from tests.admin_forms import submit_change_form
+from tests.articles.editorial_helpers import edit_in_admin
 from tests.factories import ArticleFactory, UserFactory
 
 from .conftest import listing_urls
@@ -53,15 +56,14 @@ def test_the_query_string_is_part_of_the_key(client, story):
 
 
 def test_editing_an_article_updates_its_page_and_every_listing(
-    client, story, django_capture_on_commit_callbacks
+    client, story, editor, django_capture_on_commit_callbacks
 ):
     urls = [story.get_absolute_url(), *listing_urls(story)]
     warm(client, urls)
     before = {url: fetch(client, url).content for url in urls}
 
     with django_capture_on_commit_callbacks(execute=True):
-        story.headline = "Harbour wall plan approved after late vote"
-        story.save()
+        edit_in_admin(editor, story, headline="Harbour wall plan approved after late vote")
 
     for url in urls:
         after = fetch(client, url).content
@@ -118,6 +120,50 @@ def test_a_scheduled_article_appears_when_its_time_comes_with_no_event(client, s
     with time_machine.travel(soon + timedelta(seconds=1)):
         for url in ["/", "/politics/", "/tags/harbour/"]:
             assert "Harbour toll scrapped" in fetch(client, url).content.decode(), url
+
+
+def every_cached_url_family(article):
+    """One URL of each kind the page cache keeps that lists `article`: the listings and their
+    RSS and Atom feeds, the sitemaps (index, articles, news) and search."""
+    section, author, source = (
+        article.section.slug, article.bylines.first().author.slug, article.source.slug,
+    )  # fmt: skip
+    return [
+        "/", f"/{section}/", "/tags/harbour/", f"/authors/{author}/", f"/sources/{source}/",
+        "/feed/", "/feed/atom/", f"/{section}/feed/", f"/{section}/feed/atom/",
+        "/tags/harbour/feed/", "/tags/harbour/feed/atom/", f"/authors/{author}/feed/",
+        f"/authors/{author}/feed/atom/", f"/sources/{source}/feed/", f"/sources/{source}/feed/atom/",
+        "/sitemap.xml", "/sitemap-articles.xml", "/news-sitemap.xml", "/search/?q=ferry",
+    ]  # fmt: skip
+
+
+def test_no_cached_page_or_piece_outlives_a_scheduled_publication(
+    client, story, editor, django_capture_on_commit_callbacks
+):
+    publish_at = timezone.now() + timedelta(minutes=7)
+    draft = ArticleFactory(
+        headline="Ferry timetable cut",
+        status=Article.Status.DRAFT,
+        publish_at=None,
+        section=story.section,
+        authors=[story.bylines.first().author],
+        source=story.source,
+        tags=["Harbour"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_article(article=draft, by=editor, at=publish_at)
+    urls = every_cached_url_family(story)
+    warm(client, urls)
+    index_before = fetch(client, "/sitemap.xml").content
+
+    with time_machine.travel(publish_at + timedelta(seconds=1)):
+        assert client.get(draft.get_absolute_url()).status_code == 200
+        for url in urls:
+            html = fetch(client, url).content.decode()
+            if url != "/sitemap.xml":
+                assert "Ferry timetable cut" in html or draft.get_absolute_url() in html, url
+        # The index names no article; its newest change date moves, telling crawlers to look.
+        assert fetch(client, "/sitemap.xml").content != index_before
 
 
 def test_a_scheduled_withdrawal_takes_the_article_down_on_time(client, story):
@@ -203,28 +249,28 @@ def test_a_comment_drops_only_its_own_article_page(
     assert fetch(client, "/")["X-Page-Cache"] == "hit"
 
 
-def test_renaming_a_section_updates_every_page(client, story, django_capture_on_commit_callbacks):
+def test_renaming_a_section_updates_every_page(client, story, editor, django_capture_on_commit_callbacks):
     urls = [story.get_absolute_url(), *listing_urls(story)]
     warm(client, urls)
 
     with django_capture_on_commit_callbacks(execute=True):
-        story.section.name = "Politics and Power"
-        story.section.save()
+        url = reverse("admin:articles_section_change", args=[story.section.pk])
+        assert submit_change_form(editor, url, name="Politics and Power").status_code == 302
 
     for url in [story.get_absolute_url(), "/", "/politics/", "/tags/harbour/"]:
         assert "Politics and Power" in fetch(client, url).content.decode(), url
 
 
 def test_renaming_an_author_updates_the_article_and_listings(
-    client, story, django_capture_on_commit_callbacks
+    client, story, editor, django_capture_on_commit_callbacks
 ):
     urls = [story.get_absolute_url(), "/", "/politics/", "/authors/pat-reporter/"]
     warm(client, urls)
     author = story.bylines.first().author
 
     with django_capture_on_commit_callbacks(execute=True):
-        author.name = "Patricia Reporter"
-        author.save()
+        url = reverse("admin:authors_author_change", args=[author.pk])
+        assert submit_change_form(editor, url, name="Patricia Reporter").status_code == 302
 
     for url in urls:
         assert "Patricia Reporter" in fetch(client, url).content.decode(), url
@@ -248,11 +294,12 @@ def test_a_reader_holding_the_current_copy_gets_304(client, story, url):
     assert by_etag.content == b""
 
 
-def test_after_an_edit_the_old_etag_gets_the_new_page(client, story, django_capture_on_commit_callbacks):
+def test_after_an_edit_the_old_etag_gets_the_new_page(
+    client, story, editor, django_capture_on_commit_callbacks
+):
     first = fetch(client, story.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
-        story.headline = "Harbour wall plan shelved"
-        story.save()
+        edit_in_admin(editor, story, headline="Harbour wall plan shelved")
 
     response = client.get(story.get_absolute_url(), headers={"if-none-match": first["ETag"]})
 

@@ -1,23 +1,26 @@
 """When an article changes, the configured CDN purger is handed exactly the URLs that show it:
 the article, the home page, its section, tags, authors and source (with their feeds), the site
-feeds and the sitemaps. The purge runs after commit, in a task."""
+feeds and the sitemaps. The purge runs after commit, in a task. Changes are made as editors
+make them: in the admin, or through the editorial and comment services."""
 
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from articles import services
-from articles.purging import purge_due_scheduled_changes
+from articles.tasks import announce_due_scheduled_changes
 from comments import services as comment_services
 from comments.models import Comment, ModerationReason
 from newsroom.lib.periodic import registered_periodic_tasks
+from tests.articles.editorial_helpers import article_form, change_url
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory
 from tests.scale_out.recording import RecordingPurger
 
 SITE = "http://127.0.0.1:8000"
-PERIODIC = "articles.purging.purge_scheduled_changes"
+PERIODIC = "articles.tasks.announce_scheduled_changes"
 SITE_WIDE = {"/", "/feed/", "/feed/atom/", "/sitemap.xml", "/sitemap-articles.xml", "/news-sitemap.xml"}
 
 
@@ -53,6 +56,29 @@ def story(db):
     return article
 
 
+@pytest.fixture
+def edit_in_admin(client, editor):
+    """Save the article's admin form with `fields` changed, as an editor's "Save" does."""
+    client.force_login(editor)
+
+    def edit(article, **fields):
+        data = article_form(article, tags=list(article.tags.all()), **fields)
+        response = client.post(change_url(article), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        article.refresh_from_db()
+
+    return edit
+
+
+def edit_admin_form(client, model_name, obj, **fields):
+    """Post an admin change form for a section or an author with `fields` changed."""
+    values = model_to_dict(obj, exclude=["photo"])
+    data = {key: "" if value is None else value for key, value in values.items()}
+    data.update(fields)
+    response = client.post(f"/admin/{obj._meta.app_label}/{model_name}/{obj.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
 def every_page_of(article):
     return SITE_WIDE | {
         article.get_absolute_url(),
@@ -64,22 +90,16 @@ def every_page_of(article):
     }  # fmt: skip
 
 
-def test_editing_a_published_article_purges_every_page_that_shows_it(story, purged):
-    def edit():
-        story.headline = "Night buses return on Friday"
-        story.save()
+def test_editing_a_published_article_purges_every_page_that_shows_it(story, purged, edit_in_admin):
+    urls = purged(lambda: edit_in_admin(story, headline="Night buses return on Friday"))
 
-    assert purged(edit) == every_page_of(story)
+    assert urls == every_page_of(story)
 
 
-def test_moving_an_article_purges_its_old_address_as_well(story, purged):
+def test_moving_an_article_purges_its_old_address_as_well(story, purged, edit_in_admin):
     old_address = story.get_absolute_url()
 
-    def rename():
-        story.slug = "night-buses-are-back"
-        story.save()
-
-    urls = purged(rename)
+    urls = purged(lambda: edit_in_admin(story, slug="night-buses-are-back"))
     assert old_address in urls
     assert story.get_absolute_url() in urls
 
@@ -99,14 +119,13 @@ def test_withdrawing_purges_the_article_and_its_listings(story, editor, purged):
     assert urls == every_page_of(story)
 
 
-def test_editing_a_draft_or_a_scheduled_article_purges_nothing(db, purged):
+def test_editing_a_draft_or_a_scheduled_article_purges_nothing(db, purged, edit_in_admin):
     draft = ArticleFactory(status="draft", publish_at=None)
     scheduled = ArticleFactory(publish_at=timezone.now() + timedelta(hours=3))
 
     def edit():
         for article in (draft, scheduled):
-            article.headline = "Still being written"
-            article.save()
+            edit_in_admin(article, headline="Still being written")
 
     assert purged(edit) == set()
 
@@ -115,23 +134,22 @@ def test_a_scheduled_article_is_purged_once_its_time_has_passed(db, purged, sett
     publish_at = timezone.now() + timedelta(minutes=30)
     scheduled = ArticleFactory(publish_at=publish_at, section=SectionFactory(slug="weather"))
     # The first look remembers how far it has looked; nothing is due yet.
-    assert purged(purge_due_scheduled_changes) == set()
+    assert purged(announce_due_scheduled_changes) == set()
 
     with time_machine.travel(publish_at + timedelta(seconds=20)):
-        urls = purged(purge_due_scheduled_changes)
+        urls = purged(announce_due_scheduled_changes)
 
     assert scheduled.get_absolute_url() in urls
     assert {"/", "/weather/"} <= urls
 
 
-def test_a_scheduled_withdrawal_is_purged_once_its_time_has_passed(story, purged):
+def test_a_scheduled_withdrawal_is_purged_once_its_time_has_passed(story, editor, purged):
     withdraw_at = timezone.now() + timedelta(minutes=10)
-    story.withdraw_at = withdraw_at
-    story.save()
-    purged(purge_due_scheduled_changes)
+    services.withdraw_article(article=story, by=editor, at=withdraw_at)
+    purged(announce_due_scheduled_changes)
 
     with time_machine.travel(withdraw_at + timedelta(seconds=20)):
-        urls = purged(purge_due_scheduled_changes)
+        urls = purged(announce_due_scheduled_changes)
 
     assert urls == every_page_of(story)
 
@@ -152,38 +170,36 @@ def test_approving_or_removing_a_comment_purges_the_article_page(story, moderato
     assert approved == removed == {story.get_absolute_url()}
 
 
-def test_editing_a_section_purges_its_pages_and_the_home_page(story, purged):
-    section = story.section
+def test_editing_a_section_purges_its_pages_and_the_home_page(story, purged, client, editor):
+    client.force_login(editor)
 
-    def rename():
-        section.name = "Transport and roads"
-        section.save()
+    urls = purged(lambda: edit_admin_form(client, "section", story.section, name="Transport and roads"))
 
-    assert purged(rename) == {
+    assert urls == {
         "/", "/transport/", "/transport/feed/", "/transport/feed/atom/", "/sitemap-sections.xml",
     }  # fmt: skip
 
 
-def test_editing_an_author_purges_their_page_and_their_articles(story, purged):
+def test_editing_an_author_purges_their_page_and_their_articles(story, purged, client, editor):
+    client.force_login(editor)
     author = story.authors.get()
 
-    def rename():
-        author.name = "Tess Q. Reporter"
-        author.save()
+    urls = purged(lambda: edit_admin_form(client, "author", author, name="Tess Q. Reporter"))
 
-    assert purged(rename) == {
+    assert urls == {
         "/authors/tess-reporter/", "/authors/tess-reporter/feed/", "/authors/tess-reporter/feed/atom/",
         "/sitemap-authors.xml", story.get_absolute_url(),
     }  # fmt: skip
 
 
-def test_without_a_purger_nothing_is_queued(story, settings, django_capture_on_commit_callbacks):
+def test_without_a_purger_nothing_is_queued(
+    story, settings, edit_in_admin, django_capture_on_commit_callbacks
+):
     settings.CDN_PURGER = ""
     RecordingPurger.calls.clear()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        story.headline = "Night buses return next week"
-        story.save()
+        edit_in_admin(story, headline="Night buses return next week")
 
     assert RecordingPurger.calls == []
     assert all("purge" not in repr(callback) for callback in callbacks)

@@ -2,12 +2,17 @@
 when Redis refuses, limits fail closed with one clear log line while pages still render."""
 
 import logging
+from unittest import mock
 
 import pytest
+import redis
 from django.core.cache import caches
 
+from comments.models import Comment
+from comments.services import approve_comment
 from newsroom.lib import ratelimit
 from newsroom.lib.env import cache_from_url
+from tests.articles.editorial_helpers import edit_in_admin
 from tests.factories import ArticleFactory
 from tests.scale_out.conftest import redis_client
 from tests.scale_out.processes import free_port, private_redis
@@ -51,23 +56,104 @@ def test_rate_limits_count_in_redis_so_every_app_server_sees_the_same_count(shar
 
 @pytest.mark.django_db
 def test_a_page_cached_in_redis_is_dropped_when_its_article_changes(
-    client, shared_cache, page_cache_on, django_capture_on_commit_callbacks
+    client, editor, shared_cache, page_cache_on, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        article = ArticleFactory(headline="Bridge repairs begin")
+    article = ArticleFactory(headline="Bridge repairs begin")
     url = article.get_absolute_url()
 
     first = client.get(url)
     second = client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
-        article.headline = "Bridge repairs finished early"
-        article.save()
+        edit_in_admin(editor, article, headline="Bridge repairs finished early")
     after_edit = client.get(url)
 
     assert first["X-Page-Cache"] == "miss"
     assert second["X-Page-Cache"] == "hit"
     assert after_edit["X-Page-Cache"] == "miss"
     assert "Bridge repairs finished early" in after_edit.content.decode()
+
+
+class RoundTrips:
+    """Counts the commands this process sends to Redis (one per round trip, pipelines aside)."""
+
+    def __init__(self):
+        self.count = 0
+        self._send = redis.connection.AbstractConnection.send_packed_command
+
+    def __enter__(self):
+        counter = self
+
+        def counted(connection, command, check_health=True):
+            counter.count += 1
+            return counter._send(connection, command, check_health)
+
+        self._patch = mock.patch.object(redis.connection.AbstractConnection, "send_packed_command", counted)
+        self._patch.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._patch.stop()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["home", "article"])
+def test_a_cached_page_is_read_from_redis_in_one_round_trip(client, page, shared_cache, page_cache_on):
+    article = ArticleFactory(headline="Ferry fares frozen")
+    url = "/" if page == "home" else article.get_absolute_url()
+    client.get(url)
+
+    with RoundTrips() as redis_calls:
+        hit = client.get(url)
+
+    assert hit["X-Page-Cache"] == "hit"
+    assert "Ferry fares frozen" in hit.content.decode()
+    assert redis_calls.count == 1
+
+
+@pytest.mark.django_db
+def test_a_comment_drops_the_article_page_cached_in_redis_and_no_other(
+    client, moderator, shared_cache, page_cache_on, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(headline="Ferry fares frozen")
+    other = ArticleFactory(headline="Tram line extended")
+    held = Comment.objects.create(
+        article=article,
+        content_object=article,
+        site_id=1,
+        user=moderator,
+        comment="About time.",
+        is_public=False,
+    )
+    for url in (article.get_absolute_url(), other.get_absolute_url(), "/"):
+        client.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_comment(comment=held, by=moderator)
+
+    page = client.get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "miss"
+    assert "About time." in page.content.decode()
+    assert client.get(other.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_pages_render_uncached_when_redis_is_too_slow_to_answer(client, settings, page_cache_on, caplog):
+    article = ArticleFactory(headline="Harbour lights restored")
+    with private_redis() as server:
+        settings.CACHES = {"default": cache_from_url(server.url, socket_timeout_ms=300)}
+        client.get(article.get_absolute_url())
+        redis_client(server.url).execute_command("CLIENT", "PAUSE", "3000")
+
+        with caplog.at_level(logging.ERROR):
+            page = client.get(article.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "Harbour lights restored" in page.content.decode()
+    assert page.get("X-Page-Cache") is None  # rendered, and not stored
+    [line] = [record.getMessage() for record in caplog.records if record.name == "newsroom.lib.rediscache"]
+    assert line.startswith("cache unavailable, pages not cached")
+    assert "TimeoutError" in line
 
 
 def _refusals(caplog):

@@ -150,7 +150,7 @@ def test_an_account_at_an_ip_address_is_refused(client, address):
 @pytest.mark.django_db
 @pytest.mark.parametrize("address", LITERALS)
 def test_a_comment_without_an_account_is_not_confirmed_at_an_ip_address(client, article, address):
-    policy = CommentPolicy.current()
+    policy = CommentPolicy.load()
     policy.allow_anonymous = True
     policy.hold_first_comments = 0
     policy.save()

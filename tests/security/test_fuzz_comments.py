@@ -33,7 +33,7 @@ reply_targets = st.sampled_from(["0", "", "parent", "999999999", "-1", "1e3", "0
 
 @pytest.fixture
 def article(db):
-    policy = CommentPolicy.current()
+    policy = CommentPolicy.load()
     policy.hold_first_comments = 0
     policy.allow_anonymous = True
     policy.save()

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("reply_to", ["9" * 5000, "²", "١٢"], ids=["5,000 digits", "superscript", "arabic"])
 def test_a_comment_replying_to_a_made_up_number_is_refused_not_an_error(client, reply_to):
-    CommentPolicy.current().save()
+    CommentPolicy.load().save()
     article = ArticleFactory()
     client.force_login(verify(UserFactory()))
     response = client.post(

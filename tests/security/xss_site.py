@@ -15,7 +15,7 @@ from tests.security.payloads import XSS_PAYLOADS
 def discussion_with_payloads(payloads=XSS_PAYLOADS):
     """One article whose discussion holds every payload as a comment, half from guests named
     with a payload, half from readers whose display name is one."""
-    policy = CommentPolicy.current()
+    policy = CommentPolicy.load()
     policy.hold_first_comments = 0
     policy.save()
     article = ArticleFactory(headline="A discussion full of hostile comments", slug="hostile-discussion")

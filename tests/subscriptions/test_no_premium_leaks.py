@@ -203,7 +203,7 @@ def opened_gift(paying_subscriber, premium_article, settings):
 
 def cached_page(url):
     from newsroom.lib import pagecache
-    from newsroom.lib.cache import site_generation
+    from newsroom.lib.generations import site_generation
 
     entry = pagecache.cache().get(pagecache.page_key(RequestFactory().get(url), site_generation()))
     return entry["response"].content.decode() if entry else None

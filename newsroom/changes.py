@@ -1,0 +1,167 @@
+"""What changed on the site, said once, and everything that follows from it.
+
+The code that changes what readers see (the editorial services, the admin, the feed import,
+the comment workflows, the clock) says so here, by name, and this module does the rest. It is
+the only place that moves a cache generation, and the only place that asks for a CDN purge.
+
+Caches inside the app are never deleted from. Every cached page and piece has a generation
+number in its key (newsroom/lib/pagecache.py, newsroom/lib/fragments.py): the site's, moved by
+anything that changes listings or the furniture around every page, and each article's, moved by
+what only that article's page shows (its comments). Moving a number makes every key built from
+the old one unreachable at once; the old entries age out. What the clock changes (a scheduled
+publish or withdrawal, the date in the masthead) needs no event inside the app, because no
+entry is kept past the next such moment (pagecache.lifetime); the clock's event exists for the
+caches outside it.
+
+Caches outside the app (nginx's proxy cache, a CDN) cannot see our numbers, so they are told
+the exact URLs that changed (articles/purging.py knows which pages show what), in a task after
+commit, when settings.CDN_PURGER names a purger. Without one nothing is computed or queued.
+
+Every consequence runs after the surrounding transaction commits: a reader who renders a page
+in between would otherwise cache the old content under the new number. Outside a transaction
+it runs at once.
+
+    event                   moves             CDN purge (with CDN_PURGER)
+    article_published       site generation   the article's pages
+    article_edited          site generation   its pages, as they were and as they are
+    article_withdrawn       site generation   its pages as they were
+    scheduled_time_reached  (nothing inside)  the pages of the articles concerned
+    comments_changed        its generation    the article's own page
+    section/author/source   site generation   their pages (and an author's articles)
+    furniture_changed       site generation   nothing: such pages live s-maxage at most
+    everything_changed      site generation   nothing
+
+docs/architecture.md has the same table with the code that announces each event.
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+
+from articles import purging
+from newsroom.lib import purge
+from newsroom.lib.generations import ARTICLE_KEY, SITE_KEY
+
+logger = logging.getLogger(__name__)
+
+
+def _bump(key):
+    try:
+        try:
+            cache.incr(key)
+        except ValueError:  # never read yet: any number but the first will do
+            cache.set(key, 2, timeout=None)
+    except Exception as error:
+        # Runs after commit: failing here must not turn a saved change into an error page.
+        logger.error(
+            "cache generation %s not moved, cached pages may be stale until they expire: %s: %s",
+            key,
+            type(error).__name__,
+            error,
+        )
+
+
+def _move_site_generation():
+    transaction.on_commit(lambda: _bump(SITE_KEY))
+
+
+def _purge(urls):
+    if urls:
+        purge.purge_after_commit(urls)
+
+
+# Articles -------------------------------------------------------------------------------------
+
+
+def visible_urls(article):
+    """The URLs that show `article` now, if readers can see it: taken before a change that may
+    move it (a new slug, section or byline) so that the old pages are purged too. Empty, and
+    free, without a purger."""
+    if not purge.enabled() or article is None or article.pk is None:
+        return set()
+    return purging.published_article_urls(article.pk)
+
+
+def article_published(article):
+    """An article became visible to readers now (a scheduled one announces itself through
+    scheduled_time_reached when its time comes)."""
+    _move_site_generation()
+    if purge.enabled() and article.is_published:
+        _purge(purging.article_urls(article))
+
+
+def article_edited(article, *, shown_before=frozenset()):
+    """An article's content or its parts (bylines, tags, corrections, section) changed.
+    `shown_before` is visible_urls(article) taken before the change. A draft or an article
+    scheduled for later shows nowhere yet, but listings of editors' own previews may: the site
+    generation still moves."""
+    _move_site_generation()
+    if purge.enabled():
+        urls = set(shown_before)
+        if article.is_published:
+            urls |= purging.article_urls(article)
+        _purge(urls)
+
+
+def article_withdrawn(article, *, shown_before=frozenset()):
+    """An article was taken down or deleted: the pages that showed it must stop showing it."""
+    _move_site_generation()
+    _purge(set(shown_before))
+
+
+def scheduled_time_reached(articles):
+    """The clock reached the publish or withdrawal time of `articles` (no save announced it).
+    Our own cached pages and pieces never outlive that moment (pagecache.lifetime), so only the
+    caches outside the app are told."""
+    if purge.enabled():
+        urls = set()
+        for article in articles:
+            urls |= purging.article_urls(article)
+        _purge(urls)
+
+
+# Comments -------------------------------------------------------------------------------------
+
+
+def comments_changed(article_id):
+    """A comment on this article was published, edited, hidden or removed, or the article's
+    own comment policy changed: only its page shows that."""
+    transaction.on_commit(lambda: _bump(ARTICLE_KEY.format(article_id)))
+    if purge.enabled():
+        _purge(purging.article_page_urls(article_id))
+
+
+# What surrounds the articles -------------------------------------------------------------------
+
+
+def section_changed(section):
+    _move_site_generation()
+    if purge.enabled():
+        _purge(purging.section_urls(section))
+
+
+def source_changed(source):
+    _move_site_generation()
+    if purge.enabled():
+        _purge(purging.source_urls(source))
+
+
+def author_changed(author):
+    """An author's name or photo shows on their page and on every article of theirs."""
+    _move_site_generation()
+    if purge.enabled():
+        _purge(purging.author_urls(author) | purging.author_article_urls(author))
+
+
+def furniture_changed():
+    """Something every page, or a page without an article of its own, shows changed: the site
+    settings, the comment guidelines and policy, sponsors, plans on sale, the rate card. The
+    site generation moves; a CDN keeps such pages for s-maxage at most (settings.py)."""
+    _move_site_generation()
+
+
+def everything_changed():
+    """Data changed under the site by other means (a demo load, a data migration): every
+    cached page and piece is dropped."""
+    _move_site_generation()

@@ -1,0 +1,70 @@
+"""Reading the generation numbers that cached pages and pieces put in their keys.
+
+The site's number moves with anything that changes listings or the furniture of every page;
+each article has its own for what only its page shows (comments). Only newsroom/changes.py
+moves them; this module reads them.
+
+The cache may be a Redis that is down or not answering. Reading a generation then gives None,
+which the page cache and the pieces take as "do not keep this" (pages still render).
+"""
+
+import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+SITE_KEY = "generation:site"
+ARTICLE_KEY = "generation:article:{}"
+
+# The site generation as the current request first read it (newsroom/middleware.py holds one
+# per request). Every piece of a page is then kept under the number the page itself is kept
+# under, so a change announced while the page renders cannot mix old and new pieces, and a page
+# of ten pieces asks the cache for the number once, not ten times.
+_this_request = ContextVar("site_generation_this_request", default=None)
+
+
+def _current(key):
+    try:
+        value = cache.get(key)
+        if value is None:
+            # add() so two processes starting together agree on the first value.
+            cache.add(key, 1, timeout=None)
+            value = cache.get(key, 1)
+    except Exception as error:
+        logger.error(
+            "cache generation %s unreadable, pages not cached: %s: %s", key, type(error).__name__, error
+        )
+        return None
+    return value
+
+
+@contextmanager
+def one_reading_per_request():
+    token = _this_request.set({})
+    try:
+        yield
+    finally:
+        _this_request.reset(token)
+
+
+def read_for_this_request(generation):
+    """The page cache read the number already (with the page, in one call): keep it."""
+    held = _this_request.get()
+    if held is not None:
+        held["site"] = generation
+
+
+def site_generation():
+    held = _this_request.get()
+    if held is None:
+        return _current(SITE_KEY)
+    if "site" not in held:
+        held["site"] = _current(SITE_KEY)
+    return held["site"]
+
+
+def article_generation(article_id):
+    return _current(ARTICLE_KEY.format(article_id))
