@@ -1,11 +1,17 @@
 """Search latency against the current database: p50 and p95 per query, ordinary and very common.
 
     DEBUG=true .venv/bin/python bench/search_latency.py [--runs 20] [--warmup 2] [--json]
+    DEBUG=true .venv/bin/python bench/search_latency.py --url http://127.0.0.1:8123
 
 Runs the same code path as /search/ (articles.search.matching_articles, one page of results
 with snippets, plus the result count) directly against the database named by the usual
 settings, so the numbers are the database's work, not the test client's. Load bulk data
 first, for example with `manage.py seed_demo --articles 100000`.
+
+With --url, each search is instead a GET of the search page from a running server (serve it
+with PAGE_CACHE_ENABLED=false, or the page cache answers every run after the first): the
+reader's wait, page rendering and HTTP included. --warmup 0 --runs 1 times each query once,
+as the first reader to ask for it after a restart finds it.
 """
 
 import argparse
@@ -13,7 +19,10 @@ import json
 import os
 import sys
 import time
+import urllib.request
+from functools import partial
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
@@ -61,6 +70,15 @@ def one_search(query_text):
     return paginator.count, len(rows)
 
 
+def one_page(base_url, query_text):
+    """A GET of the search page for page one, as a reader's browser sends it."""
+    # The scheme is checked in main(): http or https only.
+    with urllib.request.urlopen(f"{base_url.rstrip('/')}/search/?{urlencode({'q': query_text})}") as response:  # noqa: S310
+        body = response.read()  # an error status raises HTTPError, which ends the run
+    # Neither count is worth parsing out of the page; the in-process run reports them.
+    return "-", body.count(b'class="card"')
+
+
 def percentile(samples, fraction):
     ordered = sorted(samples)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
@@ -74,10 +92,16 @@ def main():
     parser.add_argument(
         "--json", action="store_true", help="end with one line of JSON: p50/p95 per kind (for bench/run.py)"
     )
+    parser.add_argument("--url", help="time the search page of the server at this address instead, over HTTP")
     options = parser.parse_args()
+    if options.url and not options.url.startswith(("http://", "https://")):
+        parser.error(f"--url takes an http:// or https:// address, not {options.url!r}")
+    search = partial(one_page, options.url) if options.url else one_search
 
     total = Article.objects.published().count()
     print(f"Database {connection.settings_dict['NAME']}: {total:,} published articles.")
+    if options.url:
+        print(f"Timing GET {options.url.rstrip('/')}/search/?q=... (the server must use that database).")
     if total == 0:
         print("Nothing to search: load data first (manage.py seed_demo --articles 100000).")
         return 1
@@ -87,12 +111,12 @@ def main():
     for number, (kind, query_text) in enumerate(QUERIES, start=1):
         print(f"[{number}/{len(QUERIES)}] {kind:8} {query_text!r} ...", end=" ", flush=True)
         for _ in range(options.warmup):
-            one_search(query_text)
+            search(query_text)
         samples = []
         for _ in range(options.runs):
             reset_queries()
             started = time.perf_counter()
-            matches, shown = one_search(query_text)
+            matches, shown = search(query_text)
             samples.append((time.perf_counter() - started) * 1000)
         all_samples[kind] += samples
         p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
