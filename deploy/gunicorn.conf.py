@@ -3,6 +3,8 @@ or through GUNICORN_CMD_ARGS."""
 
 import multiprocessing
 import os
+import re
+from pathlib import Path
 
 # Two processes per core plus one keeps the cores busy while a request waits on PostgreSQL;
 # threads let each process overlap a few such waits without the memory of another process.
@@ -23,3 +25,32 @@ preload_app = True
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# gunicorn's control socket (gunicornc) defaults to one path per user, $XDG_RUNTIME_DIR/gunicorn.ctl
+# or ~/.gunicorn/gunicorn.ctl. A second server started on the machine (make serve beside make
+# bench or the tests' servers) unlinks the first one's socket and binds the path itself, and
+# whichever stops first deletes it for both. So each server gets its own under var/run/, named
+# after the address it listens on, which no two running servers share:
+#   .venv/bin/gunicornc -s var/run/gunicorn-127.0.0.1-8000.ctl -c "show workers"
+# A --control-socket given on the command line or in GUNICORN_CMD_ARGS is kept as it is.
+CONTROL_SOCKET_DIR = Path(__file__).resolve().parent.parent / "var" / "run"
+
+
+def control_socket_path(address, *, pid=None):
+    """var/run/gunicorn-<address>[-<pid>].ctl; `address` as gunicorn's --bind spells it."""
+    name = re.sub(r"[^A-Za-z0-9.-]+", "-", address.removeprefix("unix:")).strip("-")
+    if pid is not None:
+        name += f"-{pid}"
+    return str(CONTROL_SOCKET_DIR / f"gunicorn-{name}.ctl")
+
+
+def on_starting(server):
+    setting = server.cfg.settings["control_socket"]
+    if setting.value != setting.default:
+        return
+    CONTROL_SOCKET_DIR.mkdir(parents=True, exist_ok=True)
+    # A master started by USR2 listens on the old master's address while the old one still
+    # runs, and the old one deletes its socket path as it quits: the new master's pid keeps
+    # their paths apart (the log's "Control socket listening at" line names it).
+    pid = os.getpid() if server.master_pid else None
+    server.cfg.set("control_socket", control_socket_path(server.cfg.bind[0], pid=pid))

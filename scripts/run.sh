@@ -31,6 +31,9 @@ if [ -f var/demo-logins.txt ]; then cat var/demo-logins.txt; fi
 echo
 
 if [ "$mode" = "prod" ]; then
+  # deploy/gunicorn.conf.py names the control socket after the address, so this one is ours alone.
+  echo "  gunicorn's control socket: .venv/bin/gunicornc -s var/run/gunicorn-127.0.0.1-$port.ctl"
+  echo
   .venv/bin/gunicorn newsroom.wsgi:application --config deploy/gunicorn.conf.py --bind "127.0.0.1:$port"
 else
   "$py" manage.py runserver "127.0.0.1:$port"
