@@ -100,7 +100,7 @@ test-scale: venv-dev db redis static lint browser ## Run the scale tests (pytest
 	   "$$( [ $$status = 0 ] && echo 'all passed.' || echo "pytest exited with status $$status.")"; \
 	 exit $$status
 
-bench: seed static ## Measure the reading site (wrk, gunicorn, nginx) and write docs/performance.md
+bench: seed static redis ## Measure the reading site as make serve runs it (wrk, gunicorn, Redis, nginx) against a minimal and a full-middleware Django ceiling; writes docs/performance.md
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing wrk and nginx..."; apt-get install -y -qq wrk nginx-light >/dev/null || \

@@ -1,21 +1,29 @@
-"""`make bench`: how fast the reading site serves on this machine, and how close that is to the
-fastest this machine can serve anything.
+"""`make bench`: how fast the reading site serves on this machine, in the shape `make serve` runs
+it, and how close that is to the fastest this machine can serve anything.
 
     .venv/bin/python bench/run.py [--duration 10] [--threads 2] [--connections 32]
-                                  [--articles 100000] [--no-write]
+                                  [--articles 100000] [--no-write] [--output FILE]
                                   [--database URL] [--compare-database URL]
 
 1. Uses the development database as it is (loading `seed_demo --articles N` first when it
    holds fewer than N articles) and gives the measured article 50 comments.
-2. Starts gunicorn with deploy/gunicorn.conf.py and production settings twice: once as
-   `make serve` runs it (page cache on) and once with the page cache off (every request
-   renders), plus the ceiling app (bench/ceiling_settings.py) returning the cached article's
-   bytes from one trivial view through the same settings and server configuration.
-3. Renders deploy/nginx/newsroom.conf into a temporary directory, in front of the first
-   gunicorn, with a second server that serves the same article bytes as a static file.
-4. Runs wrk against each page in each mode (requests/s, p50 and p99 latency), counts each
+2. Uses the local Redis servers as `make serve` does (scripts/localredis.sh: the cache on
+   var/redis/redis.sock, the counters on var/redis/counters.sock; CACHE_URL, REDIS_URL and
+   RATELIMIT_CACHE_URL name others), under a key prefix of this run's own, deleted at the end.
+3. Starts gunicorn with deploy/gunicorn.conf.py and production settings, one mode at a time:
+   the page cache on ("cached", as `make serve`), behind nginx (deploy/nginx/newsroom.conf
+   rendered into a temporary directory), the page cache off with the article page's pieces
+   kept ("pieces kept"), nothing kept at all ("nothing kept"), and the page cache in each
+   worker's local memory (an extra column only: it flatters the cached figures).
+4. Measures two ceilings before the pages and again after them, through the same gunicorn
+   configuration, each one view returning the cached article's bytes: a minimal Django
+   project (bench/minimal_settings.py: SecurityMiddleware and CommonMiddleware only) and the
+   site's settings with its full middleware (bench/ceiling_settings.py); and nginx serving
+   those bytes as a static file.
+5. Runs wrk against each page in each mode (requests/s, p50 and p99 latency), counts each
    page's queries with the test client, reads each gunicorn worker's peak memory (VmHWM), and
-   prints and writes everything, with the machine's description, to docs/performance.md.
+   prints everything against the issue's targets, with the machine's description, and writes
+   it to docs/performance.md (or `--output FILE`).
 
 `--database URL` measures that database instead of the development one. With
 `--compare-database URL` the run compares two sizes of site instead (say 100,000 and
@@ -40,8 +48,11 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -288,56 +299,141 @@ def fmt(value, digits=1):
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
-def report(results, ceilings, queries, memory, info, data, options):
-    bare, static = ceilings["django"]["rps"], ceilings["nginx"]["rps"]
+# The issue's targets, per (mode, page): the ceiling the ratio is taken against and its floor.
+# Pages a mode has no target for are measured and shown all the same.
+MODES = {
+    "cached": "cached (Redis)",
+    "nginx": "via nginx",
+    "pieces": "pieces kept",
+    "nothing": "nothing kept",
+}
+TARGETS = {
+    ("cached", "home"): ("minimal", 0.8),
+    ("cached", "article, 50 comments"): ("minimal", 0.8),
+    # Every page but the sitemap, whose megabyte is no match for the article's bytes as a file.
+    **{
+        ("nginx", page): ("nginx", 0.5)
+        for page in (
+            "home",
+            "section page 1",
+            "section page 500",
+            "article, 50 comments",
+            "tag",
+            "search",
+            "RSS",
+        )
+    },
+    ("pieces", "article, 50 comments"): ("minimal", 0.30),
+    ("nothing", "home"): ("minimal", 0.10),
+    ("nothing", "section page 1"): ("minimal", 0.15),
+    ("nothing", "section page 500"): ("minimal", 0.15),
+    ("nothing", "tag"): ("minimal", 0.15),
+    ("nothing", "article, 50 comments"): ("minimal", 0.10),
+    ("nothing", "search"): ("minimal", 0.10),
+}
+CEILING_NAMES = {"minimal": "minimal Django", "full": "full middleware", "nginx": "nginx file"}
+MEMORY_LIMIT_MB = 150
+
+
+def mean_ceiling(runs):
+    """The two measurements of a ceiling (before and after the pages) as one: the mean rate,
+    the latencies of the run nearer to it."""
+    rate = sum(run["rps"] for run in runs) / len(runs)
+    return {**min(runs, key=lambda run: abs(run["rps"] - rate)), "rps": rate}
+
+
+def verdict(ratio, floor):
+    return "met" if ratio >= floor else "**not met**"
+
+
+def report(results, locmem, ceiling_runs, queries, memory, info, data, options):
+    ceilings = {name: mean_ceiling(runs) for name, runs in ceiling_runs.items()}
+    rate = {name: ceiling["rps"] for name, ceiling in ceilings.items()}
+
+    def measured_twice(name):
+        return " and ".join(f"{run['rps']:,.0f}" for run in ceiling_runs[name])
+
     lines = [
         f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {info['cores']} cores, {info['memory_gb']} GB, "
         f"{info['cpu']}; Linux {info['kernel']}, Python {info['python']}, {info['nginx']}, {info['wrk']}.",
         f"Data: {data['articles']:,} articles ({data['published']:,} published), "
         f"{data['comments']:,} comments. "
         f"wrk: {options.duration} s per page, {options.threads} threads, {options.connections} connections. "
-        f"gunicorn: deploy/gunicorn.conf.py ({memory['workers']} workers × 2 threads).",
+        f"gunicorn: deploy/gunicorn.conf.py ({memory['workers']} workers × 2 threads). "
+        "Cache: the local Redis as `make serve` runs it (scripts/localredis.sh).",
         "",
-        "Ceilings: a bare Django view returning the cached article's bytes through the same settings, "
-        f"middleware and gunicorn configuration: **{bare:,.0f} req/s** "
-        f"(p50 {fmt(ceilings['django']['p50'], 2)} ms); nginx serving the same bytes as a static file: "
-        f"**{static:,.0f} req/s** (p50 {fmt(ceilings['nginx']['p50'], 2)} ms).",
+        "Ceilings, each one view returning the cached article's bytes "
+        f"({data['article_bytes']:,} bytes) through the same gunicorn configuration, measured before and "
+        "after the pages (mean of the two):",
+        f"minimal Django (bench/minimal_settings.py, SecurityMiddleware and CommonMiddleware only) "
+        f"**{rate['minimal']:,.0f} req/s** ({measured_twice('minimal')}; p50 "
+        f"{fmt(ceilings['minimal']['p50'], 2)} ms); the site's settings and full middleware "
+        f"(bench/ceiling_settings.py) **{rate['full']:,.0f} req/s** ({measured_twice('full')}; p50 "
+        f"{fmt(ceilings['full']['p50'], 2)} ms); nginx serving the bytes as a file "
+        f"**{rate['nginx']:,.0f} req/s** ({measured_twice('nginx')}; "
+        f"p50 {fmt(ceilings['nginx']['p50'], 2)} ms).",
         "",
-        "| page | queries | uncached req/s | p50 / p99 ms | ÷ bare Django | cached req/s | p50 / p99 ms "
-        "| ÷ bare Django | via nginx req/s | p50 / p99 ms | ÷ nginx static |",
+        "| page | mode | queries | req/s | p50 / p99 ms | ÷ minimal Django | ÷ full middleware "
+        "| ÷ nginx file | page cache in local memory: req/s (÷ minimal) | target | met |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, row in results.items():
-        un, ca, ng = row["uncached"], row["cached"], row["nginx"]
-        lines.append(
-            f"| {name} | {queries[name]['queries']} "
-            f"| {un['rps']:,.0f} | {fmt(un['p50'])} / {fmt(un['p99'])} | {un['rps'] / bare:.2f} "
-            f"| {ca['rps']:,.0f} | {fmt(ca['p50'], 2)} / {fmt(ca['p99'])} | {ca['rps'] / bare:.2f} "
-            f"| {ng['rps']:,.0f} | {fmt(ng['p50'], 2)} / {fmt(ng['p99'])} | {ng['rps'] / static:.2f} |"
-        )
-    cold = results["article, 50 comments"]["cold"]
+    for page, row in results.items():
+        for mode, label in MODES.items():
+            run = row[mode]
+            if mode == "nginx":
+                ratios = f"– | – | {run['rps'] / rate['nginx']:.2f}"
+            else:
+                ratios = f"{run['rps'] / rate['minimal']:.2f} | {run['rps'] / rate['full']:.2f} | –"
+            extra = "–"
+            if mode == "cached":
+                extra = f"{locmem[page]['rps']:,.0f} ({locmem[page]['rps'] / rate['minimal']:.2f})"
+            target, met = "–", "–"
+            if (mode, page) in TARGETS:
+                ceiling, floor = TARGETS[(mode, page)]
+                target = f"≥ {floor:.2f} of {CEILING_NAMES[ceiling]}"
+                met = verdict(run["rps"] / rate[ceiling], floor)
+            lines.append(
+                f"| {page} | {label} | {queries[page]['queries'] if mode == 'nothing' else '–'} "
+                f"| {run['rps']:,.0f} | {fmt(run['p50'], 2)} / {fmt(run['p99'])} | {ratios} | {extra} "
+                f"| {target} | {met} |"
+            )
+    peak = max(value for value in memory["peaks"].values() if value is not None)
     lines += [
         "",
-        "Uncached: the page cache is off, so Django renders each page; the pieces an article page "
-        "keeps under generation numbers (its article row with bylines, tags and corrections, the "
-        "comments region, the related list, the masthead and footer: newsroom/lib/fragments.py) come "
-        "from the cache, as on a page-cache miss in service. Queries: building the page from the "
-        "database with nothing kept. Article with nothing kept either (FRAGMENT_CACHE_ENABLED=false): "
-        f"**{cold['rps']:,.0f} req/s** (p50 / p99 {fmt(cold['p50'])} / {fmt(cold['p99'])} ms), "
-        f"{cold['rps'] / bare:.2f} of bare Django.",
+        "Modes: cached, the page cache on in Redis, as `make serve`; via nginx, the shipped "
+        "deploy/nginx/newsroom.conf in front of the cached gunicorn; pieces kept, "
+        "PAGE_CACHE_ENABLED=false with the article page's pieces kept under generation numbers "
+        "(newsroom/lib/fragments.py), as on a page-cache miss in service; nothing kept, "
+        "PAGE_CACHE_ENABLED=false FRAGMENT_CACHE_ENABLED=false. Queries: building the page with "
+        "nothing kept. Targets of the pages rendered are judged against the minimal Django view; "
+        "the full-middleware ratio is shown beside it. 1,000,000 against 100,000 articles "
+        "(target ≥ 0.8 on every page) is `--compare-database`, in its own section below.",
         "",
-        f"Peak memory (VmHWM) of the largest gunicorn worker: {fmt(memory['cached'])} MB serving cached "
-        f"pages, {fmt(memory['uncached'])} MB rendering every page.",
+        "Peak memory (VmHWM) of the largest gunicorn worker, per mode: "
+        + ", ".join(f"{MODES.get(mode, mode)} {fmt(value)} MB" for mode, value in memory["peaks"].items())
+        + f". Target ≤ {MEMORY_LIMIT_MB} MB a worker: {'met' if peak <= MEMORY_LIMIT_MB else '**not met**'}.",
     ]
     errors = {
-        f"{name} ({mode})": row[mode]["non_2xx"]
-        for name, row in results.items()
-        for mode in row
-        if row[mode]["non_2xx"]
+        f"{page} ({mode})": run["non_2xx"]
+        for page, row in results.items()
+        for mode, run in row.items()
+        if run["non_2xx"]
     }
+    for page, run in locmem.items():
+        if run["non_2xx"]:
+            errors[f"{page} (local memory)"] = run["non_2xx"]
     if errors:
         lines.append(f"Non-2xx responses during the run: {errors}.")
     return "\n".join(lines)
+
+
+def write_report(text, options, start=START_MARK, end=END_MARK):
+    if options.output:
+        Path(options.output).write_text(text + "\n")
+        say(f"\nWritten to {options.output}.")
+    elif not options.no_write:
+        write_doc(text, start, end)
+        say(f"\nWritten to {DOC.relative_to(ROOT)} (between the {start} and {end} marks).")
 
 
 def write_doc(text, start=START_MARK, end=END_MARK):
@@ -512,9 +608,140 @@ def compare_databases(options):
     text = scale_report(small, large, machine(), options)
     say("")
     say(text)
-    if not options.no_write:
-        write_doc(text, SCALE_START_MARK, SCALE_END_MARK)
-        say(f"\nWritten to {DOC.relative_to(ROOT)} (between the bench-scale marks).")
+    write_report(text, options, SCALE_START_MARK, SCALE_END_MARK)
+
+
+# One database, in the production shape ------------------------------------------------------------
+
+
+def production_redis():
+    """CACHE_URL and RATELIMIT_CACHE_URL as `make serve` sets them (the local Redis servers
+    unless CACHE_URL or REDIS_URL names another), with a key prefix of this run's own: others
+    use the same Redis, and a run must neither read their pages nor leave its own behind."""
+    cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
+    counters_url = os.environ.get("RATELIMIT_CACHE_URL") or cache_url
+    if not cache_url:
+        subprocess.run([str(ROOT / "scripts" / "localredis.sh"), "start"], cwd=ROOT, check=True)
+        cache_url = f"unix://{ROOT / 'var' / 'redis' / 'redis.sock'}"
+        counters_url = counters_url or f"unix://{ROOT / 'var' / 'redis' / 'counters.sock'}"
+    return {
+        "CACHE_URL": cache_url,
+        "RATELIMIT_CACHE_URL": counters_url,
+        "CACHE_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:12]}",
+    }
+
+
+def forget_keys(redis_env):
+    """Delete every key this run wrote, and nothing else."""
+    prefix = redis_env["CACHE_KEY_PREFIX"]
+    deleted = 0
+    for url in {redis_env["CACHE_URL"], redis_env["RATELIMIT_CACHE_URL"]}:
+        client = redis.Redis.from_url(url)
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            deleted += client.delete(*keys[start : start + 1000])
+    say(f"Deleted the run's {deleted:,} Redis keys (prefix {prefix}).")
+
+
+def measure_ceilings(ceilings, runs, options):
+    for name, url in ceilings.items():
+        runs[name].append(wrk(url, options))
+    say("  ceilings: " + ", ".join(f"{name} {runs[name][-1]['rps']:,.0f} req/s" for name in ceilings))
+
+
+def measure_site(pages, redis_env, workdir, options):
+    """wrk on every page in every mode, one mode's gunicorn at a time (each holds a database
+    connection a thread), between two measurements of the ceilings."""
+    servers, nginx = [], None
+
+    def start(name, app="newsroom.wsgi:application", ready="/healthz", **env):
+        server = Gunicorn(name, app, workdir, **env)
+        servers.append(server)
+        wait_until_up(server.url + ready)
+        return server
+
+    def stop(server):
+        server.stop()
+        servers.remove(server)
+
+    def measure_pages(mode, base, warm_times):
+        for name, url in pages.items():
+            warm(base + url, times=warm_times)
+            results[name][mode] = wrk(base + url, options)
+            say(f"  {name:22} {MODES.get(mode, mode):15} {results[name][mode]['rps']:8,.0f} req/s")
+
+    results = {name: {} for name in pages}
+    ceiling_runs = {"minimal": [], "full": [], "nginx": []}
+    peaks = {}
+    try:
+        cached = start("cached", **redis_env)
+        with urllib.request.urlopen(cached.url + pages["article, 50 comments"]) as response:  # noqa: S310
+            article_bytes = response.read()
+        (workdir / "article.html").write_bytes(article_bytes)
+        (workdir / "static-ceiling").mkdir()
+        (workdir / "static-ceiling" / "article.html").write_bytes(article_bytes)
+        body = {"BENCH_CEILING_BODY": str(workdir / "article.html")}
+        minimal = start("minimal", ready="/", DJANGO_SETTINGS_MODULE="bench.minimal_settings", **body)
+        full = start(
+            "full-middleware", ready="/", DJANGO_SETTINGS_MODULE="bench.ceiling_settings", **body, **redis_env
+        )
+        nginx = Nginx(workdir, cached.port)
+        wait_until_up(nginx.url + "/healthz")
+        ceilings = {
+            "minimal": minimal.url + "/",
+            "full": full.url + "/",
+            "nginx": nginx.static_url + "/article.html",
+        }
+        say(f"Measuring the ceilings ({options.duration} s each)...")
+        measure_ceilings(ceilings, ceiling_runs, options)
+
+        say("Page cache on, in Redis, and through nginx...")
+        for name, url in pages.items():
+            warm(cached.url + url)
+            results[name]["cached"] = wrk(cached.url + url, options)
+            warm(nginx.url + url)
+            results[name]["nginx"] = wrk(nginx.url + url, options)
+            say(
+                f"  {name:22} cached {results[name]['cached']['rps']:8,.0f} req/s, "
+                f"via nginx {results[name]['nginx']['rps']:8,.0f} req/s"
+            )
+        peaks["cached"] = cached.peak_rss_mb()
+        workers = len(cached.worker_pids())
+        # nginx stays up for the ceilings' second measurement (its file server), and with it
+        # the gunicorn it fronts, idle.
+
+        for mode, switches in (
+            ("pieces", {"PAGE_CACHE_ENABLED": "false"}),
+            ("nothing", {"PAGE_CACHE_ENABLED": "false", "FRAGMENT_CACHE_ENABLED": "false"}),
+        ):
+            say(f"{MODES[mode].capitalize()}...")
+            server = start(mode, **redis_env, **switches)
+            measure_pages(mode, server.url, warm_times=3)
+            peaks[mode] = server.peak_rss_mb()
+            stop(server)
+
+        say("Page cache on, in each worker's local memory (the extra column)...")
+        local = start("locmem", **{**redis_env, "CACHE_URL": "locmem://", "RATELIMIT_CACHE_URL": "locmem://"})
+        # Twenty requests a page, so that every worker's own cache holds it.
+        measure_pages("local memory", local.url, warm_times=20)
+        peaks["local memory"] = local.peak_rss_mb()
+        stop(local)
+
+        say("Measuring the ceilings again...")
+        measure_ceilings(ceilings, ceiling_runs, options)
+    finally:
+        if nginx is not None:
+            nginx.stop()
+        for server in list(servers):
+            server.stop()
+    locmem = {name: row.pop("local memory") for name, row in results.items()}
+    return {
+        "results": results,
+        "locmem": locmem,
+        "ceiling_runs": ceiling_runs,
+        "memory": {"peaks": peaks, "workers": workers},
+        "article_bytes": len(article_bytes),
+    }
 
 
 def main():
@@ -527,6 +754,11 @@ def main():
     )
     parser.add_argument(
         "--no-write", action="store_true", help="print the results without writing docs/performance.md"
+    )
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the results to FILE instead of docs/performance.md (a trial run's scratch file)",
     )
     parser.add_argument(
         "--database", metavar="URL", help="measure this database (a DATABASE_URL) instead of the usual one"
@@ -566,93 +798,29 @@ def main():
             check=True,
         )
     say("Choosing pages (and giving the article 50 comments if it has fewer)...")
-    data = json.loads(django_command(["bench/prepare.py", "urls"]).strip().splitlines()[-1])
+    data = last_json_line(django_command(["bench/prepare.py", "urls"]))
     pages = data["pages"]
     say("Counting queries per page...")
-    queries = json.loads(
+    queries = last_json_line(
         django_command(
             ["bench/prepare.py", "queries"],
             # What building each page from the database costs: no page, no kept pieces.
             env=environment(PAGE_CACHE_ENABLED="false", FRAGMENT_CACHE_ENABLED="false"),
             stdin=json.dumps(pages),
         )
-        .strip()
-        .splitlines()[-1]
     )
-
+    redis = production_redis()
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
-    servers = []
-    nginx = None
     try:
-        cached = Gunicorn("cached", "newsroom.wsgi:application", workdir)
-        uncached = Gunicorn("uncached", "newsroom.wsgi:application", workdir, PAGE_CACHE_ENABLED="false")
-        # Nothing kept at all: every piece of the article page read and rendered each time.
-        cold = Gunicorn(
-            "cold",
-            "newsroom.wsgi:application",
-            workdir,
-            PAGE_CACHE_ENABLED="false",
-            FRAGMENT_CACHE_ENABLED="false",
-        )
-        servers += [cached, uncached, cold]
-        for server in servers:
-            wait_until_up(server.url + "/healthz")
-        article_url = pages["article, 50 comments"]
-        with urllib.request.urlopen(cached.url + article_url) as response:  # noqa: S310 - our own server
-            article_bytes = response.read()
-        (workdir / "article.html").write_bytes(article_bytes)
-        (workdir / "static-ceiling").mkdir()
-        (workdir / "static-ceiling" / "article.html").write_bytes(article_bytes)
-        ceiling = Gunicorn(
-            "ceiling",
-            "newsroom.wsgi:application",
-            workdir,
-            DJANGO_SETTINGS_MODULE="bench.ceiling_settings",
-            BENCH_CEILING_BODY=str(workdir / "article.html"),
-        )
-        servers.append(ceiling)
-        wait_until_up(ceiling.url + "/")
-        nginx = Nginx(workdir, cached.port)
-        wait_until_up(nginx.url + "/healthz")
-
-        say(f"Measuring ceilings ({options.duration} s each)...")
-        ceilings = {
-            "django": wrk(ceiling.url + "/", options),
-            "nginx": wrk(nginx.static_url + "/article.html", options),
-        }
-        bare, static = ceilings["django"]["rps"], ceilings["nginx"]["rps"]
-        say(f"  bare Django {bare:,.0f} req/s, nginx static {static:,.0f} req/s")
-        results = {}
-        for name, url in pages.items():
-            row = {}
-            for mode, base in (("uncached", uncached.url), ("cached", cached.url), ("nginx", nginx.url)):
-                if mode != "uncached":
-                    warm(base + url)
-                row[mode] = wrk(base + url, options)
-            results[name] = row
-            rates = "  ".join(f"{mode} {row[mode]['rps']:8,.0f}/s" for mode in row)
-            say(f"  {name:22} queries {queries[name]['queries']:2}  {rates}")
-        cold_article = wrk(cold.url + article_url, options)
-        say(f"  article, nothing cached: {cold_article['rps']:,.0f}/s")
-        results["article, 50 comments"]["cold"] = cold_article
-        memory = {
-            "cached": cached.peak_rss_mb(),
-            "uncached": uncached.peak_rss_mb(),
-            "workers": len(cached.worker_pids()),
-        }
+        measured = measure_site(pages, redis, workdir, options)
     finally:
-        if nginx is not None:
-            nginx.stop()
-        for server in servers:
-            server.stop()
-
-    text = report(results, ceilings, queries, memory, machine(), data, options)
+        forget_keys(redis)
+        shutil.rmtree(workdir, ignore_errors=True)
+    data["article_bytes"] = measured.pop("article_bytes")
+    text = report(**measured, queries=queries, info=machine(), data=data, options=options)
     say("")
     say(text)
-    if not options.no_write:
-        write_doc(text)
-        say(f"\nWritten to {DOC.relative_to(ROOT)}.")
-    shutil.rmtree(workdir, ignore_errors=True)
+    write_report(text, options)
 
 
 if __name__ == "__main__":
