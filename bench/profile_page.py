@@ -167,7 +167,7 @@ def print_queries(queries):
 def explain(query):
     """EXPLAIN ANALYZE of a timed SELECT: it runs the query again, so never anything else."""
     sql = query["sql"]
-    if not sql.lstrip("( ").upper().startswith(("SELECT", "WITH")):
+    if sql.lstrip(" \t\r\n(").split(None, 1)[0].upper() not in {"SELECT", "WITH"}:
         print(f"\n--- the slowest query is not a SELECT; not run again: {sql[:200]}")
         return
     with connection.cursor() as cursor:
