@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "comments",
     "subscriptions",
     "enquiries",
+    # Demo content and `manage.py seed_demo`: it imports the apps above, none imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -554,11 +556,6 @@ NEWSLETTER_PREFERENCES_LINK_DAYS = env_int("NEWSLETTER_PREFERENCES_LINK_DAYS", 1
 # The article page's JSON-LD marks the paywalled part through this function (articles never
 # imports subscriptions; the premium body itself comes from the {% premium_body %} tag).
 ARTICLE_PAYWALL_JSONLD = "subscriptions.access.paywall_jsonld"
-# Demo content of the apps built on articles, run by `manage.py seed_demo` after its own.
-DEMO_SEEDERS = ["subscriptions.demo.seed_demo_subscriptions", "enquiries.demo.seed_demo_advertising"]
-# Bulk loaders of benchmark rows that live in apps articles must not import, by the
-# seed_demo option that asks for them (`seed_demo --comments N`).
-DEMO_BULK_LOADERS = {"comments": "comments.demo.load_bulk_comments"}
 # Optional mailto: address offered beside the one-click link in List-Unsubscribe.
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO")
 # Bounces and spam complaints reported by the mail provider put the address on the suppression

@@ -2,19 +2,17 @@
 
 Safe to run again: every row is looked up by a natural key before it is created, so a second
 run adds nothing. `--articles N` adds N generated articles for benchmarks on top, with bulk
-inserts, and `--comments N` (by default half as many as articles) generated comments through
-the loader that settings.DEMO_BULK_LOADERS names, since articles must not import comments.
-Each run with them adds another N.
+inserts, and `--comments N` (by default half as many as articles) generated comments. Each
+run with them adds another N.
 """
 
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 
-from articles.demo import bulk
-from articles.demo.seed import seed_demo
+from demo import bulk
+from demo.comments import load_bulk_comments
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):
@@ -69,13 +67,6 @@ class Command(BaseCommand):
             comments = articles // 2
         if comments < 0:
             raise CommandError(f"--comments must be zero or more, not {comments}.")
-        load_comments = None
-        if comments:
-            if "comments" not in settings.DEMO_BULK_LOADERS:
-                raise CommandError(
-                    "--comments needs a loader named in settings.DEMO_BULK_LOADERS['comments']."
-                )
-            load_comments = import_string(settings.DEMO_BULK_LOADERS["comments"])
         started = time.monotonic()
         tally = seed_demo(self.say)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready in {time.monotonic() - started:.1f} s:"))
@@ -83,9 +74,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         if articles:
             self.add_generated_articles(articles, authors, seed)
-        if load_comments:
+        if comments:
             # Its own seed, derived from --seed, so the same command makes the same comments.
-            load_comments(count=comments, out=self.say, seed=None if seed is None else seed + 1)
+            load_bulk_comments(count=comments, out=self.say, seed=None if seed is None else seed + 1)
         if articles or comments:
             self.stdout.write(
                 self.style.SUCCESS(f"seed_demo finished in {time.monotonic() - started:.1f} s.")

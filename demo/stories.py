@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from articles.demo.paragraphs import BACKGROUND, NEXT_STEPS, OPINION_CLOSES
+from demo.paragraphs import BACKGROUND, NEXT_STEPS, OPINION_CLOSES
 
 GRAPHICS_DESK = "Illustration: Civic Ledger graphics desk"
 

@@ -1,4 +1,4 @@
-"""Demo plans and a paying demo subscriber, for `manage.py seed_demo` (DEMO_SEEDERS)."""
+"""Demo plans and a paying demo subscriber, for `manage.py seed_demo`."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""The demo rate card for `manage.py seed_demo` (DEMO_SEEDERS): an introduction and a few
+"""The demo rate card for `manage.py seed_demo`: an introduction and a few
 options, one of them priced on request, so /advertise/ looks as it will once staff fill it."""
 
 from decimal import Decimal

@@ -24,15 +24,15 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.demo.synthetic import (
+from articles.models import Article, ArticleAuthor, Section, Source, TaggedArticle
+from authors.models import Author
+from demo.synthetic import (
     ArticleWriter,
     all_tag_names,
     long_tail_tag_names,
     slug_words,
     synthetic_author,
 )
-from articles.models import Article, ArticleAuthor, Section, Source, TaggedArticle
-from authors.models import Author
 from newsroom import changes
 
 BATCH_SIZE = 10_000

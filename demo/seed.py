@@ -10,16 +10,17 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from taggit.models import Tag
 
 from accounts.models import User
 from accounts.roles import EDITOR, MODERATOR, WRITER, sync_roles
-from articles.demo import catalogue, images
-from articles.demo.stories import STORIES, body_html
 from articles.models import Article, ArticleAuthor, Correction, Section, Source, Sponsor
 from articles.services import add_correction, publish_article, submit_for_review, withdraw_article
 from authors.models import Author
+from demo import catalogue, images
+from demo.enquiries import seed_demo_advertising
+from demo.stories import STORIES, body_html
+from demo.subscriptions import seed_demo_subscriptions
 
 DEMO_PASSWORD = "newsroom-demo"  # noqa: S105 - development only, printed by make run
 DEMO_USERS = [
@@ -278,8 +279,6 @@ def seed_demo(out):
     seed_articles(
         tally, users=users, sections=sections, sources=sources, sponsors=sponsors, authors=authors, out=out
     )
-    # Apps built on articles add their own demo rows (plans, a subscriber...) through the
-    # functions this setting names, so articles never imports them.
-    for dotted_path in settings.DEMO_SEEDERS:
-        import_string(dotted_path)(users=users, tally=tally, out=out)
+    seed_demo_subscriptions(users=users, tally=tally, out=out)
+    seed_demo_advertising(users=users, tally=tally, out=out)
     return tally

@@ -1,4 +1,4 @@
-"""Generated reader comments for benchmarks: `seed_demo --comments N` (DEMO_BULK_LOADERS).
+"""Generated reader comments for benchmarks: `seed_demo --comments N`.
 
 Discussion on a news site is lopsided: a few hot stories draw most of it and most articles
 draw none. The load copies that. The hottest 1% of published articles share HOT_SHARE of the
@@ -28,7 +28,9 @@ from django_comments.models import Comment as BaseComment
 from django_comments_xtd.models import XtdComment
 
 from accounts.models import User
-from articles.demo.bulk import (
+from articles.models import Article
+from comments.models import Comment, ModerationReason
+from demo.bulk import (
     SET_ASIDE_MIN_ROWS,
     SET_ASIDE_MIN_SHARE,
     _check_deferred_constraints,
@@ -36,9 +38,7 @@ from articles.demo.bulk import (
     _copy_text,
     indexes_set_aside,
 )
-from articles.demo.synthetic import FIRST_NAMES, LAST_NAMES, PLACES
-from articles.models import Article
-from comments.models import Comment, ModerationReason
+from demo.synthetic import FIRST_NAMES, LAST_NAMES, PLACES
 from newsroom import changes
 
 HOT_ARTICLES_SHARE = 0.01  # the hot stories: this share of published articles...
@@ -329,7 +329,7 @@ class CommentLoader:
 
 
 def load_bulk_comments(*, count, out, seed=None):
-    """The entry point seed_demo calls for --comments N (settings.DEMO_BULK_LOADERS)."""
+    """The entry point seed_demo calls for --comments N."""
     out(f"Adding {count:,} generated comments...")
     summary = CommentLoader(count=count, out=out, seed=seed).run()
     for line in summary.lines():

@@ -20,11 +20,11 @@ from taggit.models import Tag
 
 from accounts.models import User
 from accounts.roles import EDITOR, MODERATOR, WRITER
-from articles.demo import bulk
-from articles.demo.seed import DEMO_PASSWORD
 from articles.models import Article, ArticleAuthor, Correction, Section, Source, Sponsor, TaggedArticle
 from authors.models import Author
 from comments.models import Comment
+from demo import bulk
+from demo.seed import DEMO_PASSWORD
 from newsroom.lib.sanitize import plain_text
 
 
