@@ -1,16 +1,33 @@
-"""Everything we hold about a reader, as plain data for "download my data"."""
+"""Everything we hold about a reader, as plain data for "download my data".
+
+The apps built on accounts hold more of it (comments, subscriptions, the newsletter); accounts
+never imports them, so each registers an exporter here from its AppConfig.ready(). A plain
+dict filled at start-up is the most boring shape that keeps the imports pointing down: no
+setting names our own code, and `grep exports.register` finds every section.
+"""
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from accounts.services import login_records
 
+# The file's key for each app's section, in the order of registration: {"comments": callable}.
+exporters = {}
+
+
+def register(key, exporter):
+    """Add `exporter(user)`, which returns JSON-ready data (datetimes allowed), as the section
+    `key` of the file. Registering the same exporter again is harmless; a second exporter for a
+    key already taken is a mistake that would hide the first one's data."""
+    if exporters.get(key, exporter) is not exporter:
+        raise ImproperlyConfigured(f"Two exporters for the {key!r} section of the data export.")
+    exporters[key] = exporter
+    return exporter
+
 
 def personal_data(user):
-    """A JSON-ready dict of the account, then each section that another app registers in
-    settings.ACCOUNTS_DATA_EXPORTERS ({"key": "dotted.path.to.callable"}); each callable takes
-    the user and returns JSON-ready data (datetimes allowed)."""
+    """A JSON-ready dict of the account, then each section another app registered."""
     records = login_records(user)
     data = {
         "about_this_file": {
@@ -56,6 +73,6 @@ def personal_data(user):
             for entry in records["failed_login_counters"].order_by("-attempt_time")
         ],
     }
-    for key, path in settings.ACCOUNTS_DATA_EXPORTERS.items():
-        data[key] = import_string(path)(user)
+    for key, exporter in exporters.items():
+        data[key] = exporter(user)
     return data

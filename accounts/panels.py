@@ -1,15 +1,22 @@
-"""Sections of the account page supplied by other apps, without accounts importing them.
+"""Sections of the account page supplied by the apps built on accounts.
 
-settings.ACCOUNTS_PAGE_PANELS lists dotted paths of providers. A provider takes the request
-and returns an AccountPanel for the signed-in reader, or None when it has nothing to show
-(a reader with no subscription gets no subscriptions section rather than an empty one).
+accounts sits below comments and subscriptions and never imports them, so each of those apps
+registers its providers here from its AppConfig.ready(). A plain list filled at start-up is
+the most boring shape that keeps the imports pointing down: no setting names our own code, and
+`grep panels.register` finds every section. The page shows them in the order they were
+registered, which is the order of INSTALLED_APPS.
+
+A provider takes the request and returns an AccountPanel for the signed-in reader, or None
+when it has nothing to show (a reader with no subscription gets no subscriptions section
+rather than an empty one).
 """
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.module_loading import import_string
+
+# Filled by register() at start-up, in the order of INSTALLED_APPS; read on every account page.
+providers = []
 
 
 @dataclass(frozen=True)
@@ -26,10 +33,18 @@ class RenderedPanel:
     html: str
 
 
+def register(provider):
+    """Add a provider to the account page. Registering it twice adds it once, so a second
+    ready() does not show a section twice."""
+    if provider not in providers:
+        providers.append(provider)
+    return provider
+
+
 def account_panels(request):
     rendered = []
-    for path in settings.ACCOUNTS_PAGE_PANELS:
-        panel = import_string(path)(request)
+    for provider in providers:
+        panel = provider(request)
         if panel is not None:
             html = render_to_string(panel.template_name, panel.context, request=request)
             rendered.append(RenderedPanel(title=panel.title, html=html))

@@ -12,13 +12,12 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
-from articles import reads
+from articles import jsonld, reads
 from articles.models import Article, Correction, SlugRedirect, Source
 from articles.pagination import keyset_page
 from articles.related import related_block
@@ -213,10 +212,9 @@ def structured_data(article, bylines, tags, absolute_url, canonical, images, fur
         data["articleSection"] = article.section.name
     if tags:
         data["keywords"] = [tag.name for tag in tags]
-    # Which part of a premium page is for subscribers is the subscriptions app's knowledge;
-    # articles asks through the function a setting names, so it never imports that app.
-    if settings.ARTICLE_PAYWALL_JSONLD:
-        data |= import_string(settings.ARTICLE_PAYWALL_JSONLD)(article)
+    # Which part of a premium page is for subscribers is the subscriptions app's knowledge: it
+    # registers what it adds in articles/jsonld.py, so articles never imports it.
+    data |= jsonld.additions_for(article)
     return data
 
 

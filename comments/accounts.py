@@ -1,6 +1,6 @@
 """What the comments app adds to a reader's account: a panel on the account page, a section of
-"download my data", and anonymisation when the account is deleted. Registered through the
-settings accounts reads (ACCOUNTS_PAGE_PANELS, ACCOUNTS_DATA_EXPORTERS) and its signal."""
+"download my data", and anonymisation when the account is deleted. All three are registered
+with accounts in this app's AppConfig.ready()."""
 
 from django.db.models import Q
 from django.utils import timezone

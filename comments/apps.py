@@ -9,9 +9,12 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save
 
+        from accounts import exports, panels
         from accounts.signals import account_deleting
-        from comments.accounts import anonymise_comments
+        from comments.accounts import anonymise_comments, comments_panel, export_comments
 
+        panels.register(comments_panel)
+        exports.register("comments", export_comments)
         account_deleting.connect(anonymise_comments, dispatch_uid="comments-anonymise-on-account-deletion")
 
         # django-comments-xtd (2.10) republishes or hides every reply whenever a comment is

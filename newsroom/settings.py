@@ -69,11 +69,13 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "syndication",
+    # Before comments: the apps built on accounts register their sections of the account page
+    # and "download my data" in this order, and a reader's subscriptions come first.
+    "subscriptions",
     # Reader comments: xtd before contrib-comments (xtd's templates and signals win), ours last.
     "django_comments_xtd",
     "django_comments",
     "comments",
-    "subscriptions",
     "enquiries",
     # Demo content and `manage.py seed_demo`: it imports the apps above, none imports it.
     "demo",
@@ -480,11 +482,6 @@ MFA_FORMS = {
 }
 # When on, the admin serves only sessions that passed a second factor at sign-in.
 ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
-# Extension points for the apps built on accounts (comments, subscriptions, newsletter):
-# dotted paths of account-page panel providers, and of exporters adding to "download my
-# data" as {"key": "dotted.path"}. Account deletion sends accounts.signals.account_deleting.
-ACCOUNTS_PAGE_PANELS = []
-ACCOUNTS_DATA_EXPORTERS = {}
 # Login history is kept this long (a daily task deletes older records), then forgotten.
 ACCOUNTS_LOGIN_HISTORY_DAYS = env_int("LOGIN_HISTORY_DAYS", 90)
 
@@ -553,9 +550,6 @@ if NEWSLETTER_WEEKLY_DAY not in _weekdays:
 # unsubscribes without signing in; the link works this many days, and a fresh one can be
 # asked for by email.
 NEWSLETTER_PREFERENCES_LINK_DAYS = env_int("NEWSLETTER_PREFERENCES_LINK_DAYS", 180)
-# The article page's JSON-LD marks the paywalled part through this function (articles never
-# imports subscriptions; the premium body itself comes from the {% premium_body %} tag).
-ARTICLE_PAYWALL_JSONLD = "subscriptions.access.paywall_jsonld"
 # Optional mailto: address offered beside the one-click link in List-Unsubscribe.
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO")
 # Bounces and spam complaints reported by the mail provider put the address on the suppression
@@ -572,15 +566,6 @@ if MAIL_EVENTS_PROVIDER:
         )
     if MAIL_EVENTS_PROVIDER == "mailgun":
         ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = env_str("MAIL_EVENTS_SIGNING_KEY")
-ACCOUNTS_PAGE_PANELS += [
-    "subscriptions.accounts.subscriptions_panel",
-    "subscriptions.accounts.gifts_panel",
-    "subscriptions.accounts.newsletter_panel",
-]
-ACCOUNTS_DATA_EXPORTERS |= {
-    "subscriptions": "subscriptions.accounts.export_subscriptions",
-    "newsletter": "subscriptions.accounts.export_newsletter",
-}
 
 # Reader comments: our comments/ app on top of django-comments-xtd. The policy moderators tune
 # from day to day (pre- or post-moderation, anonymous comments, word lists, thresholds) is a row
@@ -609,11 +594,6 @@ COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 20)
 # so our code never hands MANAGERS to xtd and builds recipient lists itself.
 MANAGERS = env_list("MANAGERS")
 COMMENTS_MODERATION_EMAILS = env_list("COMMENTS_MODERATION_EMAILS", MANAGERS)
-
-# The reader's comments on the account page, in "download my data", and anonymised when the
-# account is deleted (comments/accounts.py; the deletion signal is connected in its AppConfig).
-ACCOUNTS_PAGE_PANELS += ["comments.accounts.comments_panel"]
-ACCOUNTS_DATA_EXPORTERS |= {"comments": "comments.accounts.export_comments"}
 
 # Site identity; the admin-editable SiteSettings row takes over once it exists.
 SITE_NAME = env_str("SITE_NAME", "The Civic Ledger")

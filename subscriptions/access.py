@@ -2,7 +2,7 @@
 
 The article page (articles/) must not import this app. Its template shows a premium body
 through this app's `{% premium_body %}` tag (teaser and subscribe box), and its JSON-LD marks
-the paywalled part through the function settings.ARTICLE_PAYWALL_JSONLD names. Whether a
+the paywalled part through `paywall_jsonld`, registered in articles/jsonld.py. Whether a
 reader may see the whole text (`can_read_full_text`) is decided only in this app's private
 endpoints, never in the shared page. The page a shared cache keeps
 is the anonymous one, so it only ever holds the teaser; a signed-in reader's full text comes

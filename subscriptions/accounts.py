@@ -1,6 +1,6 @@
 """What this app adds to the reader's account: sections of the account page for their
 subscriptions, the articles they have given and the newsletter, their rows in "download my data", and what
-happens to those rows when they delete the account (registered in settings and apps.py)."""
+happens to those rows when they delete the account (all registered with accounts in apps.py)."""
 
 from django.urls import reverse
 from django.utils import dateformat, timezone

@@ -1,4 +1,5 @@
-"""Stand-ins for the account-page providers and data exporters that later apps register."""
+"""Stand-ins for the account-page providers and data exporters that later apps register
+(accounts.panels.register, accounts.exports.register)."""
 
 from accounts.panels import AccountPanel
 

@@ -2,8 +2,11 @@ import json
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ImproperlyConfigured
 
+from accounts import exports
 from accounts.roles import MODERATOR
+from tests.accounts import panel_providers
 from tests.accounts.conftest import sign_in
 from tests.factories import UserFactory
 
@@ -69,15 +72,22 @@ def test_staff_roles_are_in_the_export(client, moderator):
 
 
 @pytest.mark.django_db
-def test_other_apps_add_their_sections_to_the_export(client, verified_reader, settings):
-    settings.ACCOUNTS_DATA_EXPORTERS = {
-        "saved_searches": "tests.accounts.panel_providers.export_saved_searches"
-    }
+def test_other_apps_add_their_sections_to_the_export(client, verified_reader, monkeypatch):
+    monkeypatch.setattr(exports, "exporters", {})
+    exports.register("saved_searches", panel_providers.export_saved_searches)
     client.force_login(verified_reader)
 
     data = json.loads(client.get("/accounts/my-data/").content)
 
     assert data["saved_searches"] == [{"query": "council budget", "owner": "ada@example.org"}]
+
+
+def test_two_apps_cannot_claim_the_same_section_of_the_export(monkeypatch):
+    monkeypatch.setattr(exports, "exporters", {})
+    exports.register("saved_searches", panel_providers.export_saved_searches)
+
+    with pytest.raises(ImproperlyConfigured, match="Two exporters for the 'saved_searches' section"):
+        exports.register("saved_searches", lambda user: [])
 
 
 @pytest.mark.django_db

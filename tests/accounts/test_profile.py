@@ -1,7 +1,9 @@
 import pytest
 from django.db import IntegrityError
 
+from accounts import panels
 from accounts.models import User
+from tests.accounts import panel_providers
 from tests.accounts.conftest import make_verified_reader
 
 
@@ -87,15 +89,14 @@ def test_the_account_page_links_to_email_password_data_and_deletion(client, veri
 
 
 @pytest.mark.django_db
-def test_the_account_page_shows_only_the_sections_other_apps_provide(client, verified_reader, settings):
+def test_the_account_page_shows_only_the_sections_other_apps_provide(client, verified_reader, monkeypatch):
     client.force_login(verified_reader)
-    settings.ACCOUNTS_PAGE_PANELS = []
+    monkeypatch.setattr(panels, "providers", [])
     assert 'id="panel-heading-' not in client.get("/accounts/").content.decode()
 
-    settings.ACCOUNTS_PAGE_PANELS = [
-        "tests.accounts.panel_providers.nothing_for_this_reader",
-        "tests.accounts.panel_providers.saved_searches_panel",
-    ]
+    panels.register(panel_providers.nothing_for_this_reader)
+    panels.register(panel_providers.saved_searches_panel)
+    panels.register(panel_providers.saved_searches_panel)  # a second ready() adds nothing
     page = client.get("/accounts/").content.decode()
 
     assert page.count('id="panel-heading-') == 1

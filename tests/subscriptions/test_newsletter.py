@@ -244,3 +244,10 @@ def test_the_account_page_shows_the_newsletter_and_subscriptions(client, section
     assert "(active until" in html
     assert "You get the daily newsletter at rita@example.org, with news from Politics." in html
     assert 'href="/newsletter/manage/"' in html
+    # Each app's sections, in the order the apps register them: what the reader pays for first.
+    assert re.findall(r'<h2 id="panel-heading-\d+">([^<]+)</h2>', html) == [
+        "Your subscriptions",
+        "Articles you have given",
+        "Newsletter",
+        "Your comments",
+    ]

@@ -98,6 +98,7 @@ def test_the_shared_article_page_of_a_premium_article_holds_only_the_opening(
         re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', without_nonce[0], re.S)[1]
     )
     assert data["isAccessibleForFree"] is False
+    assert data["hasPart"]["cssSelector"] == f".{PAYWALLED_CLASS}"
 
 
 def test_premium_text_comes_only_from_responses_no_shared_cache_may_keep(
