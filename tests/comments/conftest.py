@@ -4,9 +4,11 @@ and helpers that post through the real form."""
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
+from django.urls import reverse
 
 from comments.forms import CommentForm
 from comments.models import CommentPolicy, ModerationReason
+from tests.admin_forms import submit_change_form
 from tests.factories import ArticleFactory, UserFactory
 
 SEEDED_REASONS = [
@@ -54,6 +56,23 @@ def policy(db):
     current.hold_first_comments = 0
     current.save()
     return current
+
+
+@pytest.fixture
+def change_policy(moderator, django_capture_on_commit_callbacks):
+    """Change the site comment policy as a moderator does, in the admin, and commit: pages and
+    comment checks follow the change at once."""
+
+    def change(**fields):
+        url = reverse("admin:comments_commentpolicy_change", args=[CommentPolicy.load().pk])
+        with django_capture_on_commit_callbacks(execute=True):
+            response = submit_change_form(
+                moderator, url, **{name: str(value) for name, value in fields.items()}
+            )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return CommentPolicy.load()
+
+    return change
 
 
 @pytest.fixture

@@ -61,9 +61,8 @@ def test_the_edit_link_appears_only_while_editing_is_allowed(client, posted, art
     assert f'href="/comments/{posted.pk}/delete/"' in later
 
 
-def test_an_edit_that_adds_a_blocked_word_puts_the_comment_on_hold(client, posted, policy):
-    policy.blocked_words = "crook"
-    policy.save()
+def test_an_edit_that_adds_a_blocked_word_puts_the_comment_on_hold(client, posted, change_policy):
+    change_policy(blocked_words="crook")
 
     response = client.post(f"/comments/{posted.pk}/edit/", {"comment": "The mayor is a crook."})
 

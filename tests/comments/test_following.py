@@ -87,10 +87,9 @@ def test_the_author_of_a_reply_is_not_emailed_about_it(
 
 
 def test_a_held_reply_is_announced_only_once_a_moderator_approves_it(
-    client, thread, article, make_commenter, moderator, policy, django_capture_on_commit_callbacks
+    client, thread, article, make_commenter, moderator, change_policy, django_capture_on_commit_callbacks
 ):
-    policy.hold_first_comments = 5
-    policy.save()
+    change_policy(hold_first_comments=5)
     settings_desk = "desk@example.org"
     reply(client, article, thread, make_commenter(), "Held reply.", django_capture_on_commit_callbacks)
     assert [m.to for m in mail.outbox if "replied" in m.subject] == []

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from enquiries.models import AdvertisingOption, RateCard
@@ -133,7 +134,7 @@ def page_cache(settings):
 
 @pytest.mark.usefixtures("page_cache")
 def test_anonymous_readers_share_one_cached_copy_until_staff_change_a_price(
-    client, rate_card, django_assert_num_queries, django_capture_on_commit_callbacks
+    client, rate_card, editor, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     first = client.get("/advertise/")
     with django_assert_num_queries(0):
@@ -146,10 +147,15 @@ def test_anonymous_readers_share_one_cached_copy_until_staff_change_a_price(
     assert "Cookie" not in second.get("Vary", "")
     assert "csrfmiddlewaretoken" not in second.content.decode()
 
+    desk = Client()
+    desk.force_login(editor)
+    data = edit_form(desk)
+    [row] = [
+        name.removesuffix("-name") for name, value in data.items() if value == ["Newsletter sponsorship"]
+    ]
+    data[f"{row}-price"] = "9"
     with django_capture_on_commit_callbacks(execute=True):
-        newsletter = AdvertisingOption.objects.get(name="Newsletter sponsorship")
-        newsletter.price = Decimal("9")
-        newsletter.save()
+        assert desk.post(CHANGE_URL, data).status_code == 302
 
     after = client.get("/advertise/")
     assert after["X-Page-Cache"] == "miss"

@@ -3,8 +3,10 @@
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from newsroom.models import SisterPublication, SiteSettings
+from newsroom.models import SiteSettings
+from tests.admin_forms import submit_change_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,17 +26,27 @@ def test_the_footer_shows_defaults_before_anyone_edits_anything(client):
     assert SiteSettings.objects.count() == 1
 
 
-def test_staff_edits_appear_in_the_footer_at_once(client):
+def test_staff_edits_appear_in_the_footer_at_once(client, superuser, django_capture_on_commit_callbacks):
     client.get("/")  # warm the cache with the old values
     settings_row = SiteSettings.load()
-    settings_row.subscribe_email = "subs@ledger.example.org"
-    settings_row.advertise_email = "ads@ledger.example.org"
-    settings_row.comment_guidelines_url = "https://ledger.example.org/house-rules/"
-    settings_row.newsletter_blurb = "Our morning briefing."
-    settings_row.save()
-    SisterPublication.objects.create(
-        site_settings=settings_row, name="Mining Weekly", url="https://mining.example.org/"
-    )
+    new_row = settings_row.sister_publications.count()  # the inline's blank row
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit_change_form(
+            superuser,
+            reverse("admin:newsroom_sitesettings_change", args=[settings_row.pk]),
+            subscribe_email="subs@ledger.example.org",
+            advertise_email="ads@ledger.example.org",
+            comment_guidelines_url="https://ledger.example.org/house-rules/",
+            newsletter_blurb="Our morning briefing.",
+            **{
+                f"sister_publications-{new_row}-name": "Mining Weekly",
+                f"sister_publications-{new_row}-url": "https://mining.example.org/",
+                f"sister_publications-{new_row}-position": "0",
+            },
+        )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
     html = client.get("/").content.decode()
     assert "subs@ledger.example.org" in html
     assert "ads@ledger.example.org" in html

@@ -9,6 +9,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
+from tests.articles.editorial_helpers import edit_in_admin
 from tests.factories import ArticleFactory, UserFactory
 from tests.scale_out.processes import app_environment, gunicorn, http_get, http_post
 
@@ -76,7 +77,7 @@ def test_a_reader_signed_in_through_one_server_is_signed_in_on_the_other(two_app
 
 @pytest.mark.django_db(transaction=True)
 def test_a_page_cached_through_one_server_is_dropped_on_the_other_when_the_article_changes(
-    two_app_servers,
+    two_app_servers, editor
 ):
     server_a, server_b = two_app_servers
     article = ArticleFactory(headline="Tram line consultation opens")
@@ -84,9 +85,8 @@ def test_a_page_cached_through_one_server_is_dropped_on_the_other_when_the_artic
 
     _, first_headers, _ = http_get(server_a.port, url)
     _, shared_headers, shared_page = http_get(server_b.port, url)
-    # An editor's change, saved as the admin saves it; the commit bumps the generation in Redis.
-    article.headline = "Tram line consultation extended to March"
-    article.save()
+    # An editor's change, saved in the admin; the commit moves the generation in Redis.
+    edit_in_admin(editor, article, headline="Tram line consultation extended to March")
     status, after_headers, after_page = http_get(server_b.port, url)
 
     assert first_headers["x-page-cache"] == "miss"

@@ -8,7 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from articles.services import withdraw_article
 from newsroom.lib.purge import HttpApiPurger, PurgeFailed
+from tests.articles.editorial_helpers import edit_in_admin
 from tests.factories import ArticleFactory
 from tests.scale_out.processes import app_environment, gunicorn, http_get, nginx_in_front_of
 
@@ -83,7 +85,7 @@ def test_a_refused_purge_fails_so_the_task_is_retried(api_purger):
 
 @pytest.mark.django_db
 def test_an_article_edit_posts_its_urls_to_the_purge_api_after_commit(
-    api_purger, django_capture_on_commit_callbacks
+    api_purger, editor, django_capture_on_commit_callbacks
 ):
     article = ArticleFactory(headline="Harbour wall repaired")
     api_purger.CDN_PURGE_BATCH_SIZE = 100
@@ -91,8 +93,7 @@ def test_an_article_edit_posts_its_urls_to_the_purge_api_after_commit(
     with purge_api() as api:
         api_purger.CDN_PURGE_ENDPOINTS = [f"http://127.0.0.1:{api.server_port}/purge"]
         with django_capture_on_commit_callbacks(execute=False) as pending:
-            article.headline = "Harbour wall repaired at last"
-            article.save()
+            edit_in_admin(editor, article, headline="Harbour wall repaired at last")
             assert api.received == []  # nothing leaves before the commit
         for callback in pending:
             callback()
@@ -107,7 +108,7 @@ def test_an_article_edit_posts_its_urls_to_the_purge_api_after_commit(
 
 @pytest.mark.django_db(transaction=True)
 def test_through_nginx_a_purged_page_is_fresh_on_the_next_request_and_gone_once_withdrawn(
-    settings, shared_cache, key_prefix
+    settings, editor, shared_cache, key_prefix
 ):
     token = "a-long-random-purge-token-for-this-test"
     article = ArticleFactory(headline="Swimming pool reopens")
@@ -127,12 +128,11 @@ def test_through_nginx_a_purged_page_is_fresh_on_the_next_request_and_gone_once_
         _, second, before = http_get(nginx.port, url)
         forged_status, _, _ = http_get(nginx.purge_port, url, headers={"X-Newsroom-Purge-Token": "guess"})
 
-        article.headline = "Swimming pool reopens with longer hours"
-        article.save()  # commits: the purge task runs now and refreshes nginx's copy
+        # Each commits: the purge task runs at once and refreshes nginx's copy.
+        edit_in_admin(editor, article, headline="Swimming pool reopens with longer hours")
         _, after_headers, after = http_get(nginx.port, url)
 
-        article.status = article.Status.WITHDRAWN
-        article.save()
+        withdraw_article(article=article, by=editor)
         withdrawn_status, _, _ = http_get(nginx.port, url)
 
     assert first["x-proxy-cache"] == "MISS"
