@@ -17,6 +17,7 @@ from articles.video import video_embed_url
 from authors.models import Author
 from newsroom.lib.images import UploadedImageField
 from newsroom.lib.sanitize import clean_body_html, plain_text
+from newsroom.lib.urls import reversed_path
 
 BODY_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -86,7 +87,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return reversed_path("articles:section", slug=self.slug)
 
 
 class Source(models.Model):
@@ -425,15 +426,13 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         when = timezone.localtime(self.publish_at or self.created_at or timezone.now())
-        return reverse(
+        return reversed_path(
             "articles:detail",
-            kwargs={
-                "section": self.section.slug if self.section_id else "news",
-                "year": when.year,
-                "month": f"{when.month:02d}",
-                "day": f"{when.day:02d}",
-                "slug": self.slug,
-            },
+            section=self.section.slug if self.section_id else "news",
+            year=when.year,
+            month=f"{when.month:02d}",
+            day=f"{when.day:02d}",
+            slug=self.slug,
         )
 
     @classmethod

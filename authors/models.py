@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from newsroom.lib.images import UploadedImageField
+from newsroom.lib.urls import reversed_path
 
 
 class Author(models.Model):
@@ -41,7 +41,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return reversed_path("articles:author", slug=self.slug)
 
     @property
     def title_line(self):
