@@ -10,6 +10,8 @@ the visible "Updated" time, its `datetime` attribute, `article:modified_time` an
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.html import format_html
 
 
 def machine_datetime(moment):
@@ -22,3 +24,15 @@ def machine_datetime(moment):
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
+
+
+def date_element(moment):
+    """<time datetime="2026-12-07T13:29:01.503+00:00">7 Dec 2026</time>: a card's date. The same
+    as `|machine_datetime` inside and `|date:"j M Y"` between, made in one step: the date
+    filter parses its format for every card, and was a tenth of a listing card's rendering."""
+    if not moment:
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    shown = f"{moment.day} {MONTHS_3[moment.month].title()} {moment.year}"
+    return format_html('<time datetime="{}">{}</time>', machine_datetime(moment), shown)
