@@ -47,6 +47,9 @@ def related_articles(article, tag_ids):
     return list(
         Article.objects.filter(pk__in=candidate_ids)
         .select_related("section")
+        # What the list shows and its addresses need: the whole rows (bodies, search vectors
+        # and every section column) cost more to compile, fetch and build than the ranking.
+        .only("headline", "slug", "publish_at", "created_at", "section__name", "section__slug")
         .annotate(shared=Coalesce(Subquery(shared_tags), 0))
         .order_by("-shared", "-publish_at", "-id")[:RELATED_COUNT]
     )
