@@ -186,14 +186,14 @@ def _iso(moment):
     return machine_datetime(moment) or None
 
 
-def structured_data(article, bylines, tags, absolute_url, canonical, images, furniture):
+def structured_data(article, bylines, tags, absolute_url, canonical, images, furniture, description):
     """schema.org NewsArticle for search engines, built from what the page shows."""
     publisher = furniture.publisher_name or settings.SITE_NAME
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline[:110],
-        "description": article.meta_description,
+        "description": description,
         "datePublished": _iso(article.publish_at),
         "dateModified": _iso(article.modified_at),
         "mainEntityOfPage": canonical,
@@ -232,6 +232,8 @@ def article_page_context(request, article, *, preview=False):
     canonical = article.canonical_url or absolute
     images = renditions(article.featured_image)
     furniture = SiteSettings.cached()["settings"]
+    # Sanitised to plain text on every call; the page shows it four times.
+    description = article.meta_description
     return {
         "article": article,
         "bylines": bylines,
@@ -247,7 +249,10 @@ def article_page_context(request, article, *, preview=False):
         "images": images,
         "main_image": images[min(1, len(images) - 1)] if images else None,
         "share_image": images[-1] if images else None,
-        "structured_data": structured_data(article, bylines, tags, absolute, canonical, images, furniture),
+        "meta_description": description,
+        "structured_data": structured_data(
+            article, bylines, tags, absolute, canonical, images, furniture, description
+        ),
         "now": timezone.now(),
         "is_preview": preview,
         "nav_section_id": article.section_id,
