@@ -4,19 +4,9 @@ article's body is not in the column and its snippet is the standfirst alone, so 
 reveals text only subscribers may read.
 
 Very common words match most of the archive, and ranking every match would read every row.
-So the matches are first cut to the MAX_CANDIDATES most recent, and only those are ranked.
-Finding the most recent matches must not read every match either: an everyday phrase is in
-tens of thousands of a million articles, and fetching each to sort by date is the slow part.
-So the archive is read in parts, newest first: this calendar week (UTC), the week before,
-and so on for RECENT_WEEKS weeks, then everything older, each part only while the parts
-before it found fewer than ENOUGH_RECENT matches. The search index holds each article's week
-beside its words (Article.Meta.indexes), so one week's matches come straight from the index
-without the rest; a word in most articles is read newest first along the week's publish
-times instead, which stops at the limit. A week rather than a month keeps a part small as
-the archive grows: a month of a busy archive holds thousands of matches of an everyday
-phrase, and each is fetched to be sorted. The older archive is read, all at once, only when
-the recent weeks held too few matches: then all its matches are few enough to read.
-Snippets are made for the rows shown, not for every match.
+So only the MAX_CANDIDATES newest matches are ranked, and finding them must not read every
+match either: the archive is read a week at a time, newest first, until they are found
+(best_of_newest). Snippets are made for the rows shown, not for every match.
 """
 
 import html
@@ -37,13 +27,6 @@ from django.utils.safestring import mark_safe
 from articles.models import SEARCH_CONFIG, Article, PublicationWeek, body_text
 
 MAX_CANDIDATES = 300
-# Weeks searched one by one, newest first, before the older archive: about two months.
-RECENT_WEEKS = 8
-# When the recent weeks hold at least this many matches (ten pages of results), the older
-# archive is not searched: reading every one of its matches, tens of thousands for an
-# everyday phrase, would cost more than the rest of the page. The page says it shows the most
-# recent matches, and the date filters reach back further.
-ENOUGH_RECENT = 100
 # How much of a body, tags removed, a result's snippet is chosen from.
 SNIPPET_BODY_CHARS = 1500
 # Private-use characters mark the matched words: they never occur in our text, so escaping
@@ -112,100 +95,65 @@ def _local_midnight(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def recent_weeks(now, count):
-    """The Mondays of the current UTC week and the count - 1 weeks before it, newest first."""
-    today = now.astimezone(UTC).date()
-    monday = today - timedelta(days=today.weekday())
-    return [monday - timedelta(weeks=back) for back in range(count)]
-
-
-def _utc_midnight(day):
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 @dataclass(frozen=True)
 class Candidates:
     ids: list  # best first
-    complete: bool  # every match is among them: the whole archive was searched and none left over
+    complete: bool  # every match is among them
 
 
-def best_of_newest(matches, query_text, limit, *, since=None):
-    """Up to `limit` of these matches, the newest, ranked best first. The archive is read in
-    parts, newest first: each of the last RECENT_WEEKS weeks, then everything older; a part
-    is read only while the parts before it found fewer than ENOUGH_RECENT matches. One
-    query, whose answer also gives the page its count of results and the order of every
-    page. `since`: the earliest publish time the matches allow (a date filter), if any."""
-    weeks = recent_weeks(timezone.now(), RECENT_WEEKS)
+def week_of(moment):
+    """The Monday of a moment's calendar week in UTC, as PublicationWeek gives it."""
+    day = moment.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())
 
-    def compiled(part):
-        part = part.order_by("-publish_at", "-id").values("pk", "publish_at", "search")
-        return part[:limit].query.sql_with_params()
 
-    # A week is read from the search index (words and week together) or, for a word in
-    # most articles, newest first along the week's publish times (Article.Meta.indexes).
-    # The weeks are walked by a recursive query, one week a step, while fewer than
-    # ENOUGH_RECENT matches have been found: the week's part is planned once, not once a
-    # week, and planning eight copies cost more than reading them.
-    week_sql, week_params = compiled(
-        matches.alias(week=PublicationWeek("publish_at")).filter(
-            week=RawSQL("recent.week", [], output_field=DateField())
-        )
+def best_of_newest(matches, query_text, limit, *, since=None, until=None):
+    """The `limit` newest matches, ranked best first (Candidates). `since` and `until`: the
+    publish times the date filters allow, if any.
+
+    The archive is read a UTC week at a time, newest first, and reading stops as soon as
+    `limit` matches are found. A week's matches come straight from the search index, which
+    holds each article's week beside its words (Article.Meta.indexes), so a word in most
+    articles stops within this week and a rare one costs one small index probe a week of
+    the archive. Only the weeks the date filters allow are read: a week outside them would
+    fetch every match it holds only to throw each away."""
+    newest_week = week_of(min(until, timezone.now()) if until else timezone.now())
+    oldest_week = week_of(since) if since else None
+    week_part = (
+        matches.alias(week=PublicationWeek("publish_at"))
+        .filter(week=RawSQL("walk.week::date", [], output_field=DateField()))
+        .order_by("-publish_at", "-id")
+        .values("pk", "publish_at", "search")
     )
-    older_sql, older_params = compiled(matches.filter(publish_at__lt=_utc_midnight(weeks[-1])))
-    # Written out because the ORM has no recursive queries. Every value is a parameter; the
-    # text joined here is the ORM's own compiled SQL.
-    # Matches are ranked in the query that finds them, on rows it has already read, rather
-    # than in the page's query, which would have to fetch them all again; and only the
-    # newest, outside each part's LIMIT: ranking reads the whole search vector of a row.
-    # ts_rank with its default weights, as SearchRank would write it.
-    rank = "ts_rank({}.search, websearch_to_tsquery(%s::regconfig, %s))"
-    rank_params = [SEARCH_CONFIG, query_text]
+    week_sql, week_params = week_part.query.sql_with_params()
+    # Written out because the ORM cannot join a query to a series. Every value is a
+    # parameter; the text joined here is the ORM's own compiled SQL. The plain LIMIT stops
+    # the walk: PostgreSQL reads the next week only while it still needs rows.
+    # The walk ends at the week of the oldest article (or of the `since` filter, whichever
+    # is later): GREATEST ignores a NULL `since`. Matches are ranked (ts_rank with its
+    # default weights, as SearchRank would write it) on the rows already read, and only
+    # these: ranking reads a row's whole search vector.
     sql = f"""
-        WITH RECURSIVE recent(week, step, found, ids, times, ranks) AS (
-            SELECT %s::date, 0, 0::bigint, NULL::bigint[], NULL::timestamptz[], NULL::real[]
-          UNION ALL
-            SELECT recent.week - 7, recent.step + 1, recent.found + part.found,
-                   part.ids, part.times, part.ranks
-            FROM recent CROSS JOIN LATERAL (
-                SELECT count(*) AS found, array_agg(one_week.pk) AS ids,
-                       array_agg(one_week.publish_at) AS times, array_agg({rank.format("one_week")}) AS ranks
-                FROM ({week_sql}) AS one_week
-            ) AS part
-            WHERE recent.found < %s AND recent.step < %s
-        ),
-        older AS MATERIALIZED (
-            SELECT older.pk, older.publish_at, {rank.format("older")} AS rank
-            FROM ({older_sql}) AS older
-            WHERE (SELECT max(found) FROM recent) < %s
-        )
-        SELECT this_week.pk, this_week.publish_at, recent.step, this_week.rank
-        FROM recent CROSS JOIN LATERAL unnest(recent.ids, recent.times, recent.ranks)
-            AS this_week(pk, publish_at, rank)
-        UNION ALL
-        SELECT older.pk, older.publish_at, %s, older.rank FROM older
+        SELECT part.pk, part.publish_at, ts_rank(part.search, websearch_to_tsquery(%s::regconfig, %s))
+        FROM generate_series(
+            %s::timestamp,
+            GREATEST(
+                %s::timestamp,
+                (SELECT DATE_TRUNC('week', min(publish_at) AT TIME ZONE 'UTC') FROM {Article._meta.db_table})
+            ),
+            '-7 days'::interval
+        ) AS walk(week)
+        CROSS JOIN LATERAL ({week_sql}) AS part
         LIMIT %s
     """  # noqa: S608
-    older_part = RECENT_WEEKS + 1
-    params = [
-        weeks[0],
-        *rank_params,
-        *week_params,
-        ENOUGH_RECENT,
-        RECENT_WEEKS,
-        *rank_params,
-        *older_params,
-        ENOUGH_RECENT,
-        older_part,
-        limit,
-    ]
+    # One row more than is ranked tells whether any match was left out.
+    params = [SEARCH_CONFIG, query_text, newest_week, oldest_week, *week_params, limit + 1]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    from_recent = sum(1 for _, _, part, _ in rows if part < older_part)
-    # Whether the older archive was left out while it could hold matches.
-    older_left_out = from_recent >= ENOUGH_RECENT and not (since and since >= _utc_midnight(weeks[-1]))
-    best_first = sorted(rows, key=lambda row: (row[3], row[1], row[0]), reverse=True)
-    return Candidates(ids=[pk for pk, *_ in best_first], complete=not older_left_out and len(rows) < limit)
+    # The walk gives the newest first.
+    best_first = sorted(rows[:limit], key=lambda row: (row[2], row[1], row[0]), reverse=True)
+    return Candidates(ids=[pk for pk, *_ in best_first], complete=len(rows) <= limit)
 
 
 class RankedArticles:
@@ -244,13 +192,14 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
         matches = matches.filter(section_id=section.pk)
     # The first and last days a date can name bound nothing, and computing the day after the
     # last (or midnight before the first, east of UTC) overflowed: a server error.
-    since = None
+    since = until = None
     if date_from and date_from > date.min:
         since = _local_midnight(date_from)
         matches = matches.filter(publish_at__gte=since)
     if date_to and date_to < date.max:
-        matches = matches.filter(publish_at__lt=_local_midnight(date_to + timedelta(days=1)))
-    candidates = best_of_newest(matches, query_text, MAX_CANDIDATES, since=since)
+        until = _local_midnight(date_to + timedelta(days=1))
+        matches = matches.filter(publish_at__lt=until)
+    candidates = best_of_newest(matches, query_text, MAX_CANDIDATES, since=since, until=until)
 
     # The snippet comes from the opening of the body: making one costs time for every word
     # it reads, and a long feature would otherwise cost the page several times over.

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles.search import recent_weeks
+from articles.search import week_of
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,15 +221,14 @@ def test_a_word_in_more_articles_than_are_ranked_finds_the_newest_across_the_arc
     assert found == (expected or list(ages))
 
 
-def test_articles_either_side_of_each_week_edge_are_all_found_newest_first(client, politics, monkeypatch):
-    # The candidate search reads the archive a UTC week at a time for RECENT_WEEKS weeks,
-    # then everything older at once (articles/search.py): an article minutes either side of
-    # each edge is found once, in its place.
-    monkeypatch.setattr("articles.search.RECENT_WEEKS", 3)
+def test_articles_either_side_of_each_week_edge_are_all_found_newest_first(client, politics):
+    # The candidate search reads the archive a UTC week at a time, newest first
+    # (articles/search.py): an article minutes either side of each edge is found once, in
+    # its place.
     now = timezone.now()
     times = [now - timedelta(minutes=1)]
-    for week in recent_weeks(now, 3):
-        edge = datetime.combine(week, time.min, tzinfo=UTC)
+    for weeks_back in range(3):
+        edge = datetime.combine(week_of(now) - timedelta(weeks=weeks_back), time.min, tzinfo=UTC)
         # Newest first; just after the current week's edge may still be in the future.
         times += [
             moment
@@ -247,13 +246,11 @@ def test_articles_either_side_of_each_week_edge_are_all_found_newest_first(clien
     ]
 
 
-def test_enough_recent_matches_are_ranked_without_the_older_archive_and_the_page_says_so(
-    client, politics, monkeypatch
-):
-    # Reading every old match of an everyday phrase costs more than the page is worth, so
-    # when the recent weeks hold ENOUGH_RECENT matches the older archive is left out, and
-    # the reader is told the results are the most recent ones and how to reach further back.
-    monkeypatch.setattr("articles.search.ENOUGH_RECENT", 2)
+def test_more_matches_than_are_ranked_show_the_newest_and_the_page_says_so(client, politics, monkeypatch):
+    # Ranking every match of an everyday phrase costs more than the page is worth, so only
+    # the MAX_CANDIDATES newest are ranked, and the reader is told the results are the most
+    # recent ones and how to reach further back.
+    monkeypatch.setattr("articles.search.MAX_CANDIDATES", 2)
     now = timezone.now()
     for headline, age in [
         ("Ferry fares frozen", timedelta(hours=1)),
@@ -275,33 +272,11 @@ def test_enough_recent_matches_are_ranked_without_the_older_archive_and_the_page
     assert headlines(response) == ["Ferry route closed"]
     assert "1 article matched" in " ".join(response.content.decode().split())
 
-    # From a date within the recent weeks, nothing older could match: the count is whole.
+    # As many matches as are ranked, and no more: the count is whole.
     response = search(client, q="ferries", date_from=(now - timedelta(days=1)).date().isoformat())
 
     assert headlines(response) == ["Ferry fares frozen", "Ferry crews ballot"]
     assert "2 articles matched" in " ".join(response.content.decode().split())
-
-
-def test_last_week_is_read_only_when_this_week_has_too_few_matches(client, politics, monkeypatch):
-    monkeypatch.setattr("articles.search.ENOUGH_RECENT", 2)
-    now = timezone.now()
-    this_week = datetime.combine(recent_weeks(now, 1)[0], time.min, tzinfo=UTC)
-    for headline, moment in [
-        ("Ferry fares frozen", this_week + (now - this_week) * 0.5),
-        ("Ferry crews ballot", this_week + (now - this_week) * 0.25),
-        ("Ferry timetable set", this_week - timedelta(days=1)),
-    ]:
-        ArticleFactory(headline=headline, section=politics, standfirst="Ferries.", publish_at=moment)
-
-    assert headlines(search(client, q="ferries")) == ["Ferry fares frozen", "Ferry crews ballot"]
-
-    monkeypatch.setattr("articles.search.ENOUGH_RECENT", 3)
-
-    assert headlines(search(client, q="ferries")) == [
-        "Ferry fares frozen",
-        "Ferry crews ballot",
-        "Ferry timetable set",
-    ]
 
 
 def test_a_query_with_few_recent_matches_searches_the_whole_archive_and_counts_them_all(client, politics):
@@ -318,14 +293,12 @@ def test_a_query_with_few_recent_matches_searches_the_whole_archive_and_counts_t
     assert "2 articles matched" in " ".join(response.content.decode().split())
 
 
-def test_recent_weeks_start_on_mondays_and_step_back_across_the_turn_of_the_year():
-    # Tuesday 5 January 2027.
-    assert recent_weeks(datetime(2027, 1, 5, 3, 0, tzinfo=UTC), 3) == [
-        date(2027, 1, 4),
-        date(2026, 12, 28),
-        date(2026, 12, 21),
-    ]
+def test_weeks_start_on_mondays_in_utc():
+    # Tuesday 5 January 2027: the week began on Monday 4 January.
+    assert week_of(datetime(2027, 1, 5, 3, 0, tzinfo=UTC)) == date(2027, 1, 4)
+    # Sunday 3 January 2027 is still in the week that began in 2026.
+    assert week_of(datetime(2027, 1, 3, 23, 59, tzinfo=UTC)) == date(2026, 12, 28)
     # Weeks are UTC weeks: ten past midnight in Auckland on Monday 1 March is still Sunday in
     # UTC, so still the week that began on 22 February.
     auckland = datetime(2027, 3, 1, 0, 10, tzinfo=ZoneInfo("Pacific/Auckland"))
-    assert recent_weeks(auckland, 1) == [date(2027, 2, 22)]
+    assert week_of(auckland) == date(2027, 2, 22)
