@@ -215,6 +215,9 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
         # A result shows its snippet, not the body, and never the search vector: neither is
         # worth carrying to Python.
         .defer("body", "search")
+        # RankedArticles puts the rows in the ranking's order; the table's own would be
+        # compiled and sorted for nothing.
+        .order_by()
         .annotate(
             headline_text=SearchHeadline(
                 "headline",
