@@ -146,12 +146,14 @@ def best_of_newest(matches, query_text, limit, *, since=None, until=None):
         CROSS JOIN LATERAL ({week_sql}) AS part
         LIMIT %s
     """  # noqa: S608
-    # One row more than is ranked tells whether any match was left out.
+    # One row more than is ranked tells whether any match was left out. A lateral join is a
+    # nested loop over the series, so rows come out a week at a time in the series' order,
+    # each week's in its own ORDER BY: the first rows are the newest. An ORDER BY here would
+    # make PostgreSQL read every match before the LIMIT.
     params = [SEARCH_CONFIG, query_text, newest_week, oldest_week, *week_params, limit + 1]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    # The walk gives the newest first.
     best_first = sorted(rows[:limit], key=lambda row: (row[2], row[1], row[0]), reverse=True)
     return Candidates(ids=[pk for pk, *_ in best_first], complete=len(rows) <= limit)
 
