@@ -25,3 +25,13 @@ def test_a_site_served_under_a_prefix_links_under_that_prefix(script_prefix):
 
     assert reversed_path("articles:author", slug="walter-quinn") == "/ledger/authors/walter-quinn/"
     assert reversed_path("articles:section", slug="news") == "/ledger/news/"
+
+
+@pytest.mark.parametrize("slug", ['a"><script>alert(1)</script>', "a/../../admin", "a?b=c#d", "café au lait"])
+def test_a_slug_saved_without_validation_stays_inside_its_part_of_the_path(slug):
+    path = reversed_path("articles:author", slug=slug)
+
+    assert path.startswith("/authors/")
+    assert path.endswith("/")
+    assert not set('"<>?#') & set(path)
+    assert path.count("/") == 3
