@@ -109,10 +109,10 @@ def xml_safe_content(view):
 
 
 def kept_as_a_piece(view):
-    """Sitemaps are large and read by crawlers, not people: each is kept as a piece of the
-    page cache's kind (newsroom/lib/fragments.py), under the site generation and never past
-    the next scheduled publish or withdrawal, so that even with the page cache off a crawler
-    walking every page of the archive's sitemap does not render each one again."""
+    """Sitemaps are large and read by crawlers, not people: each is kept (fragments.kept)
+    under the site generation and never past the next scheduled publish or withdrawal, so
+    that even with the page cache off a crawler walking every page of the archive's sitemap
+    does not render each one again."""
 
     @wraps(view)
     def kept_view(request, *args, **kwargs):
@@ -124,9 +124,9 @@ def kept_as_a_piece(view):
                 response.render()
             rendered.append(response)
             # Only a sitemap is kept; a 404 for a page past the end is not.
-            return (response if response.status_code == 200 else None), None
+            return response if response.status_code == 200 else None
 
-        kept = fragments.cached("sitemap", (request.get_full_path(),), render_sitemap)
+        kept = fragments.kept("sitemap", render_sitemap, parts=(request.get_full_path(),))
         return kept if kept is not None else rendered[0]
 
     return kept_view

@@ -42,12 +42,13 @@ def cached(name, parts, compute):
     return _cached(name, parts, compute)
 
 
-def kept(name, compute):
-    """What `compute()` returns, kept under the site generation: for the little data that
-    nearly every page reads and only an announced change moves, never the clock (the site
-    settings, the sections, the comment policy, the plans on sale). Kept even with
-    FRAGMENT_CACHE_ENABLED off, which is about pieces of pages: these are rows, not HTML."""
-    return _cached(name, (), lambda: (compute(), None))
+def kept(name, compute, parts=()):
+    """What `compute()` returns, kept under the site generation and never past the next
+    scheduled change, even with FRAGMENT_CACHE_ENABLED off (which is about the pieces of
+    reader pages): for the little data that nearly every page reads (the site settings, the
+    sections, the comment policy, the plans on sale), and for the sitemaps, whose thousands
+    of entries cost half a second and tens of megabytes to build for each crawler's request."""
+    return _cached(name, parts, lambda: (compute(), None))
 
 
 def _cached(name, parts, compute):
