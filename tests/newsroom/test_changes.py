@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from newsroom import changes
 from newsroom.lib.generations import article_generation, site_generation
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory
+from tests.factories import ArticleFactory
 from tests.scale_out.recording import RecordingPurger
+from tests.scale_out.test_purge_events import article_on_every_listing
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +28,7 @@ def purging(settings):
 
 @pytest.fixture
 def story():
-    return ArticleFactory(
-        headline="Night buses return",
-        slug="night-buses-return",
-        section=SectionFactory(name="Transport", slug="transport"),
-        authors=[AuthorFactory(name="Tess Reporter", slug="tess-reporter")],
-        source=SourceFactory(name="Metro Wire", slug="metro-wire"),
-        tags=["buses"],
-    )
+    return article_on_every_listing()
 
 
 @pytest.fixture

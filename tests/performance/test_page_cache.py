@@ -72,10 +72,9 @@ def test_editing_an_article_updates_its_page_and_every_listing(
             assert "after late vote" in after.decode(), url
 
 
-def test_publishing_an_article_shows_it_on_every_listing(
-    client, story, editor, django_capture_on_commit_callbacks
-):
-    draft = ArticleFactory(
+def draft_listed_beside(story):
+    """A draft that, once published, appears on every listing that shows `story`."""
+    return ArticleFactory(
         headline="Ferry timetable cut",
         status=Article.Status.DRAFT,
         publish_at=None,
@@ -84,6 +83,12 @@ def test_publishing_an_article_shows_it_on_every_listing(
         source=story.source,
         tags=["Harbour"],
     )
+
+
+def test_publishing_an_article_shows_it_on_every_listing(
+    client, story, editor, django_capture_on_commit_callbacks
+):
+    draft = draft_listed_beside(story)
     warm(client, listing_urls(story))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -141,15 +146,7 @@ def test_no_cached_page_or_piece_outlives_a_scheduled_publication(
     client, story, editor, django_capture_on_commit_callbacks
 ):
     publish_at = timezone.now() + timedelta(minutes=7)
-    draft = ArticleFactory(
-        headline="Ferry timetable cut",
-        status=Article.Status.DRAFT,
-        publish_at=None,
-        section=story.section,
-        authors=[story.bylines.first().author],
-        source=story.source,
-        tags=["Harbour"],
-    )
+    draft = draft_listed_beside(story)
     with django_capture_on_commit_callbacks(execute=True):
         publish_article(article=draft, by=editor, at=publish_at)
     urls = every_cached_url_family(story)

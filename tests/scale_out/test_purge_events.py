@@ -42,10 +42,9 @@ def purged(settings, django_capture_on_commit_callbacks):
     return run
 
 
-@pytest.fixture
-def story(db):
+def article_on_every_listing():
     """A published article in Transport, by one author, tagged, from a partner source."""
-    article = ArticleFactory(
+    return ArticleFactory(
         headline="Night buses return",
         slug="night-buses-return",
         section=SectionFactory(name="Transport", slug="transport"),
@@ -53,7 +52,11 @@ def story(db):
         source=SourceFactory(name="Metro Wire", slug="metro-wire"),
         tags=["buses"],
     )
-    return article
+
+
+@pytest.fixture
+def story(db):
+    return article_on_every_listing()
 
 
 @pytest.fixture
