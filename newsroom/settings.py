@@ -239,7 +239,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # (newsroom/lib/pagecache.py). The HTTP lifetimes are short because browsers and proxies
 # cannot be told when something changes; our own copies can, so they live longer.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
-PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_HTTP_MAX_AGE = env_int("PAGE_CACHE_HTTP_MAX_AGE", 60)
 PAGE_CACHE_HTTP_S_MAXAGE = env_int("PAGE_CACHE_HTTP_S_MAXAGE", 60)
