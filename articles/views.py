@@ -29,7 +29,7 @@ from articles.video import video_provider
 from authors.models import Author
 from newsroom.lib.fragments import cached
 from newsroom.lib.pagecache import mark_article_page
-from newsroom.lib.paginator import KnownCountPaginator
+from newsroom.lib.paginators import KnownCountPaginator
 from newsroom.lib.timestamps import machine_datetime
 from newsroom.models import SiteSettings
 

@@ -36,7 +36,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from articles.models import Article  # noqa: E402
 from articles.search import highlighted, matching_articles  # noqa: E402
 from articles.views import SEARCH_PER_PAGE  # noqa: E402
-from newsroom.lib.paginator import KnownCountPaginator  # noqa: E402
+from newsroom.lib.paginators import KnownCountPaginator  # noqa: E402
 
 # (label, query): ordinary searches a reader types, words in a small share of articles, rare
 # words, then words found in most articles.

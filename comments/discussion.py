@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 
 from articles.models import Article
 from comments.models import ArticleCommentPolicy, Comment
-from newsroom.lib.paginator import KnownCountPaginator
+from newsroom.lib.paginators import KnownCountPaginator
 
 NEWEST = "newest"
 OLDEST = "oldest"

@@ -1,8 +1,18 @@
-"""Paginators for very large tables."""
+"""Paginators that never count a large table: one told its count by a query that already had
+it, one that estimates an unfiltered table's count from the planner's statistics."""
 
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count by a query that already had it, so it never runs COUNT."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
 
 # Below this many rows an exact count is cheap, and an estimate would look wrong.
 ESTIMATE_ABOVE_ROWS = 10_000
