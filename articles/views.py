@@ -147,6 +147,13 @@ def corrections(request):
 # Article ------------------------------------------------------------------------------------
 
 
+def published_article_or_404(article_id):
+    """The published article with this id, with its section (its address needs it), or 404:
+    for the pages and endpoints that act on an article by id (comments, sharing, enquiries,
+    gifts, the full text)."""
+    return get_object_or_404(Article.objects.published().select_related("section"), pk=article_id)
+
+
 def article_for_page(slug):
     """The published article at `slug` with everything its page shows (bylines, tags,
     corrections), or None. Kept under the site generation, which every edit to those moves,

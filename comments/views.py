@@ -17,17 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from articles.models import Article
+from articles.views import published_article_or_404
 from comments import services
 from comments.discussion import DEFAULT_ORDER, PAGE_PARAMETER, page_number_of
 from comments.forms import CommentForm, EditCommentForm, ReportForm, suspension_message
 from comments.models import Comment, EffectivePolicy, Guidelines, ModerationReason, Suspension
 from newsroom.lib.client_ip import client_ip
 from newsroom.lib.numbers import parse_id
-
-
-def _published_article(article_id):
-    return get_object_or_404(Article.objects.published().select_related("section"), pk=article_id)
 
 
 def _login_url(next_url):
@@ -98,7 +94,7 @@ def _form_context(request, article, *, form=None, reply_to=None):
 @require_safe
 def form_fragment(request, article_id):
     """The comment form for the article page, fetched by comments.js after the page loads."""
-    article = _published_article(article_id)
+    article = published_article_or_404(article_id)
     context = _form_context(request, article)
     return render(request, "comments/_form_fragment.html", context)
 
@@ -108,7 +104,7 @@ def form_fragment(request, article_id):
 def post(request, article_id):
     """The standalone page to write a comment; every comment form posts here, with or without
     JavaScript."""
-    article = _published_article(article_id)
+    article = published_article_or_404(article_id)
     reply_to = parse_id(request.POST.get("reply_to") or request.GET.get("reply_to"))
     if request.method == "POST":
         policy = EffectivePolicy.for_article(article)

@@ -5,20 +5,16 @@ article page and the options page link here instead of embedding a form, and sta
 """
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from articles.models import Article
+from articles.views import published_article_or_404
 from enquiries import services
 from enquiries.forms import EnquiryForm, ShareForm
 from enquiries.models import Enquiry, RateCard
 from newsroom.lib.client_ip import client_ip
-
-
-def _published_article(article_id):
-    return get_object_or_404(Article.objects.published().select_related("section"), pk=article_id)
 
 
 def _has_confirmation(request):
@@ -36,7 +32,7 @@ def _join_addresses(addresses):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def email_article(request, article_id):
-    article = _published_article(article_id)
+    article = published_article_or_404(article_id)
     form_kwargs = {"user": request.user, "ip_address": client_ip(request)}
     if request.method == "POST":
         form = ShareForm(request.POST, **form_kwargs)
@@ -62,7 +58,7 @@ def email_article(request, article_id):
 
 @never_cache
 def email_article_sent(request, article_id):
-    article = _published_article(article_id)
+    article = published_article_or_404(article_id)
     if not _has_confirmation(request):
         return redirect("enquiries:email-article", article_id=article.pk)
     return render(request, "enquiries/email_article_sent.html", {"article": article})
@@ -141,12 +137,12 @@ def _enquiry_sent(request, kind, article=None):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def article_enquiry(request, article_id):
-    return _enquiry_page(request, Enquiry.Kind.ARTICLE, _published_article(article_id))
+    return _enquiry_page(request, Enquiry.Kind.ARTICLE, published_article_or_404(article_id))
 
 
 @never_cache
 def article_enquiry_sent(request, article_id):
-    return _enquiry_sent(request, Enquiry.Kind.ARTICLE, _published_article(article_id))
+    return _enquiry_sent(request, Enquiry.Kind.ARTICLE, published_article_or_404(article_id))
 
 
 @never_cache

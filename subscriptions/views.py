@@ -16,8 +16,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from articles.models import Article
-from articles.views import article_for_page, article_page_context
+from articles.views import article_for_page, article_page_context, published_article_or_404
 from newsroom.lib.client_ip import client_ip
 from subscriptions import access, checkout, gifts, webhook
 from subscriptions.forms import GiftEmailForm
@@ -28,13 +27,6 @@ def _private(response):
     """Never stored by a shared cache, never served to another reader."""
     patch_vary_headers(response, ["Cookie"])
     return response
-
-
-def published_article(article_id):
-    article = Article.objects.published().select_related("section").filter(pk=article_id).first()
-    if article is None:
-        raise Http404("No such article")
-    return article
 
 
 def gift_offer(request, article, state):
@@ -142,7 +134,7 @@ def checkout_return(request):
 def full_text(request, article_id):
     """The fragment paywall.js puts into the article page: the whole body for a reader who may
     read it (counting a metered read), otherwise the subscribe box addressed to them."""
-    article = published_article(article_id)
+    article = published_article_or_404(article_id)
     if access.claim_full_text(request.user, article):
         state = access.paywall_state(request, article)
         html = render_to_string(
@@ -165,7 +157,7 @@ def full_text(request, article_id):
 def read(request, article_id):
     """The article on a page of its own, whole for entitled readers: where the subscribe box's
     sign-in link leads, and what readers without JavaScript use."""
-    article = published_article(article_id)
+    article = published_article_or_404(article_id)
     show_full = access.claim_full_text(request.user, article)
     state = access.paywall_state(request, article)
     context = paywall_context(article, state)
@@ -202,7 +194,7 @@ def give(request, article_id):
     """Make a gift link for an article: the form the full text ends with posts here, and
     this page (the form on its own) is where readers without JavaScript, or sent to sign in
     first, give it. A refusal is this page with the reason and no form."""
-    article = published_article(article_id)
+    article = published_article_or_404(article_id)
     refused = gifts.refusal(request.user, article)
     if request.method == "POST" and refused is None:
         try:
