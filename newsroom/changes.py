@@ -66,11 +66,6 @@ def _move_site_generation():
     transaction.on_commit(lambda: _bump(SITE_KEY))
 
 
-def _purge(urls):
-    if urls:
-        purge.purge_after_commit(urls)
-
-
 # Articles -------------------------------------------------------------------------------------
 
 
@@ -88,7 +83,7 @@ def article_published(article):
     scheduled_time_reached when its time comes)."""
     _move_site_generation()
     if purge.enabled() and article.is_published:
-        _purge(purging.article_urls(article))
+        purge.purge_after_commit(purging.article_urls(article))
 
 
 def article_edited(article, *, shown_before=frozenset()):
@@ -101,13 +96,13 @@ def article_edited(article, *, shown_before=frozenset()):
         urls = set(shown_before)
         if article.is_published:
             urls |= purging.article_urls(article)
-        _purge(urls)
+        purge.purge_after_commit(urls)
 
 
 def article_withdrawn(article, *, shown_before=frozenset()):
     """An article was taken down or deleted: the pages that showed it must stop showing it."""
     _move_site_generation()
-    _purge(set(shown_before))
+    purge.purge_after_commit(set(shown_before))
 
 
 def scheduled_time_reached(articles):
@@ -118,7 +113,7 @@ def scheduled_time_reached(articles):
         urls = set()
         for article in articles:
             urls |= purging.article_urls(article)
-        _purge(urls)
+        purge.purge_after_commit(urls)
 
 
 # Comments -------------------------------------------------------------------------------------
@@ -129,7 +124,7 @@ def comments_changed(article_id):
     own comment policy changed: only its page shows that."""
     transaction.on_commit(lambda: _bump(ARTICLE_KEY.format(article_id)))
     if purge.enabled():
-        _purge(purging.article_page_urls(article_id))
+        purge.purge_after_commit(purging.article_page_urls(article_id))
 
 
 # What surrounds the articles -------------------------------------------------------------------
@@ -138,20 +133,20 @@ def comments_changed(article_id):
 def section_changed(section):
     _move_site_generation()
     if purge.enabled():
-        _purge(purging.section_urls(section))
+        purge.purge_after_commit(purging.section_urls(section))
 
 
 def source_changed(source):
     _move_site_generation()
     if purge.enabled():
-        _purge(purging.source_urls(source))
+        purge.purge_after_commit(purging.source_urls(source))
 
 
 def author_changed(author):
     """An author's name or photo shows on their page and on every article of theirs."""
     _move_site_generation()
     if purge.enabled():
-        _purge(purging.author_urls(author) | purging.author_article_urls(author))
+        purge.purge_after_commit(purging.author_urls(author) | purging.author_article_urls(author))
 
 
 def furniture_changed():

@@ -261,8 +261,7 @@ def _read(request):
         answer = store.read_page(SITE_KEY, before, after, ARTICLE_KEY.format(""))
         if answer is UNAVAILABLE:
             return UNAVAILABLE
-        generation, entry, _article_id, article_gen = answer
-        return generation, entry, article_gen
+        return answer
     generation = store.get(SITE_KEY)
     entry = None if generation is None else store.get(f"{before}{generation}{after}")
     article_gen = None

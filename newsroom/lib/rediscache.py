@@ -46,7 +46,7 @@ local page_key = ARGV[1] .. site .. ARGV[2]
 local page = redis.call('MGET', page_key, page_key .. ':article')
 local article_generation = false
 if page[1] and page[2] then article_generation = redis.call('GET', ARGV[3] .. page[2]) end
-return {site, page[1], page[2], article_generation}
+return {site, page[1], article_generation}
 """
 
 
@@ -159,7 +159,7 @@ class ResilientRedisCache(RedisCache):
     # A cached page in one round trip -------------------------------------------------------
 
     def read_page(self, site_key, page_key_before, page_key_after, article_key_before):
-        """(site generation, page entry, article id, article generation), each None when not
+        """(site generation, page entry, article generation), each None when not
         stored, read by one script call; the page's key is page_key_before + the generation +
         page_key_after (page_key_before is a cache key, prefixed as any other). UNAVAILABLE
         when Redis could not be asked."""
@@ -184,7 +184,7 @@ class ResilientRedisCache(RedisCache):
             client=client,
         )
         if not answer:
-            return None, None, None, None
+            return None, None, None
         loads = self._cache._serializer.loads
         return tuple(None if value is None else loads(value) for value in answer)
 
