@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 
-from accounts.models import DELETED_ACCOUNT_NAME, User
+from accounts.models import DELETED_ACCOUNT_NAME, NEUTRAL_NAME_PATTERN, User, neutral_name
 
 
 class ReaderFormMixin:
@@ -105,6 +105,12 @@ class ProfileForm(ReaderFormMixin, forms.ModelForm):
         if name.casefold() == DELETED_ACCOUNT_NAME.casefold():
             raise forms.ValidationError(
                 f"“{name}” is what we show for accounts that have been deleted. Please choose another name."
+            )
+        own_neutral_name = neutral_name(self.instance.pk).casefold()
+        if NEUTRAL_NAME_PATTERN.fullmatch(name) and name.casefold() != own_neutral_name:
+            raise forms.ValidationError(
+                f"Names like “{name}” are how we show readers without a display name, so another "
+                "reader could be taken for you. Please choose a different display name."
             )
         # The database constraint is the guarantee; this says it in plain words first.
         taken = User.objects.filter(display_name__iexact=name).exclude(pk=self.instance.pk).exists()

@@ -1,3 +1,7 @@
+import base64
+import hashlib
+import re
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -36,6 +40,18 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+NEUTRAL_NAME_PREFIX = "Reader "
+NEUTRAL_NAME_PATTERN = re.compile(r"reader [a-z2-7]{6}", re.IGNORECASE)
+
+
+def neutral_name(pk):
+    """The name shown for an account without a display name: "Reader " and six letters and
+    digits derived from its id. Not the address (a part of it is often the reader's real name,
+    or enough to guess the address) and not the bare id (which counts the accounts)."""
+    digest = hashlib.blake2b(f"newsroom-reader:{pk}".encode(), digest_size=5).digest()
+    return NEUTRAL_NAME_PREFIX + base64.b32encode(digest).decode()[:6]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account: reader, subscriber or staff. Roles come from groups."""
 
@@ -43,7 +59,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(
         max_length=60,
         blank=True,
-        help_text="Shown beside your comments. Leave blank to use the part of your address before the @.",
+        help_text="Shown beside your comments. Leave blank to be shown under a neutral name such as "
+        "“Reader K7QM2D”: your email address is never shown.",
     )
     bio = models.TextField(
         "short bio",
@@ -96,7 +113,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def public_name(self):
-        return self.display_name or self.email.split("@", 1)[0]
+        return self.display_name or neutral_name(self.pk)
 
     def get_full_name(self):
         return self.public_name

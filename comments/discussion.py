@@ -194,7 +194,6 @@ CARD_FIELDS = (
     "edited_at",
     "deleted_at",
     "user__display_name",
-    "user__email",
 )
 
 

@@ -235,7 +235,7 @@ class ReportForm(forms.Form):
         error_messages={"required": "Choose the guideline the comment breaks."},
     )
     note = forms.CharField(
-        label="Anything moderators should know (optional)",
+        label="Anything moderators should know",
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

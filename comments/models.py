@@ -189,6 +189,7 @@ class ArticleCommentPolicy(models.Model):
 
     class Meta:
         verbose_name = "article comment policy"
+        verbose_name_plural = "article comment policies"
 
     def __str__(self):
         return f"Comment policy for {self.article}"

@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from articles.models import Article
 from comments import services
 from comments.forms import ModerationActionForm, SuspendForm, active_reasons
-from comments.models import Comment, ModerationLogEntry, Report, Suspension
+from comments.models import Comment, CommentPolicy, ModerationLogEntry, Report, Suspension
 from newsroom.lib.numbers import parse_id
 
 MODERATE = "comments.moderate_comment"
@@ -68,6 +70,47 @@ def commenter_histories(user_ids):
     return {row["user_id"]: row for row in rows}
 
 
+def anonymous_histories(emails):
+    """{lower-cased address: counts of approved and removed comments} of commenters without an
+    account, in one query: the policy judges them by their address."""
+    if not emails:
+        return {}
+    rows = (
+        Comment.objects.filter(user__isnull=True)
+        .annotate(address=Lower("user_email"))
+        .filter(address__in=emails)
+        .order_by()
+        .values("address")
+        .annotate(
+            approved=Count("pk", filter=Q(published_at__isnull=False, is_removed=False)),
+            removed=Count("pk", filter=Q(is_removed=True)),
+        )
+    )
+    return {row["address"]: row for row in rows}
+
+
+def answered_comments(rows):
+    """{id: comment} of the comments the replies among `rows` answer, in one query: a reply
+    means little to a moderator without what it replies to."""
+    parent_ids = {row.parent_id for row in rows if row.parent_id != row.pk}
+    if not parent_ids:
+        return {}
+    return Comment.objects.select_related("user").in_bulk(parent_ids)
+
+
+def queue_state(comment, history, policy):
+    """What the queue says of a comment's state. A comment held because its commenter was new
+    is labelled so only while the policy still counts them as new: comments approved since
+    (or a policy that no longer holds new commenters) change what the moderator is told."""
+    if comment.held_reason != Comment.HeldReason.NEW_COMMENTER or not comment.is_held:
+        return comment.state_label
+    approved = history["approved"] if history else 0
+    needed = policy.hold_first_comments
+    if approved < needed:
+        return f"New commenter: {approved} of the first {needed} comments approved"
+    return f"Held as a new commenter; {approved} comment{pluralize(approved)} approved since"
+
+
 @never_cache
 @login_required
 @permission_required(MODERATE, raise_exception=True)
@@ -79,8 +122,13 @@ def queue(request):
     page = Paginator(_queue(tab, query), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     histories = commenter_histories({row.user_id for row in rows if row.user_id})
+    anonymous = anonymous_histories({row.user_email.lower() for row in rows if not row.user_id})
+    parents = answered_comments(rows)
+    policy = CommentPolicy.current()
     for row in rows:
-        row.history = histories.get(row.user_id)
+        row.history = histories.get(row.user_id) if row.user_id else anonymous.get(row.user_email.lower())
+        row.state_shown = queue_state(row, row.history, policy)
+        row.answers = parents.get(row.parent_id) if row.parent_id != row.pk else None
         row.open_report_list = []
     reports = Report.objects.filter(comment__in=rows, resolved_at__isnull=True).select_related("reason")
     by_comment = {row.pk: row for row in rows}

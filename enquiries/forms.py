@@ -162,7 +162,7 @@ class ShareForm(BotTrapForm):
         if self.sends_as_account:
             # The address is the confirmed one of the account; the note is the privilege it earns.
             del self.fields["sender_email"]
-            self.fields["sender_name"].initial = self.user.public_name
+            self.fields["sender_name"].initial = self.user.display_name
         else:
             del self.fields["note"]
             if self.user is not None and self.user.is_authenticated:
@@ -228,7 +228,7 @@ class EnquiryForm(BotTrapForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.user is not None and self.user.is_authenticated:
-            self.fields["name"].initial = self.user.public_name
+            self.fields["name"].initial = self.user.display_name
             self.fields["email"].initial = self.user.email
 
     def clean_phone(self):

@@ -461,6 +461,7 @@ class DigestDelivery(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        verbose_name_plural = "digest deliveries"
         constraints = [
             models.UniqueConstraint(fields=["issue", "subscriber"], name="digest_delivery_once_per_issue")
         ]

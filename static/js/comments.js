@@ -1,7 +1,7 @@
 /* Comments: bring the comment form into the article page after it loads (the page itself is
    the same for every reader and may be cached), move the form under a comment to reply, count
-   characters, and put Edit and Delete beside the reader's own comments. Without this script
-   every one of these works through plain links to standalone pages. */
+   characters, and put Edit and Delete beside the reader's own comments in place of Report.
+   Without this script every one of these works through plain links to standalone pages. */
 (function () {
   "use strict";
 
@@ -27,7 +27,16 @@
     root.querySelectorAll("[data-own-action]").forEach(function (link) {
       var card = document.querySelector('[data-comment-id="' + link.getAttribute("data-own-action") + '"]');
       var actions = card && card.querySelector(".comment__actions");
-      if (!actions || actions.querySelector('[href="' + link.getAttribute("href") + '"]')) {
+      if (!actions) {
+        return;
+      }
+      // Nobody reports their own comment: the page is the same for every reader, so the
+      // link is taken away here, once the reader is known.
+      var report = actions.querySelector("[data-report]");
+      if (report) {
+        report.remove();
+      }
+      if (actions.querySelector('[href="' + link.getAttribute("href") + '"]')) {
         return;
       }
       var copy = link.cloneNode(true);

@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError
 
 from accounts import panels
-from accounts.models import User
+from accounts.models import User, neutral_name
 from tests.accounts import panel_providers
 from tests.accounts.conftest import make_verified_reader
 
@@ -65,7 +65,26 @@ def test_many_readers_may_leave_their_display_name_blank(client, verified_reader
 
     verified_reader.refresh_from_db()
     assert verified_reader.display_name == ""
-    assert verified_reader.public_name == "ada"
+    assert verified_reader.public_name.startswith("Reader ")
+    assert "ada" not in verified_reader.public_name.lower()
+
+
+@pytest.mark.django_db
+def test_nobody_can_take_a_name_that_looks_like_another_readers_neutral_name(client, verified_reader):
+    someone = make_verified_reader(email="bob@example.org", display_name="")
+    client.force_login(verified_reader)
+
+    for name in (someone.public_name, someone.public_name.lower(), "Reader ZZZZZZ"):
+        page = client.post("/accounts/", {"display_name": name, "bio": ""}).content.decode()
+        assert "how we show readers without a display name" in page
+
+    verified_reader.refresh_from_db()
+    assert verified_reader.display_name == "Ada L."
+    # One's own neutral name may be written out as a chosen name.
+    own = neutral_name(verified_reader.pk)
+    client.post("/accounts/", {"display_name": own, "bio": ""})
+    verified_reader.refresh_from_db()
+    assert verified_reader.display_name == own
 
 
 @pytest.mark.django_db

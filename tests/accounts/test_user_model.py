@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -20,6 +22,14 @@ def test_login_by_email_ignores_letter_case(client):
 
 
 @pytest.mark.django_db
-def test_public_name_falls_back_to_the_address_before_the_at():
-    assert UserFactory(email="grace@example.org", display_name="").public_name == "grace"
+def test_without_a_display_name_the_public_name_is_neutral_and_never_part_of_the_address():
+    grace = UserFactory(email="grace.hopper@example.org", display_name="")
+    other = UserFactory(email="grace@example.net", display_name="")
+
+    assert re.fullmatch(r"Reader [A-Z2-7]{6}", grace.public_name)
+    assert "grace" not in grace.public_name.lower()
+    assert str(grace.pk) not in grace.public_name
+    assert other.public_name != grace.public_name
+    # The same on every page and in every process: derived from the account, not drawn.
+    assert User.objects.get(pk=grace.pk).public_name == grace.public_name
     assert UserFactory(display_name="Grace H.").public_name == "Grace H."

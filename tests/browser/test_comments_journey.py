@@ -156,7 +156,11 @@ def test_a_reader_replies_in_place_edits_and_posts_again_without_javascript(page
     nested = page.locator(f"#comment-{parent.pk} .comment-list--replies #comment-{reply.pk}")
     assert "Six weeks" in nested.inner_text()
 
-    # Her own comment gets Edit and Delete beside it; she fixes a detail.
+    # Her own comment gets Edit and Delete beside it, and no Report; others' keep Report.
+    nested.get_by_role("link", name="Edit your comment").wait_for()
+    assert nested.get_by_role("link", name="Delete your comment").is_visible()
+    assert nested.get_by_role("link", name="Report the comment by Rita Reader").count() == 0
+    assert card.get_by_role("link", name="Report the comment by Alice Able").first.is_visible()
     nested.get_by_role("link", name="Edit your comment").click()
     page.get_by_label("Your comment").fill("Six weeks, says the council's notice on the bridge.")
     page.get_by_role("button", name="Save the change").click()

@@ -149,6 +149,66 @@ def test_each_row_shows_the_commenters_history(client, moderator, article, reaso
     assert "3 approved · 1 removed · 1 report" in html
 
 
+def test_a_reply_in_the_queue_shows_the_comment_it_answers(client, moderator, article):
+    question = add(article, "Who pays for the new homes?", user=UserFactory(display_name="Quinn"))
+    reply = Comment(
+        article=article, content_object=article, site_id=1, user=UserFactory(display_name="Rae"),
+        user_name="Rae", comment="The developer, under the agreement.", parent_id=question.pk,
+        is_public=False, held_reason="new",
+    )  # fmt: skip
+    reply.save()
+    client.force_login(moderator)
+
+    row = client.get(QUEUE + "?tab=held").content.decode()
+
+    assert "In reply to Quinn:" in row
+    assert row.index("Who pays for the new homes?") < row.index("The developer, under the agreement.")
+
+
+def test_the_new_commenter_label_follows_the_policys_definition(client, moderator, article, policy):
+    policy.hold_first_comments = 2
+    policy.save()
+    newcomer = UserFactory(display_name="Nell New")
+    add(article, "Nell's first, waiting.", user=newcomer, is_public=False, held_reason="new")
+    regular = UserFactory(display_name="Reg Regular")
+    add(article, "Reg's early one, still waiting.", user=regular, is_public=False, held_reason="new")
+    for n in range(3):
+        add(article, f"Reg approved {n}.", user=regular)
+    client.force_login(moderator)
+
+    html = client.get(QUEUE + "?tab=held").content.decode()
+
+    assert "New commenter: 0 of the first 2 comments approved" in html
+    assert "Held as a new commenter; 3 comments approved since" in html
+    assert html.count("New commenter") == 1
+
+
+def test_the_new_commenter_label_counts_an_anonymous_commenters_address(client, moderator, article, policy):
+    policy.hold_first_comments = 1
+    policy.save()
+    for text, public in (("Approved before.", True), ("Waiting now.", False)):
+        Comment(
+            article=article, content_object=article, site_id=1, user_name="Visitor",
+            user_email="Visitor@Example.org" if public else "visitor@example.org", comment=text,
+            is_public=public, published_at=timezone.now() if public else None,
+            held_reason="" if public else "new",
+        ).save()  # fmt: skip
+    client.force_login(moderator)
+
+    html = client.get(QUEUE + "?tab=held").content.decode()
+
+    assert "Held as a new commenter; 1 comment approved since" in html
+
+
+def test_the_queue_counts_a_single_comment_in_the_singular(client, moderator, held):
+    client.force_login(moderator)
+
+    html = client.get(QUEUE).content.decode()
+
+    assert "1 comment, page 1 of 1" in html
+    assert "1 comments" not in html
+
+
 @pytest.mark.parametrize(
     ("query", "found"),
     [("money", "Where is the money?"), ("zed@example.org", "By Zed."), ("Bridge", "On the bridge.")],
@@ -389,12 +449,21 @@ def test_the_queue_page_costs_the_same_few_queries_for_many_rows(
     client, moderator, article, reasons, django_assert_max_num_queries
 ):
     for n in range(30):
-        comment = add(ArticleFactory(), f"Held {n}.", is_public=False)
+        comment = add(ArticleFactory(), f"Held {n}.", is_public=False, held_reason="new")
         Report.objects.create(comment=comment, reporter=UserFactory(), reason=reasons["spam"])
+        # Replies and commenters without an account: their parents and histories come in
+        # one query each, whatever their number.
+        Comment(
+            article=comment.article, content_object=comment.article, site_id=1, user_name="Visitor",
+            user_email=f"visitor{n}@example.org", comment=f"Reply {n}.", parent_id=comment.pk,
+            is_public=False, held_reason="new",
+        ).save()  # fmt: skip
     client.force_login(moderator)
     client.get(QUEUE)
 
     with django_assert_max_num_queries(14):
         response = client.get(QUEUE + "?tab=all")
 
-    assert response.content.decode().count('class="moderation__row"') == 30
+    html = response.content.decode()
+    assert html.count('class="moderation__row"') == 50
+    assert html.count("In reply to") == 25
