@@ -177,12 +177,19 @@ class ArticleQuerySet(models.QuerySet):
     def in_review(self):
         return self.filter(status=Article.Status.REVIEW)
 
-    def for_listing(self):
-        """What an article card needs, in a fixed number of queries (the section's sponsor
-        too: a sponsored section discloses it on every card)."""
+    def for_page(self):
+        """The articles with what their pages show around the text, in a fixed number of
+        queries: section (and its sponsor: a sponsored section discloses it everywhere),
+        source, sponsor, and bylines with their authors."""
         return self.select_related("section__sponsor", "source", "sponsor").prefetch_related(
             models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
         )
+
+    def for_listing(self):
+        """What an article card needs: for_page without the body and the search vector,
+        which a card never shows and which cost more to read and carry than the rest of
+        the row."""
+        return self.for_page().defer("body", "search")
 
 
 # The text search configuration of the search column, and so of every query against it.

@@ -78,7 +78,7 @@ def preview(request, token):
         return _unavailable(request, 403, "expired")
     except BadSignature:
         return _unavailable(request, 404, "invalid")
-    article = Article.objects.for_listing().filter(pk=article_id).first()
+    article = Article.objects.for_page().filter(pk=article_id).first()
     if article is None:
         return _unavailable(request, 404, "deleted")
     if withdrawn_since(article, _issued_at(token)):

@@ -213,10 +213,9 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
         output_field=TextField(),
     )
     rows = (
+        # A result shows its snippet, not the body (for_listing leaves it and the search
+        # vector in the database).
         Article.objects.for_listing()
-        # A result shows its snippet, not the body, and never the search vector: neither is
-        # worth carrying to Python.
-        .defer("body", "search")
         # RankedArticles puts the rows in the ranking's order; the table's own would be
         # compiled and sorted for nothing.
         .order_by()

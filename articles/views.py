@@ -160,7 +160,8 @@ def article_for_page(slug):
     and never past the article's own scheduled withdrawal (newsroom/lib/fragments.py)."""
 
     def load():
-        article = listed_articles().prefetch_related("tags", "corrections").filter(slug=slug).first()
+        articles = Article.objects.published().for_page().prefetch_related("tags", "corrections")
+        article = articles.filter(slug=slug).first()
         return article, article.withdraw_at if article else None
 
     article = cached("article", (slug,), load)

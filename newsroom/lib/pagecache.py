@@ -20,14 +20,15 @@ Redis down or slow the page is rendered and not stored, and the backend logs why
 import hashlib
 import logging
 import math
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, set_response_etag
-from django.utils.http import http_date
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe
 
 from articles.models import Article
 from newsroom.lib.generations import ARTICLE_KEY, SITE_KEY, article_generation, site_generation
@@ -220,20 +221,21 @@ def http_lifetimes(seconds):
     )
 
 
-def mark_public(response, seconds):
+def cache_control(seconds):
+    """The Cache-Control of a shared page with `seconds` left: browsers and proxies keep it
+    briefly (http_lifetimes), and may serve it stale while they revalidate or on errors."""
     max_age, s_maxage = http_lifetimes(seconds)
-    # Replace whatever public lifetime a view chose (sitemaps ask for an hour): no copy may
-    # outlive the next scheduled change.
-    if "Cache-Control" in response:
-        del response["Cache-Control"]
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=max_age,
-        s_maxage=s_maxage,
-        stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
-        stale_if_error=settings.PAGE_CACHE_STALE_IF_ERROR,
+    return (
+        f"public, max-age={max_age}, s-maxage={s_maxage}, "
+        f"stale-while-revalidate={settings.PAGE_CACHE_STALE_WHILE_REVALIDATE}, "
+        f"stale-if-error={settings.PAGE_CACHE_STALE_IF_ERROR}"
     )
+
+
+def mark_public(response, seconds):
+    # Replaces whatever public lifetime a view chose (sitemaps ask for an hour): no copy may
+    # outlive the next scheduled change.
+    response["Cache-Control"] = cache_control(seconds)
 
 
 def mark_private(response):
@@ -258,10 +260,7 @@ def _read(request):
     before, after = _page_key_around_generation(request)
     store = cache()
     if hasattr(store, "read_page"):
-        answer = store.read_page(SITE_KEY, before, after, ARTICLE_KEY.format(""))
-        if answer is UNAVAILABLE:
-            return UNAVAILABLE
-        return answer
+        return store.read_page(SITE_KEY, before, after, ARTICLE_KEY.format(""))
     generation = store.get(SITE_KEY)
     entry = None if generation is None else store.get(f"{before}{generation}{after}")
     article_gen = None
@@ -271,10 +270,10 @@ def _read(request):
 
 
 def lookup(request):
-    """(site generation, stored response): the response with its headers brought up to date,
-    or None on a miss. The generation is the one a page rendered now is stored under, or None
-    when the cache cannot be used (the page is then rendered and not kept)."""
-    now = timezone.now()
+    """(site generation, stored response): the response with its headers brought up to date
+    (or a 304 when the reader's copy is current), or None on a miss. The generation is the one
+    a page rendered now is stored under, or None when the cache cannot be used (the page is
+    then rendered and not kept)."""
     answer = _read(request)
     if answer is UNAVAILABLE:
         return None, None
@@ -282,13 +281,18 @@ def lookup(request):
     if generation is None:
         # The first page since the cache was emptied: settle the number (two processes agree).
         return site_generation(), None
+    now = time.time()
     if entry is None or entry["expires"] <= now:
         return generation, None
     if entry["article_id"] is not None and article_gen != entry["article_generation"]:
         return generation, None
-    response = entry["response"]
-    mark_public(response, max(math.floor((entry["expires"] - now).total_seconds()), 0))
+    response = HttpResponse(entry["content"], headers=entry["headers"])
+    response["Cache-Control"] = cache_control(max(math.floor(entry["expires"] - now), 0))
     response["X-Page-Cache"] = "hit"
+    # The entry keeps its ETag and Last-Modified: a reader holding this copy gets a 304.
+    response = get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+    )
     return generation, response
 
 
@@ -307,22 +311,29 @@ def store(request, response, generation):
         response["Last-Modified"] = http_date(now.timestamp())
     # One chunk: a feed is written piece by piece, and a server sends each piece on its own.
     response.content = response.content
-    # Computed once here rather than on every hit by ConditionalGetMiddleware.
-    set_response_etag(response)
-    response["X-Page-Cache"] = "miss"
+    if not response.has_header("ETag"):
+        set_response_etag(response)
     article_id, article_gen = getattr(request, ARTICLE_ATTRIBUTE, (None, None))
     if seconds < 1 or (article_id is not None and article_gen is None):
         # Too short to be worth keeping, or the article's generation could not be read.
+        response["X-Page-Cache"] = "miss"
         return
     if not may_keep_variant(request, generation):
+        response["X-Page-Cache"] = "miss"
         return
     key = page_key(request, generation)
+    # The bytes and headers, not the response object: a hit builds its response from them,
+    # which costs less than unpickling one, and writes its own Cache-Control.
     entry = {
-        "response": response,
-        "expires": now + timedelta(seconds=seconds),
+        "content": response.content,
+        "headers": [(name, value) for name, value in response.items() if name != "Cache-Control"],
+        "etag": response["ETag"],
+        "last_modified": parse_http_date_safe(response["Last-Modified"]),
+        "expires": now.timestamp() + seconds,
         "article_id": article_id,
         "article_generation": article_gen,
     }
+    response["X-Page-Cache"] = "miss"
     if article_id is None:
         cache().set(key, entry, seconds)
     else:

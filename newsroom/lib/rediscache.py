@@ -18,6 +18,7 @@ as if Redis had failed), so a Redis that does not answer costs one socket timeou
 cache call on every page. The failure is logged once per quiet period, on one line.
 """
 
+import hashlib
 import logging
 import threading
 import time
@@ -25,7 +26,7 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ local article_generation = false
 if page[1] and page[2] then article_generation = redis.call('GET', ARGV[3] .. page[2]) end
 return {site, page[1], article_generation}
 """
+# Redis names a loaded script by the SHA-1 of its text (not a security use of the hash).
+READ_PAGE_SHA = hashlib.sha1(READ_PAGE_SCRIPT.encode(), usedforsecurity=False).hexdigest()
 
 
 class RedisUnavailable(RedisConnectionError):
@@ -79,7 +82,7 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = OneClientPerServer
-        self._read_page_script = None
+        self._made_keys = {}
         self._lock = threading.Lock()
         self._paused_until = 0.0
         self._next_log_at = 0.0
@@ -170,23 +173,43 @@ class ResilientRedisCache(RedisCache):
         )
 
     def _read_page(self, site_key, page_key_before, page_key_after, article_key_before):
-        client = self._cache.get_client(site_key, write=False)
-        if self._read_page_script is None:
-            # Sent by its digest (EVALSHA), and loaded again by redis-py if the server lost it.
-            self._read_page_script = client.register_script(READ_PAGE_SCRIPT)
-        answer = self._read_page_script(
-            keys=[self.make_and_validate_key(site_key)],
-            args=[
-                self.make_and_validate_key(page_key_before),
-                page_key_after,
-                self.make_and_validate_key(article_key_before),
-            ],
-            client=client,
+        # One command on one pooled connection, without redis-py's per-command machinery
+        # (retries, callbacks, the Script object): on a hit that machinery cost more than the
+        # round trip. The script is sent by its digest, and in full if the server lost it.
+        arguments = (
+            1,
+            self._made_key(site_key),
+            self._made_key(page_key_before),
+            page_key_after,
+            self._made_key(article_key_before),
         )
+        pool = self._cache._get_connection_pool(write=False)
+        connection = pool.get_connection()
+        try:
+            try:
+                connection.send_command("EVALSHA", READ_PAGE_SHA, *arguments)
+                answer = connection.read_response()
+            except NoScriptError:
+                connection.send_command("EVAL", READ_PAGE_SCRIPT, *arguments)
+                answer = connection.read_response()
+        except BaseException:
+            # A reply half read must not be left on the connection for the next caller.
+            connection.disconnect()
+            raise
+        finally:
+            pool.release(connection)
         if not answer:
             return None, None, None
         loads = self._cache._serializer.loads
         return tuple(None if value is None else loads(value) for value in answer)
+
+    def _made_key(self, key):
+        # The three keys read_page is given are the same few constants on every hit: prefix
+        # and validate each once, not three times a request.
+        made = self._made_keys.get(key)
+        if made is None:
+            made = self._made_keys[key] = self.make_and_validate_key(key)
+        return made
 
     # Counting must know it failed -------------------------------------------------------------
 

@@ -228,7 +228,7 @@ def test_a_subscriber_gifts_an_article_and_an_anonymous_reader_reads_it_whole(
             pagecache.page_key(RequestFactory().get(article.get_absolute_url()), site_generation())
         )
         assert kept is not None
-        for html in (shown.text(), kept["response"].content.decode(), reader.content()):
+        for html in (shown.text(), kept["content"].decode(), reader.content()):
             assert OPENING[0] in html
             assert all(text not in html for text in SUBSCRIBER_ONLY)
         reader.locator(".paywall").wait_for()

@@ -111,6 +111,35 @@ def test_a_cached_page_is_read_from_redis_in_one_round_trip(client, page, shared
 
 
 @pytest.mark.django_db
+def test_a_cached_page_is_still_served_after_redis_forgets_the_script(client, shared_cache, page_cache_on):
+    # A restarted or failed-over Redis has no scripts loaded: the first hit sends it again.
+    article = ArticleFactory(headline="Ferry fares frozen")
+    client.get(article.get_absolute_url())
+    redis_client(shared_cache).script_flush()
+
+    with RoundTrips() as redis_calls:
+        hit = client.get(article.get_absolute_url())
+    with RoundTrips() as next_calls:
+        client.get(article.get_absolute_url())
+
+    assert hit["X-Page-Cache"] == "hit"
+    assert "Ferry fares frozen" in hit.content.decode()
+    assert (redis_calls.count, next_calls.count) == (2, 1)
+
+
+@pytest.mark.django_db
+def test_a_reader_with_the_current_copy_gets_a_304_from_the_redis_cache(client, shared_cache, page_cache_on):
+    article = ArticleFactory(headline="Ferry fares frozen")
+    first = client.get(article.get_absolute_url())
+
+    again = client.get(article.get_absolute_url(), headers={"If-None-Match": first["ETag"]})
+
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert again.content == b""
+
+
+@pytest.mark.django_db
 def test_a_comment_drops_the_article_page_cached_in_redis_and_no_other(
     client, moderator, shared_cache, page_cache_on, django_capture_on_commit_callbacks
 ):

@@ -207,7 +207,7 @@ def cached_page(url):
     from newsroom.lib.generations import site_generation
 
     entry = pagecache.cache().get(pagecache.page_key(RequestFactory().get(url), site_generation()))
-    return entry["response"].content.decode() if entry else None
+    return entry["content"].decode() if entry else None
 
 
 def test_after_a_gift_is_read_the_articles_shared_page_and_its_cached_copy_hold_only_the_opening(
