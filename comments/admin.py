@@ -63,11 +63,20 @@ class CommentPolicyAdmin(AnnouncesChanges, SingletonAdmin):
                 "fields": [
                     "hold_first_comments",
                     "trusted_after_approved",
+                    "hold_after_removed",
                     "max_links",
                     "blocked_words",
                     "suspect_words",
                     "reports_to_hide",
                 ]
+            },
+        ),
+        (
+            "Automatic score",
+            {
+                "fields": ["hold_at_score"],
+                "description": "A last check on comments the rules above would publish. Held "
+                "comments show their score and its reason in the moderation queue.",
             },
         ),
     ]

@@ -11,6 +11,7 @@ class CommentsConfig(AppConfig):
 
         from accounts import exports, panels
         from accounts.signals import account_deleting
+        from comments import checks  # noqa: F401 - registers the scorer settings' checks
         from comments.accounts import anonymise_comments, comments_panel, export_comments
 
         panels.register(comments_panel)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -103,6 +104,12 @@ class Moderation(models.TextChoices):
     POST = "post", "Post-moderation: comments appear at once and are moderated afterwards"
 
 
+SCORE_RANGE_MESSAGE = (
+    "Scores run from 0 to 1, so the threshold must be a number in that range, such as 0.8; "
+    "%(show_value)s is outside it."
+)
+
+
 class CommentPolicy(SingletonModel):
     """The site-wide comment policy: one row, edited by moderators in the admin."""
 
@@ -146,11 +153,38 @@ class CommentPolicy(SingletonModel):
         default=3,
         help_text="Reports from different readers, since a moderator last decided on the comment.",
     )
+    hold_at_score = models.FloatField(
+        "hold comments scoring at or above",
+        null=True,
+        blank=True,
+        default=0.8,
+        validators=[
+            MinValueValidator(0, message=SCORE_RANGE_MESSAGE),
+            MaxValueValidator(1, message=SCORE_RANGE_MESSAGE),
+        ],
+        help_text="Every comment the checks above would publish is given an automatic score from 0 "
+        "(reads like an ordinary comment) to 1 (almost certainly needs a person to read it first): "
+        "shouting, repeated text, a history of removed comments. A comment scoring this or more waits "
+        "for a moderator. Lower holds more. A score never publishes a comment the checks above hold. "
+        "Leave blank to switch scoring off.",
+    )
+    hold_after_removed = models.PositiveSmallIntegerField(
+        "hold commenters with this many removed comments",
+        default=3,
+        help_text="Every new comment by someone whose comments moderators have removed this many times "
+        "waits for a moderator, who sees why in the queue. 0 turns this off.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "site comment policy"
         verbose_name_plural = "site comment policy"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hold_at_score__isnull=True) | Q(hold_at_score__gte=0, hold_at_score__lte=1),
+                name="comment_policy_score_between_0_and_1",
+            ),
+        ]
 
     def __str__(self):
         return "Site comment policy"
@@ -299,6 +333,8 @@ class Comment(XtdComment):
         LINKS = "links", "Too many links"
         BLOCKED_WORD = "blocked", "Blocked word"
         REPORTS = "reports", "Hidden after reports"
+        SCORE = "score", "Automatic score"
+        REMOVED_BEFORE = "removed", "Comments removed before"
 
     xtdcomment_ptr = models.OneToOneField(
         XtdComment,

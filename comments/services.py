@@ -93,7 +93,9 @@ class Posted:
 
 def _create(*, article, data, user, ip_address, policy):
     """Decide, save and schedule what follows. `data` is what xtd's form gives a new comment."""
-    decision = decide(policy=policy, text=data["comment"], user=user, email=data["user_email"])
+    decision = decide(
+        policy=policy, text=data["comment"], article=article, user=user, email=data["user_email"]
+    )
     now = timezone.now()
     fields = {
         key: data[key]
@@ -222,12 +224,17 @@ def edit_comment(*, comment, text, by):
     if text == comment.comment:
         return None
     policy = EffectivePolicy.for_article(comment.article)
-    decision = decide(policy=policy, text=text, user=by)
+    decision = decide(policy=policy, text=text, article=comment.article, user=by, editing=comment)
     comment.comment = text
     comment.edited_at = timezone.now()
     fields = ["comment", "edited_at"]
     held = None
-    content_rule = decision.held_reason in {Comment.HeldReason.BLOCKED_WORD, Comment.HeldReason.LINKS}
+    # Rules about what the text says; who wrote it was judged when it was posted.
+    content_rule = decision.held_reason in {
+        Comment.HeldReason.BLOCKED_WORD,
+        Comment.HeldReason.LINKS,
+        Comment.HeldReason.SCORE,
+    }
     if content_rule and comment.is_public:
         comment.is_public = False
         comment.held_reason = decision.held_reason

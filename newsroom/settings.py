@@ -596,6 +596,23 @@ COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 20)
 # so our code never hands MANAGERS to xtd and builds recipient lists itself.
 MANAGERS = env_list("MANAGERS")
 COMMENTS_MODERATION_EMAILS = env_list("COMMENTS_MODERATION_EMAILS", MANAGERS)
+# Scoring new comments (comments/scoring.py): "local" computes simple signals here with no
+# outside service; "http" POSTs each comment, signed with the secret, to a scoring service of
+# the deployer's choosing. Whether a score holds a comment is the policy's threshold, in the
+# admin. A scorer that has not answered within the timeout is "unavailable": the comment is
+# then held or published, as COMMENT_SCORER_UNAVAILABLE says. An http scorer without its
+# address or secret fails `manage.py check` (comments/checks.py).
+COMMENT_SCORER = env_str("COMMENT_SCORER", "local").strip().lower()
+COMMENT_SCORER_URL = env_str("COMMENT_SCORER_URL").strip()
+COMMENT_SCORER_SECRET = env_str("COMMENT_SCORER_SECRET")
+COMMENT_SCORER_TIMEOUT_MS = env_int("COMMENT_SCORER_TIMEOUT_MS", 2000)
+COMMENT_SCORER_UNAVAILABLE = env_str("COMMENT_SCORER_UNAVAILABLE", "publish").strip().lower()
+if COMMENT_SCORER not in {"local", "http"}:
+    raise ImproperlyConfigured(f"COMMENT_SCORER must be local or http, not {COMMENT_SCORER!r}.")
+if COMMENT_SCORER_UNAVAILABLE not in {"hold", "publish"}:
+    raise ImproperlyConfigured(
+        f"COMMENT_SCORER_UNAVAILABLE must be hold or publish, not {COMMENT_SCORER_UNAVAILABLE!r}."
+    )
 
 # Site identity; the admin-editable SiteSettings row takes over once it exists.
 SITE_NAME = env_str("SITE_NAME", "The Civic Ledger")
