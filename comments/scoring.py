@@ -234,9 +234,11 @@ class HttpScorer:
         connection = connection_class(parts.hostname, parts.port, timeout=self.timeout)
         try:
             connection.connect()
+            # The connection lets go of its socket once the answer is in; the answer reads on.
+            sock = connection.sock
             # Each step gets what is left of the budget, so a slow connect and a slow answer
             # together still stop at the timeout.
-            connection.sock.settimeout(self._left(deadline))
+            sock.settimeout(self._left(deadline))
             connection.request(
                 "POST",
                 path,
@@ -247,13 +249,13 @@ class HttpScorer:
                     SIGNATURE_HEADER: signature(self.secret, body),
                 },
             )
-            connection.sock.settimeout(self._left(deadline))
+            sock.settimeout(self._left(deadline))
             response = connection.getresponse()
             answer = bytearray()
-            while len(answer) <= MAX_ANSWER_BYTES:
+            while not response.isclosed() and len(answer) <= MAX_ANSWER_BYTES:
                 # read1 returns what one receive brings, so a service trickling bytes meets
                 # the deadline here rather than a fresh socket timeout for every byte.
-                connection.sock.settimeout(self._left(deadline))
+                sock.settimeout(self._left(deadline))
                 chunk = response.read1(16 * 1024)
                 if not chunk:
                     break
