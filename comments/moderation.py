@@ -100,11 +100,8 @@ def _notes(*notes):
     return joined if len(joined) <= NOTE_LENGTH else joined[: NOTE_LENGTH - 1].rstrip() + "…"
 
 
-def decide(*, policy, text, article, user=None, email="", editing=None, scorer=None):
-    """Publish or hold a new comment (or the new text of `editing`), and why.
-
-    `scorer` is for tests; by default the one the settings name (comments/scoring.py).
-    """
+def decide(*, policy, text, article, user=None, email="", editing=None):
+    """Publish or hold a new comment (or the new text of `editing`, a comment), and why."""
     suspect = find_word(text, policy.suspect_words)
     suspect_note = f"Contains the suspect word “{suspect}”." if suspect else ""
     review = {"needs_review": True, "moderator_note": suspect_note} if suspect else {}
@@ -130,7 +127,7 @@ def decide(*, policy, text, article, user=None, email="", editing=None, scorer=N
 
     history = commenter_history(user=user, email=email)
     removed_limit = policy.site.hold_after_removed
-    if removed_limit and history.removed >= removed_limit:
+    if editing is None and removed_limit and history.removed >= removed_limit:
         return Decision(
             publish=False,
             held_reason=HeldReason.REMOVED_BEFORE,
@@ -144,9 +141,14 @@ def decide(*, policy, text, article, user=None, email="", editing=None, scorer=N
             needs_review=bool(suspect),
         )
 
-    decision = _by_policy(policy, history, review)
-    if not decision.publish:
-        return decision
+    if editing is None:
+        decision = _by_policy(policy, history, review)
+        if not decision.publish:
+            return decision
+    else:
+        # The rules about who publishes at once were applied when the comment was posted; an
+        # edit is judged on its words and its score.
+        decision = Decision(publish=True, **review)
     submission = scoring.Submission(
         text=text,
         article_id=article.pk,
@@ -157,7 +159,7 @@ def decide(*, policy, text, article, user=None, email="", editing=None, scorer=N
         removed=history.removed,
         recent_texts=recent_texts(user=user, email=email, excluding=editing),
     )
-    return _scored(decision, policy=policy, submission=submission, scorer=scorer)
+    return _scored(decision, policy=policy, submission=submission)
 
 
 def _by_policy(policy, history, review):
@@ -185,13 +187,13 @@ def _by_policy(policy, history, review):
     return Decision(publish=True, **review)
 
 
-def _scored(decision, *, policy, submission, scorer=None):
+def _scored(decision, *, policy, submission):
     """`decision` (a publish) kept, or turned into a hold by the score. A scorer that cannot
     answer holds or publishes as COMMENT_SCORER_UNAVAILABLE says, and the log says why."""
     threshold = policy.site.hold_at_score
     if threshold is None:
         return decision
-    scorer = scorer or scoring.configured_scorer()
+    scorer = scoring.configured_scorer()
     try:
         score = scorer.score(submission)
     except scoring.CouldNotScore as failure:

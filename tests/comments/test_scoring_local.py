@@ -238,6 +238,27 @@ def test_an_edit_into_shouting_puts_a_published_comment_on_hold(
     assert SHOUTED not in client.get(article.get_absolute_url()).content.decode()
 
 
+def test_an_edit_is_scored_even_where_pre_moderation_approved_the_comment(
+    client, commenter, article, policy, moderator, django_capture_on_commit_callbacks
+):
+    policy.moderation = Moderation.PRE
+    policy.save()
+    client.force_login(commenter)
+    post(client, article, ORDINARY)
+    comment = Comment.objects.get()
+    client.force_login(moderator)
+    client.post("/comments/moderation/decide/", {"single": f"approve:{comment.pk}"})
+    comment.refresh_from_db()
+    assert comment.is_visible
+
+    client.force_login(commenter)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/comments/{comment.pk}/edit/", {"comment": SHOUTED})
+
+    comment.refresh_from_db()
+    assert comment.held_reason == Comment.HeldReason.SCORE
+
+
 def test_correcting_the_case_of_ones_own_comment_is_not_a_repeat(
     client, commenter, article, policy, django_capture_on_commit_callbacks
 ):
