@@ -154,6 +154,18 @@ def test_a_low_score_publishes_the_comment(client, service, commenter, article, 
     assert TEXT in client.get(article.get_absolute_url()).content.decode()
 
 
+def test_a_long_reason_is_cut_to_fit_the_queue_and_cannot_break_a_line(service, commenter, article, policy):
+    service.answers(score=0.9, reason="Very\nlong " * 100)
+
+    posted, _ = post_through_the_service(commenter, article)
+
+    note = posted.comment.moderation_note
+    assert len(note) <= 200
+    assert note.startswith("Scored 0.90 (held from 0.8): Very long Very long")
+    assert note.endswith("…")
+    assert "\n" not in note
+
+
 def test_the_threshold_itself_holds(service, commenter, article, policy):
     service.answers(score=0.8, reason="Borderline.")
 
