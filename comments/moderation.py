@@ -149,6 +149,8 @@ def decide(*, policy, text, article, user=None, email="", editing=None):
         # The rules about who publishes at once were applied when the comment was posted; an
         # edit is judged on its words and its score.
         decision = Decision(publish=True, **review)
+    if policy.site.hold_at_score is None:
+        return decision  # scoring is off: no scorer, nor the query for its recent texts
     submission = scoring.Submission(
         text=text,
         article_id=article.pk,
@@ -191,8 +193,6 @@ def _scored(decision, *, policy, submission):
     """`decision` (a publish) kept, or turned into a hold by the score. A scorer that cannot
     answer holds or publishes as COMMENT_SCORER_UNAVAILABLE says, and the log says why."""
     threshold = policy.site.hold_at_score
-    if threshold is None:
-        return decision
     scorer = scoring.configured_scorer()
     try:
         score = scorer.score(submission)
