@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0002_seed_guidelines_and_reasons"),
+        ("comments", "0003_neutral_commenter_names"),
     ]
 
     operations = [
