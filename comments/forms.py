@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_comments_xtd.forms import XtdCommentForm
 
+from comments.dsa import comment_at
 from comments.models import Comment, EffectivePolicy, ModerationReason, Suspension
 from newsroom.lib import ratelimit
 from newsroom.lib.client_ip import network_of
@@ -255,11 +256,22 @@ class SuspendForm(forms.Form):
         ("permanent", "Permanently"),
     ]
     duration = forms.ChoiceField(choices=DURATIONS, widget=forms.RadioSelect, initial="7")
+    clause = forms.ModelChoiceField(
+        queryset=ModerationReason.objects.none(),
+        label="Which rule of the guidelines did they break?",
+        empty_label="Choose a rule",
+        help_text="Named in the statement of reasons the reader is sent, with a link to the rule.",
+        error_messages={"required": "Choose the rule of the guidelines the reader broke."},
+    )
     reason = forms.CharField(
         max_length=300,
         help_text="Shown to the reader when they try to comment.",
         error_messages={"required": "Give the reason the reader will see."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clause"].queryset = active_reasons()
 
     def clean_duration(self):
         value = self.cleaned_data["duration"]
@@ -287,3 +299,136 @@ class ModerationActionForm(forms.Form):
         if cleaned.get("action") == "remove" and not cleaned.get("reason"):
             raise forms.ValidationError("Choose the guideline the comment breaks before removing it.")
         return cleaned
+
+
+# The Digital Services Act: appeals and notices of illegal content (comments/dsa.py) ------------
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label="Why do you think the decision was wrong?",
+        max_length=2000,
+        help_text="Up to 2,000 characters. A moderator who did not take the decision reads it.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Tell us why you think the decision was wrong.",
+            "max_length": "Your appeal is %(show_value)s characters long; the limit is %(limit_value)s. "
+            "Please shorten it.",
+        },
+    )
+
+    def clean_text(self):
+        return normalise_text(self.cleaned_data["text"])
+
+
+class NoticeForm(forms.Form):
+    """A notice that a comment is illegal, from anyone, with or without an account."""
+
+    PER_HOUR = 5
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Give your name: the law asks us to know who sends a notice."},
+    )
+    email = PublicEmailField(
+        label="Your email address",
+        help_text="We send you an acknowledgement now and our decision later. Never shown to the commenter.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": "Give your email address, so we can tell you what we decided."},
+    )
+    location = forms.CharField(
+        label="The address of the comment",
+        max_length=500,
+        help_text="Use the comment's own link (the time beside the commenter's name), for example "
+        "https://…/comments/123/.",
+        error_messages={"required": "Give the address of the comment you mean."},
+    )
+    legal_ground = forms.CharField(
+        label="Which law does it break?",
+        max_length=300,
+        help_text="For example: defamation, incitement to violence, contempt of court.",
+        error_messages={"required": "Say which law you think the comment breaks."},
+    )
+    explanation = forms.CharField(
+        label="Why is it illegal?",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Explain why you think the comment is illegal.",
+            "max_length": "Your explanation is %(show_value)s characters long; the limit is %(limit_value)s.",
+        },
+    )
+    good_faith = forms.BooleanField(
+        label="I believe in good faith that what this notice says is accurate and complete.",
+        error_messages={"required": "Confirm that you send this notice in good faith."},
+    )
+    website = forms.CharField(label="Leave this field empty", required=False)
+
+    def __init__(self, *args, ip_address=None, hosts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ip_address = ip_address
+        self.hosts = hosts
+        self.comment = None
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(
+                "Your notice was not sent: a field that only spam robots fill in was filled in."
+            )
+        return ""
+
+    def clean_location(self):
+        location = self.cleaned_data["location"].strip()
+        comment = comment_at(location, hosts=self.hosts)
+        if comment is None:
+            raise forms.ValidationError(
+                f"“{location[:200]}” is not the address of a comment on this site. Copy the link from the "
+                "time shown beside the commenter's name."
+            )
+        self.comment = comment
+        return location
+
+    def clean_explanation(self):
+        return normalise_text(self.cleaned_data["explanation"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        verdict = ratelimit.hit(
+            "notices", f"ip:{network_of(self.ip_address)}", limit=self.PER_HOUR, period=3600
+        )
+        if verdict.unavailable:
+            raise forms.ValidationError(
+                "We cannot take notices for a moment because of a fault on our side. Please try again in a "
+                "few minutes; what you wrote is still in the form.",
+                code="unavailable",
+            )
+        if not verdict.allowed:
+            minutes = max(1, round(verdict.retry_after / 60))
+            raise forms.ValidationError(
+                f"You have sent {self.PER_HOUR} notices in the last hour, the most we accept. Wait about "
+                f"{minutes} minute{'s' if minutes != 1 else ''}, then send it again.",
+                code="rate_limited",
+            )
+        return cleaned
+
+
+class AppealDecisionForm(forms.Form):
+    OUTCOMES = [("uphold", "Uphold the decision"), ("reinstate", "Reinstate")]
+    outcome = forms.ChoiceField(choices=OUTCOMES, error_messages={"required": "Choose uphold or reinstate."})
+    note = forms.CharField(max_length=500, required=False)
+
+
+class NoticeDecisionForm(forms.Form):
+    OUTCOMES = [("remove", "Remove the comment"), ("no_action", "Take no action")]
+    outcome = forms.ChoiceField(choices=OUTCOMES, error_messages={"required": "Choose what to do."})
+    clause = forms.ModelChoiceField(queryset=ModerationReason.objects.none(), required=False)
+    note = forms.CharField(max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clause"].queryset = active_reasons()

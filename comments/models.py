@@ -458,6 +458,14 @@ class Suspension(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=300, help_text="Shown to the reader.")
+    clause = models.ForeignKey(
+        ModerationReason,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The rule of the guidelines the reader broke.",
+    )
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField(null=True, blank=True, help_text="Blank: permanent.")
     lifted_at = models.DateTimeField(null=True, blank=True)
@@ -490,6 +498,9 @@ class ModerationLogEntry(models.Model):
         HIDDEN = "hidden", "Hidden after reports"
         SUSPENDED = "suspended", "Suspended a commenter"
         LIFTED = "lifted", "Lifted a suspension"
+        APPEAL_UPHELD = "upheld", "Upheld a decision on appeal"
+        APPEAL_REINSTATED = "reinstated", "Reinstated on appeal"
+        NOTICE_NO_ACTION = "no_action", "No action on a notice of illegal content"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -543,3 +554,181 @@ class ThreadFollow(models.Model):
 
     def __str__(self):
         return f"{self.email} follows thread {self.thread_id}"
+
+
+# The EU Digital Services Act: statements of reasons (Art. 17), appeals (Art. 20), notices of
+# illegal content (Art. 16) and what the transparency report counts (Art. 15, 24).
+
+
+class StatementOfReasons(models.Model):
+    """What we tell a commenter when we restrict them: the decision, the rule, whether a person or
+    the automatic checks took it, the facts, and what they can do next. One per decision."""
+
+    class Decision(models.TextChoices):
+        REMOVED = "removed", "Comment removed"
+        HELD = "held", "Comment held for a moderator"
+        SUSPENDED = "suspended", "Commenting suspended"
+
+    decision = models.CharField(max_length=16, choices=Decision)
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
+    )
+    suspension = models.ForeignKey(
+        Suspension, null=True, blank=True, on_delete=models.CASCADE, related_name="statements"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The commenter the decision concerns.",
+    )
+    clause = models.ForeignKey(
+        ModerationReason,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text="The rule of the guidelines applied. Blank for holds by an automatic check.",
+    )
+    # The automatic check that held a comment (Comment.HeldReason), when no rule was applied.
+    held_by_check = models.CharField(max_length=16, blank=True)
+    automated = models.BooleanField(help_text="Taken by the automatic checks, not by a person.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    facts = models.TextField(blank=True, help_text="The words the decision is about.")
+    explanation = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "statement of reasons"
+        verbose_name_plural = "statements of reasons"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="removed") | Q(clause__isnull=False),
+                name="statement_removal_names_a_clause",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="suspended") | Q(clause__isnull=False, suspension__isnull=False),
+                name="statement_suspension_names_a_clause",
+            ),
+        ]
+        indexes = [
+            # The transparency report's months.
+            models.Index(fields=["created_at"], name="statement_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} ({self.created_at:%d %b %Y})"
+
+    @property
+    def is_appealable(self):
+        return self.decision in {self.Decision.REMOVED, self.Decision.SUSPENDED} and self.user_id is not None
+
+    @property
+    def decided_by_label(self):
+        return "the automatic checks" if self.automated else "a moderator"
+
+
+class AppealQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(decided_at__isnull=True)
+
+
+class Appeal(models.Model):
+    """A commenter asking us to look again at a removal or a suspension. Once per decision,
+    decided by a different moderator from the one who took it."""
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", "Decision upheld"
+        REINSTATED = "reinstated", "Reinstated"
+
+    statement = models.OneToOneField(StatementOfReasons, on_delete=models.CASCADE, related_name="appeal")
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_at__isnull=True, outcome="")
+                | Q(decided_at__isnull=False) & ~Q(outcome=""),
+                name="appeal_decided_with_an_outcome",
+            ),
+        ]
+        indexes = [
+            # The appeals tab: those still waiting, oldest first.
+            models.Index(
+                fields=["created_at"], condition=Q(decided_at__isnull=True), name="appeal_pending_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Appeal against {self.statement}"
+
+
+class NoticeQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(decided_at__isnull=True)
+
+
+class Notice(models.Model):
+    """Someone telling us a comment is illegal (not a reader's report under our own rules).
+    Only staff who moderate comments ever see one."""
+
+    class Outcome(models.TextChoices):
+        REMOVED = "removed", "Comment removed"
+        NO_ACTION = "no_action", "No action taken"
+
+    comment = models.ForeignKey(Comment, null=True, on_delete=models.SET_NULL, related_name="notices")
+    location = models.URLField("where the comment is", max_length=500)
+    name = models.CharField(max_length=100)
+    email = models.EmailField()
+    legal_ground = models.CharField("the law it breaks", max_length=300)
+    explanation = models.TextField(max_length=3000)
+    good_faith = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome, blank=True)
+    clause = models.ForeignKey(
+        ModerationReason, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(good_faith=True), name="notice_in_good_faith"),
+            models.CheckConstraint(
+                condition=~Q(outcome="removed") | Q(clause__isnull=False),
+                name="notice_removal_names_a_clause",
+            ),
+        ]
+        indexes = [
+            # The notices tab, which comes first in the queue: those still waiting, oldest first.
+            models.Index(
+                fields=["created_at"], condition=Q(decided_at__isnull=True), name="notice_pending_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Notice from {self.name} about comment {self.comment_id}"

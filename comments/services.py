@@ -20,13 +20,14 @@ from audit.services import record
 from comments.models import (
     Comment,
     EffectivePolicy,
-    Guidelines,
     ModerationLogEntry,
     Report,
+    StatementOfReasons,
     Suspension,
     ThreadFollow,
 )
 from comments.moderation import Decision, decide
+from comments.statements import record_statement
 from comments.tasks import send_comment_email
 from newsroom import changes
 from newsroom.lib.locks import lock_until_commit
@@ -124,7 +125,24 @@ def _create(*, article, data, user, ip_address, policy):
             _notify_followers_on_commit(comment)
         else:
             _alert_moderators_on_commit(comment, decision.moderator_note or decision.reader_message)
+            _state_hold(comment, decision.held_reason, decision.reader_message)
     return Posted(comment=comment, decision=decision)
+
+
+def _address_of(comment):
+    return comment.user.email if comment.user_id else comment.user_email
+
+
+def _state_hold(comment, held_reason, explanation):
+    """A comment the automatic checks keep from readers: its author is told which check and why."""
+    record_statement(
+        decision=StatementOfReasons.Decision.HELD,
+        user=comment.user if comment.user_id else None,
+        address=_address_of(comment),
+        held_by_check=held_reason,
+        comment=comment,
+        explanation=explanation,
+    )
 
 
 def post_comment(*, form, article, user, ip_address):
@@ -242,6 +260,7 @@ def edit_comment(*, comment, text, by):
         fields += ["is_public", "held_reason", "moderation_note"]
         held = decision
         _alert_moderators_on_commit(comment, decision.moderator_note)
+        _state_hold(comment, decision.held_reason, decision.reader_message)
     if decision.needs_review:
         comment.needs_review = True
         comment.moderation_note = decision.moderator_note
@@ -391,6 +410,11 @@ def report_comment(*, comment, reporter, reason, note=""):
             )
             changes.comments_changed(locked.article_id)
             _alert_moderators_on_commit(locked, f"Hidden after {open_reports} reports from readers.")
+            _state_hold(
+                locked,
+                Comment.HeldReason.REPORTS,
+                f"{open_reports} readers reported it, so it is hidden until a moderator decides.",
+            )
     return report, bool(hide)
 
 
@@ -443,24 +467,15 @@ def remove_comment(*, comment, by, reason, note=""):
         )
         record(Audited.COMMENT_REMOVED, comment, actor=by, detail={"reason": reason.name, "note": note})
         changes.comments_changed(comment.article_id)
-        address = comment.user.email if comment.user_id else comment.user_email
-        if address:
-            enqueue_on_commit(
-                send_comment_email,
-                "email/comment_removed",
-                {
-                    "name": comment.author_name,
-                    "article_title": comment.article.headline,
-                    "article_url": absolute(comment.article.get_absolute_url()),
-                    "comment_text": comment.comment,
-                    "reason_name": reason.name,
-                    "reason_description": reason.description,
-                    "note": note,
-                    "guidelines_url": _guidelines_url(),
-                    "guidelines_updated": Guidelines.current().updated_at.strftime("%-d %B %Y"),
-                },
-                [address],
-            )
+        record_statement(
+            decision=StatementOfReasons.Decision.REMOVED,
+            user=comment.user if comment.user_id else None,
+            address=_address_of(comment),
+            by=by,
+            clause=reason,
+            comment=comment,
+            explanation=note,
+        )
 
 
 def mark_reviewed(*, comment, by, note=""):
@@ -478,22 +493,42 @@ def mark_reviewed(*, comment, by, note=""):
         )
 
 
-def suspend_commenter(*, user, by, duration, reason):
-    """Bar a reader from commenting for `duration` (a timedelta), or for good when None."""
+def suspend_commenter(*, user, by, duration, reason, clause):
+    """Bar a reader from commenting for `duration` (a timedelta), or for good when None, under
+    the guidelines' rule `clause`; the reader is sent the statement of reasons."""
     now = timezone.now()
     with transaction.atomic():
         suspension = Suspension.objects.create(
             user=user,
             reason=reason,
+            clause=clause,
             starts_at=now,
             ends_at=now + duration if duration else None,
             created_by=by,
         )
         until = "permanently" if duration is None else f"for {duration.days} days"
         ModerationLogEntry.objects.create(
-            actor=by, action=Action.SUSPENDED, subject=user, note=f"Suspended {until}: {reason}"
+            actor=by,
+            action=Action.SUSPENDED,
+            subject=user,
+            reason=clause,
+            note=f"Suspended {until}: {reason}",
         )
-        record(Audited.COMMENTER_SUSPENDED, user, actor=by, detail={"reason": reason, "length": until})
+        record(
+            Audited.COMMENTER_SUSPENDED,
+            user,
+            actor=by,
+            detail={"reason": reason, "clause": clause.name, "length": until},
+        )
+        record_statement(
+            decision=StatementOfReasons.Decision.SUSPENDED,
+            user=user,
+            address=user.email,
+            by=by,
+            clause=clause,
+            suspension=suspension,
+            explanation=reason,
+        )
     return suspension
 
 

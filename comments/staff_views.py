@@ -18,13 +18,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles.models import Article
-from comments import services
-from comments.forms import ModerationActionForm, SuspendForm, active_reasons
-from comments.models import Comment, CommentPolicy, ModerationLogEntry, Report, Suspension
+from comments import dsa, services
+from comments.forms import (
+    AppealDecisionForm,
+    ModerationActionForm,
+    NoticeDecisionForm,
+    SuspendForm,
+    active_reasons,
+)
+from comments.models import Appeal, Comment, CommentPolicy, ModerationLogEntry, Notice, Report, Suspension
 from newsroom.lib.numbers import parse_id
 
 MODERATE = "comments.moderate_comment"
 TABS = {
+    # Notices of illegal content come first: the law asks for them to be handled promptly.
+    "notices": "Notices of illegal content",
+    "appeals": "Appeals",
     "held": "Held",
     "reported": "Reported",
     "all": "All",
@@ -116,8 +125,14 @@ def queue_state(comment, history, policy):
 @permission_required(MODERATE, raise_exception=True)
 @require_safe
 def queue(request):
-    tab = request.GET.get("tab", "held")
-    tab = tab if tab in TABS else "held"
+    counts = {"notices": Notice.objects.pending().count(), "appeals": Appeal.objects.pending().count()}
+    default = "notices" if counts["notices"] else "held"
+    tab = request.GET.get("tab", default)
+    tab = tab if tab in TABS else default
+    if tab == "notices":
+        return _notices(request, counts)
+    if tab == "appeals":
+        return _appeals(request, counts)
     query = request.GET.get("q", "").strip()
     page = Paginator(_queue(tab, query), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -134,10 +149,8 @@ def queue(request):
     by_comment = {row.pk: row for row in rows}
     for report in reports:
         by_comment[report.comment_id].open_report_list.append(report)
-    counts = {
-        "held": Comment.objects.held().count(),
-        "reported": Comment.objects.reported().count(),
-    }
+    counts["held"] = Comment.objects.held().count()
+    counts["reported"] = Comment.objects.reported().count()
     return render(
         request,
         "comments/moderation/queue.html",
@@ -218,6 +231,7 @@ def commenter(request, user_id):
                 by=request.user,
                 duration=form.cleaned_data["duration"],
                 reason=form.cleaned_data["reason"],
+                clause=form.cleaned_data["clause"],
             )
             messages.success(request, f"{person.public_name} is suspended from commenting.")
             return redirect("comments:moderation-commenter", user_id=person.pk)
@@ -262,3 +276,108 @@ def log(request):
         "comments/moderation/log.html",
         {"page": page, "query": query, "can_moderate": request.user.has_perm(MODERATE), "section": "log"},
     )
+
+
+# Notices of illegal content and appeals (comments/dsa.py) ------------------------------------
+
+
+def _tabs(counts):
+    return [(key, label, counts.get(key)) for key, label in TABS.items()]
+
+
+def _notices(request, counts):
+    notices = list(
+        Notice.objects.pending()
+        .select_related("comment__article__section", "comment__user", "comment__removal_reason")
+        .order_by("created_at", "id")[:QUEUE_PAGE_SIZE]
+    )
+    return render(
+        request,
+        "comments/moderation/notices.html",
+        {
+            "tab": "notices",
+            "tabs": _tabs(counts),
+            "notices": notices,
+            "reasons": active_reasons(),
+            "section": "queue",
+        },
+    )
+
+
+def _appeals(request, counts):
+    appeals = list(
+        Appeal.objects.pending()
+        .select_related(
+            "appellant",
+            "statement__clause",
+            "statement__decided_by",
+            "statement__comment__article__section",
+            "statement__suspension",
+        )
+        .order_by("created_at", "id")[:QUEUE_PAGE_SIZE]
+    )
+    for appeal in appeals:
+        appeal.refusal = dsa.may_decide_appeal(appeal, request.user)
+    return render(
+        request,
+        "comments/moderation/appeals.html",
+        {"tab": "appeals", "tabs": _tabs(counts), "appeals": appeals, "section": "queue"},
+    )
+
+
+@login_required
+@permission_required(MODERATE, raise_exception=True)
+@require_POST
+def decide_appeal(request, appeal_id):
+    appeal = get_object_or_404(Appeal.objects.select_related("statement"), pk=appeal_id)
+    form = AppealDecisionForm(request.POST)
+    back = reverse("comments:moderation-queue") + "?tab=appeals"
+    if not form.is_valid():
+        messages.error(request, "Choose whether to uphold the decision or reinstate.")
+        return redirect(back)
+    refusal = dsa.may_decide_appeal(appeal, request.user)
+    if refusal:
+        # The service refuses too; here the moderator gets a page that says why, with a 403.
+        return render(
+            request,
+            "comments/refused.html",
+            {"title": "You cannot decide this appeal", "message": refusal},
+            status=403,
+        )
+    reinstate = form.cleaned_data["outcome"] == "reinstate"
+    try:
+        dsa.decide_appeal(appeal=appeal, by=request.user, reinstate=reinstate, note=form.cleaned_data["note"])
+    except services.CommentRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
+    messages.success(request, "Reinstated on appeal." if reinstate else "The decision is upheld on appeal.")
+    return redirect(back)
+
+
+@login_required
+@permission_required(MODERATE, raise_exception=True)
+@require_POST
+def decide_notice(request, notice_id):
+    notice = get_object_or_404(Notice, pk=notice_id)
+    form = NoticeDecisionForm(request.POST)
+    back = reverse("comments:moderation-queue") + "?tab=notices"
+    if not form.is_valid():
+        messages.error(request, "Choose whether to remove the comment or take no action.")
+        return redirect(back)
+    remove = form.cleaned_data["outcome"] == "remove"
+    try:
+        dsa.decide_notice(
+            notice=notice,
+            by=request.user,
+            remove=remove,
+            clause=form.cleaned_data["clause"],
+            note=form.cleaned_data["note"],
+        )
+    except services.CommentRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
+    messages.success(
+        request,
+        "Comment removed; the sender of the notice is told." if remove else "No action; the sender is told.",
+    )
+    return redirect(back)

@@ -22,6 +22,7 @@ from comments import services
 from comments.discussion import DEFAULT_ORDER, PAGE_PARAMETER, page_number_of
 from comments.forms import CommentForm, EditCommentForm, ReportForm, suspension_message
 from comments.models import Comment, EffectivePolicy, Guidelines, ModerationReason, Suspension
+from comments.statements import CHECK_EXPLANATIONS, CHECKS
 from newsroom.lib.client_ip import client_ip
 from newsroom.lib.numbers import parse_id
 
@@ -322,5 +323,9 @@ def guidelines(request):
     return render(
         request,
         "comments/guidelines.html",
-        {"guidelines": Guidelines.current(), "reasons": ModerationReason.objects.filter(is_active=True)},
+        {
+            "guidelines": Guidelines.current(),
+            "reasons": ModerationReason.objects.filter(is_active=True),
+            "checks": [(key, name, CHECK_EXPLANATIONS[key]) for key, name in CHECKS.items()],
+        },
     )

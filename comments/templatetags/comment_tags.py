@@ -11,6 +11,7 @@ from comments.discussion import DEFAULT_ORDER, ORDER_PARAMETER, PAGE_PARAMETER, 
 from comments.models import CommentPolicy, EffectivePolicy
 from comments.services import comment_counts
 from comments.text import render_comment_text
+from comments.transparency import duration_words
 from newsroom.lib.fragments import cached
 from newsroom.lib.generations import article_generation
 from newsroom.lib.timestamps import machine_datetime
@@ -124,3 +125,9 @@ def article_comment_counts(articles):
 @register.filter
 def count_for(counts, article):
     return counts.get(getattr(article, "pk", article), 0)
+
+
+@register.filter
+def median_words(value):
+    """A median time to decision on the transparency report, in words."""
+    return duration_words(value)

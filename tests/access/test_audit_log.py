@@ -247,12 +247,13 @@ def test_suspending_and_lifting_are_recorded_with_the_reason(client, moderator):
     url = reverse("comments:moderation-commenter", kwargs={"user_id": commenter.pk})
     client.force_login(moderator)
 
-    client.post(url, {"duration": "7", "reason": "Spamming links."})
+    spam = _reason()
+    client.post(url, {"duration": "7", "reason": "Spamming links.", "clause": spam.pk})
     client.post(url, {"lift": Suspension.objects.get(user=commenter).pk})
 
     suspended, lifted = entries(object_type="accounts.user")
     assert (suspended.action, suspended.object_repr) == (Action.COMMENTER_SUSPENDED, "troll@example.org")
-    assert suspended.detail == {"reason": "Spamming links.", "length": "for 7 days"}
+    assert suspended.detail == {"reason": "Spamming links.", "clause": "Spam", "length": "for 7 days"}
     assert (lifted.action, lifted.actor) == (Action.SUSPENSION_LIFTED, moderator)
 
 

@@ -189,7 +189,7 @@ def suspend(client, writer):
     commenter = UserFactory()
     url = reverse("comments:moderation-commenter", kwargs={"user_id": commenter.pk})
     page = client.get(url)
-    response = client.post(url, {"duration": "7", "reason": "Spamming links."})
+    response = client.post(url, {"duration": "7", "reason": "Spamming links.", "clause": _reason().pk})
     if page.status_code != response.status_code and response.status_code != 302:
         return page, False
     return response, Suspension.objects.filter(user=commenter).exists()

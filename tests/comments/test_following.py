@@ -100,7 +100,10 @@ def test_a_held_reply_is_announced_only_once_a_moderator_approves_it(
 
     replies = [m for m in mail.outbox if "replied in a thread you follow" in m.subject]
     assert [m.to for m in replies] == [["reader@example.org"]]
-    assert all(settings_desk in m.to[0] for m in mail.outbox if m not in replies)
+    # Besides the reply notice: the desk's alert, and the statement telling the author why it waited.
+    statements = [m for m in mail.outbox if "statement of the reasons" in m.body]
+    assert [m.subject for m in statements] == ["[The Civic Ledger] Your comment is waiting for a moderator"]
+    assert all(settings_desk in m.to[0] for m in mail.outbox if m not in replies + statements)
 
 
 def test_a_reader_follows_a_thread_without_commenting(

@@ -345,11 +345,14 @@ def test_a_hidden_comment_is_restored_when_a_moderator_approves_it(client, moder
 # Suspensions -------------------------------------------------------------------------------
 
 
-def test_a_moderator_suspends_a_reader_who_then_cannot_comment(client, moderator, commenter, article):
+def test_a_moderator_suspends_a_reader_who_then_cannot_comment(
+    client, moderator, commenter, article, reasons
+):
     client.force_login(moderator)
 
     response = client.post(
-        f"/comments/moderation/commenters/{commenter.pk}/", {"duration": "7", "reason": "Personal attacks."}
+        f"/comments/moderation/commenters/{commenter.pk}/",
+        {"duration": "7", "reason": "Personal attacks.", "clause": reasons["abuse"].pk},
     )
 
     assert response.status_code == 302
@@ -371,10 +374,10 @@ def test_a_moderator_suspends_a_reader_who_then_cannot_comment(client, moderator
     assert "You cannot comment until" in refused.content.decode()
 
 
-def test_a_permanent_suspension_and_lifting_it(client, moderator, commenter):
+def test_a_permanent_suspension_and_lifting_it(client, moderator, commenter, reasons):
     client.force_login(moderator)
     url = f"/comments/moderation/commenters/{commenter.pk}/"
-    client.post(url, {"duration": "permanent", "reason": "Spam account."})
+    client.post(url, {"duration": "permanent", "reason": "Spam account.", "clause": reasons["spam"].pk})
     suspension = Suspension.objects.get()
     assert suspension.is_permanent
     assert "Suspended permanently" in client.get(url).content.decode()

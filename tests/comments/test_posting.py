@@ -330,8 +330,12 @@ def test_a_held_comment_alerts_the_moderation_desk_at_its_real_address(
     with django_capture_on_commit_callbacks(execute=True):
         post(client, article, "Held for a newcomer.")
 
-    assert len(mail.outbox) == 1
-    alert = mail.outbox[0]
+    # The desk's alert, and the statement of reasons to the commenter.
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "Moderation desk <desk@example.org>",
+        commenter.email,
+    ]
+    [alert] = [message for message in mail.outbox if message.to != [commenter.email]]
     # MANAGERS holds "Moderation desk <desk@example.org>": the whole address, not one letter.
     assert alert.to == ["Moderation desk <desk@example.org>"]
     assert "waiting for a moderator" in alert.subject

@@ -98,8 +98,13 @@ def test_after_k_distinct_reports_a_published_comment_is_hidden_until_a_moderato
     entry = ModerationLogEntry.objects.get()
     assert (entry.action, entry.actor, entry.comment) == ("hidden", None, target)
     assert entry.note == "Hidden after 3 reports."
-    assert [message.to for message in mail.outbox] == [["Moderation desk <desk@example.org>"]]
+    # The desk is alerted, and the commenter is sent the statement of reasons.
+    assert [message.to for message in mail.outbox] == [
+        ["Moderation desk <desk@example.org>"],
+        [target.user.email],
+    ]
     assert "Hidden after 3 reports" in mail.outbox[0].body
+    assert "Comments several readers report are hidden until read" in mail.outbox[1].body
 
 
 def test_reports_a_moderator_already_decided_on_do_not_count_again(client, target, reasons, make_commenter):
