@@ -115,7 +115,11 @@ def decide_appeal(*, appeal, by, reinstate, note=""):
         raise CommentRefused("Say why the decision stands: the commenter is sent your reason.")
     now = timezone.now()
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().select_related("statement", "appellant").get(pk=appeal.pk)
+        appeal = (
+            Appeal.objects.select_for_update(of=("self",))
+            .select_related("statement", "appellant")
+            .get(pk=appeal.pk)
+        )
         if appeal.decided_at is not None:
             raise CommentRefused("This appeal has already been decided.")
         refusal = may_decide_appeal(appeal, by)

@@ -1,0 +1,187 @@
+"""Statements of reasons: every removal, hold and suspension is explained to the commenter,
+once, by email, with the rule applied, who decided, the words concerned, what they can do and,
+for removals and suspensions, where to appeal."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from comments import services
+from comments.models import Comment, StatementOfReasons, Suspension
+from tests.access.builders import _comment
+from tests.comments.conftest import form_data, post_url
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policy")]
+
+DECIDE = "/comments/moderation/decide/"
+
+
+@pytest.fixture
+def troll(db):
+    return UserFactory(email="troll@example.org", display_name="Terry Troll")
+
+
+@pytest.fixture
+def comment(article, troll):
+    return _comment(article, troll, "You are all idiots.")
+
+
+def statements_to(address):
+    return [message for message in mail.outbox if message.to == [address]]
+
+
+def test_a_removal_sends_one_statement_naming_the_rule_the_person_and_the_appeal(
+    client, moderator, comment, reasons, django_capture_on_commit_callbacks
+):
+    client.force_login(moderator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(DECIDE, {"single": f"remove:{comment.pk}", f"reason-{comment.pk}": reasons["abuse"].pk})
+
+    [message] = statements_to("troll@example.org")
+    assert message.subject == "[The Civic Ledger] Your comment was removed: Abuse"
+    assert "Rule applied: Abuse: Insults, threats or harassment." in message.body
+    assert "http://127.0.0.1:8000/comments/guidelines/#rule-abuse" in message.body
+    assert "Who decided: Human — a moderator decided." in message.body
+    assert "You are all idiots." in message.body
+    assert "you can appeal once" in message.body
+    assert f"Appeal this decision: http://127.0.0.1:8000/comments/{comment.pk}/appeal/" in message.body
+    html = message.alternatives[0][0]
+    assert 'href="http://127.0.0.1:8000/comments/guidelines/#rule-abuse"' in html
+    assert f'href="http://127.0.0.1:8000/comments/{comment.pk}/appeal/"' in html
+    statement = StatementOfReasons.objects.get()
+    assert (statement.decision, statement.clause, statement.automated, statement.decided_by) == (
+        "removed",
+        reasons["abuse"],
+        False,
+        moderator,
+    )
+
+
+def test_removing_without_naming_a_rule_is_refused_and_sends_nothing(client, moderator, comment):
+    client.force_login(moderator)
+
+    response = client.post(DECIDE, {"single": f"remove:{comment.pk}"}, follow=True)
+
+    assert "Choose the guideline the comment breaks before removing it." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.is_visible
+    assert not StatementOfReasons.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_comment_held_by_the_automatic_checks_gets_an_automated_statement_without_appeal(
+    client, commenter, article, change_policy, django_capture_on_commit_callbacks
+):
+    change_policy(hold_first_comments=2)
+    client.force_login(commenter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(post_url(article), form_data(article, "My first comment here."))
+
+    [message] = statements_to(commenter.email)
+    assert message.subject == "[The Civic Ledger] Your comment is waiting for a moderator"
+    assert "Who decided: Automated — our automatic checks decided; no person has looked yet." in message.body
+    assert "A new commenter's first comments are read first" in message.body
+    assert "http://127.0.0.1:8000/comments/guidelines/#check-new" in message.body
+    assert "My first comment here." in message.body
+    assert "You do not need to do anything" in message.body
+    assert "/appeal/" not in message.body
+    statement = StatementOfReasons.objects.get()
+    assert (statement.decision, statement.automated, statement.held_by_check) == ("held", True, "new")
+
+
+def test_approving_a_held_comment_sends_no_statement(
+    client, moderator, article, troll, django_capture_on_commit_callbacks
+):
+    held = _comment(article, troll, "Please let me in.")
+    held.is_public, held.published_at, held.held_reason = False, None, "new"
+    held.save()
+    client.force_login(moderator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(DECIDE, {"single": f"approve:{held.pk}"})
+
+    assert statements_to("troll@example.org") == []
+    assert not StatementOfReasons.objects.exists()
+
+
+def test_the_guidelines_page_has_an_anchor_for_every_rule_and_every_check(client, reasons):
+    html = client.get("/comments/guidelines/").content.decode()
+
+    for reason in reasons.values():
+        assert f'id="rule-{reason.slug}"' in html
+    for check in Comment.HeldReason.values:
+        assert f'id="check-{check}"' in html
+    assert 'href="/comments/illegal-content/"' in html
+    assert 'href="/comments/transparency/"' in html
+
+
+def test_a_suspension_needs_a_rule(client, moderator, commenter):
+    client.force_login(moderator)
+
+    response = client.post(
+        f"/comments/moderation/commenters/{commenter.pk}/", {"duration": "7", "reason": "Rude to everyone."}
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Choose the rule of the guidelines the reader broke." in html
+    assert 'value="Rude to everyone."' in html  # what the moderator typed is kept
+    assert not Suspension.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_suspension_sends_a_statement_with_its_rule_its_end_and_the_appeal(
+    client, moderator, commenter, reasons, django_capture_on_commit_callbacks
+):
+    client.force_login(moderator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/comments/moderation/commenters/{commenter.pk}/",
+            {"duration": "7", "reason": "Rude to everyone.", "clause": reasons["abuse"].pk},
+        )
+
+    suspension = Suspension.objects.get()
+    assert suspension.clause == reasons["abuse"]
+    [message] = statements_to(commenter.email)
+    assert message.subject == "[The Civic Ledger] You are suspended from commenting: Abuse"
+    assert "Who decided: Human — a moderator decided." in message.body
+    assert "The moderator added: Rude to everyone." in message.body
+    assert re.search(r"wait until \d+ \w+ \d{4}, \d\d:\d\d", message.body)
+    assert f"http://127.0.0.1:8000/comments/suspensions/{suspension.pk}/appeal/" in message.body
+
+
+def test_a_comment_without_an_account_is_told_of_its_removal_but_cannot_appeal_online(
+    moderator, article, reasons, django_capture_on_commit_callbacks
+):
+    visitor = Comment(
+        article=article, content_object=article, site_id=1, user_name="Val Visitor",
+        user_email="val@example.org", comment="Buy cheap watches.", is_public=True,
+    )  # fmt: skip
+    visitor.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_comment(comment=visitor, by=moderator, reason=reasons["spam"])
+
+    [message] = statements_to("val@example.org")
+    assert "Hello Val Visitor" in message.body
+    assert "cannot be appealed online" in message.body
+    assert "/appeal/" not in message.body
+
+
+def test_a_rolled_back_removal_leaves_no_statement_and_sends_nothing(moderator, comment, reasons):
+    class Boom(Exception):
+        pass
+
+    from django.db import transaction
+
+    with pytest.raises(Boom), transaction.atomic():
+        services.remove_comment(comment=comment, by=moderator, reason=reasons["abuse"])
+        raise Boom
+
+    assert not StatementOfReasons.objects.exists()
+    assert mail.outbox == []
