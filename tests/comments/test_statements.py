@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import transaction
 
 from comments import services
 from comments.models import Comment, StatementOfReasons, Suspension
@@ -174,14 +175,13 @@ def test_a_comment_without_an_account_is_told_of_its_removal_but_cannot_appeal_o
 
 
 def test_a_rolled_back_removal_leaves_no_statement_and_sends_nothing(moderator, comment, reasons):
-    class Boom(Exception):
-        pass
+    def remove_then_fail():
+        with transaction.atomic():
+            services.remove_comment(comment=comment, by=moderator, reason=reasons["abuse"])
+            raise RuntimeError("the request failed after the removal")
 
-    from django.db import transaction
-
-    with pytest.raises(Boom), transaction.atomic():
-        services.remove_comment(comment=comment, by=moderator, reason=reasons["abuse"])
-        raise Boom
+    with pytest.raises(RuntimeError):
+        remove_then_fail()
 
     assert not StatementOfReasons.objects.exists()
     assert mail.outbox == []
