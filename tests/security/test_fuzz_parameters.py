@@ -72,6 +72,8 @@ SEARCH = [*SearchForm.base_fields, "page"]
 CURSORS = ["before", "after"]
 ARTICLE_PAGE = [ORDER_PARAMETER, PAGE_PARAMETER]
 COMMENT_POSTING = ["reply_to"]
+ILLEGAL_CONTENT_NOTICE = ["comment"]
+TRANSPARENCY_REPORT = ["year", "half"]
 MODERATION_QUEUE = ["tab", "q", "page"]
 MODERATION_LOG = ["q", "page"]
 REVISION_COMPARE = ["newer", "older"]
@@ -86,7 +88,8 @@ CHANGELIST = [SEARCH_VAR, ORDER_VAR, PAGE_VAR, ERROR_FLAG, IS_FACETS_VAR, IS_POP
 UNREAD = ["x"]
 
 CORPUS = {
-    *SEARCH, *CURSORS, *ARTICLE_PAGE, *COMMENT_POSTING, *MODERATION_QUEUE, *MODERATION_LOG,
+    *SEARCH, *CURSORS, *ARTICLE_PAGE, *COMMENT_POSTING, *ILLEGAL_CONTENT_NOTICE, *TRANSPARENCY_REPORT,
+    *MODERATION_QUEUE, *MODERATION_LOG,
     *REVISION_COMPARE, *CHECKOUT_RETURN, *SIGN_IN, *AUTOCOMPLETE, *SITEMAP, *CHANGELIST,
 }  # fmt: skip
 
@@ -97,6 +100,8 @@ PUBLIC_PAGES = {
     **dict.fromkeys(LISTINGS, CURSORS),
     "{article}": ARTICLE_PAGE,
     "/comments/article/{article_id}/post/": COMMENT_POSTING,
+    "/comments/illegal-content/": ILLEGAL_CONTENT_NOTICE,
+    "/comments/transparency/": TRANSPARENCY_REPORT,
     "/feed/": UNREAD,
     "/politics/feed/atom/": UNREAD,
     "/sitemap.xml": UNREAD,
