@@ -260,13 +260,14 @@ def edit_comment(*, comment, text, by):
         fields += ["is_public", "held_reason", "moderation_note"]
         held = decision
         _alert_moderators_on_commit(comment, decision.moderator_note)
-        _state_hold(comment, decision.held_reason, decision.reader_message)
     if decision.needs_review:
         comment.needs_review = True
         comment.moderation_note = decision.moderator_note
         fields += ["needs_review", "moderation_note"]
     with transaction.atomic():
         comment.save(update_fields=sorted(set(fields)))
+        if held is not None:
+            _state_hold(comment, held.held_reason, held.reader_message)
         changes.comments_changed(comment.article_id)
     return held
 
