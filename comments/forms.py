@@ -281,7 +281,12 @@ class SuspendForm(forms.Form):
 class ModerationActionForm(forms.Form):
     """One decision on one or more comments from the queue."""
 
-    ACTIONS = [("approve", "Approve"), ("remove", "Remove"), ("review", "Mark as reviewed")]
+    ACTIONS = [
+        ("approve", "Approve"),
+        ("remove", "Remove"),
+        ("hold", "Hold for review"),
+        ("review", "Mark as reviewed"),
+    ]
     action = forms.ChoiceField(choices=ACTIONS, error_messages={"required": "Choose what to do."})
     comments = forms.ModelMultipleChoiceField(
         queryset=Comment.objects.all(),
@@ -298,6 +303,8 @@ class ModerationActionForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("action") == "remove" and not cleaned.get("reason"):
             raise forms.ValidationError("Choose the guideline the comment breaks before removing it.")
+        if cleaned.get("action") == "hold" and not cleaned.get("reason"):
+            raise forms.ValidationError("Choose the guideline the comment may break before holding it.")
         return cleaned
 
 

@@ -335,6 +335,7 @@ class Comment(XtdComment):
         REPORTS = "reports", "Hidden after reports"
         SCORE = "score", "Automatic score"
         REMOVED_BEFORE = "removed", "Comments removed before"
+        MODERATOR = "moderator", "Held by a moderator"
 
     xtdcomment_ptr = models.OneToOneField(
         XtdComment,
@@ -498,6 +499,7 @@ class ModerationLogEntry(models.Model):
         HIDDEN = "hidden", "Hidden after reports"
         SUSPENDED = "suspended", "Suspended a commenter"
         LIFTED = "lifted", "Lifted a suspension"
+        HELD = "held", "Held for review"
         APPEAL_UPHELD = "upheld", "Upheld a decision on appeal"
         APPEAL_REINSTATED = "reinstated", "Reinstated on appeal"
         NOTICE_NO_ACTION = "no_action", "No action on a notice of illegal content"

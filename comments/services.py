@@ -479,6 +479,31 @@ def remove_comment(*, comment, by, reason, note=""):
         )
 
 
+def hold_comment(*, comment, by, reason, note=""):
+    """Take a published comment off the page while a moderator looks into it (a claim to check,
+    a question to a colleague); its author is told which rule it may break. Approving or
+    removing it later settles it."""
+    if not comment.is_visible:
+        return
+    with transaction.atomic():
+        comment.is_public = False
+        comment.held_reason = Comment.HeldReason.MODERATOR
+        comment.save(update_fields=["is_public", "held_reason"])
+        ModerationLogEntry.objects.create(
+            actor=by, action=Action.HELD, comment=comment, subject=comment.user, reason=reason, note=note
+        )
+        changes.comments_changed(comment.article_id)
+        record_statement(
+            decision=StatementOfReasons.Decision.HELD,
+            user=comment.user if comment.user_id else None,
+            address=_address_of(comment),
+            by=by,
+            clause=reason,
+            comment=comment,
+            explanation=note,
+        )
+
+
 def mark_reviewed(*, comment, by, note=""):
     """A moderator looked and leaves the comment as it is: its reports and flag are cleared."""
     now = timezone.now()

@@ -202,9 +202,15 @@ def decide(request):
             services.remove_comment(
                 comment=comment, by=request.user, reason=form.cleaned_data["reason"], note=note
             )
+        elif action == "hold":
+            services.hold_comment(
+                comment=comment, by=request.user, reason=form.cleaned_data["reason"], note=note
+            )
         else:
             services.mark_reviewed(comment=comment, by=request.user, note=note)
-    done = {"approve": "Approved", "remove": "Removed", "review": "Marked as reviewed"}[action]
+    done = {"approve": "Approved", "remove": "Removed", "hold": "Held", "review": "Marked as reviewed"}[
+        action
+    ]
     count = len(comments)
     messages.success(request, f"{done}: {count} comment{'s' if count != 1 else ''}.")
     return redirect(back)

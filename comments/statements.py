@@ -65,6 +65,11 @@ def appeal_url(statement):
 
 
 def _what_you_can_do(statement, *, ends_at=None):
+    if statement.decision == Decision.HELD and not statement.automated:
+        return (
+            "You do not need to do anything: a moderator has taken your comment off the page while they "
+            "look into it, and will either put it back or remove it and tell you why."
+        )
     if statement.decision == Decision.HELD:
         return (
             "You do not need to do anything: a moderator will read your comment and either publish it "
