@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0002_seed_guidelines_and_reasons"),
+        ("comments", "0004_scoring"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -36,6 +36,8 @@ class Migration(migrations.Migration):
                     ("links", "Too many links"),
                     ("blocked", "Blocked word"),
                     ("reports", "Hidden after reports"),
+                    ("score", "Automatic score"),
+                    ("removed", "Comments removed before"),
                     ("moderator", "Held by a moderator"),
                 ],
                 max_length=16,
