@@ -149,8 +149,7 @@ def queue(request):
     by_comment = {row.pk: row for row in rows}
     for report in reports:
         by_comment[report.comment_id].open_report_list.append(report)
-    counts["held"] = Comment.objects.held().count()
-    counts["reported"] = Comment.objects.reported().count()
+    counts.update(Comment.objects.queue_counts())
     return render(
         request,
         "comments/moderation/queue.html",

@@ -24,6 +24,8 @@ CHECKS = {
     Comment.HeldReason.LINKS: "Comments with many links are read first",
     Comment.HeldReason.BLOCKED_WORD: "Comments with words on our list are read first",
     Comment.HeldReason.REPORTS: "Comments several readers report are hidden until read",
+    Comment.HeldReason.SCORE: "Comments our automatic scoring flags are read first",
+    Comment.HeldReason.REMOVED_BEFORE: "Commenters with several removed comments are read first",
 }
 CHECK_EXPLANATIONS = {
     Comment.HeldReason.PREMODERATION: "On some articles a moderator reads every comment before it "
@@ -36,6 +38,11 @@ CHECK_EXPLANATIONS = {
     "moderator, who decides whether it breaks a rule in its context.",
     Comment.HeldReason.REPORTS: "When several readers report a comment it is hidden until a moderator "
     "has read it and decided.",
+    Comment.HeldReason.SCORE: "Each new comment is scored automatically for signs of abuse or spam, "
+    "such as shouting or the same words repeated; a high score means a moderator reads it first. "
+    "A score never publishes a comment and never removes one: a person decides.",
+    Comment.HeldReason.REMOVED_BEFORE: "When several of a commenter's comments have been removed under "
+    "these guidelines, a moderator reads their new comments before they appear.",
 }
 
 

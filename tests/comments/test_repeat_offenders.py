@@ -99,9 +99,11 @@ def test_the_moderation_desk_is_told_why_by_email(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(post_url(article), form_data(article, TEXT))
 
-    [alert] = mail.outbox
-    assert alert.to == ["Moderation desk <desk@example.org>"]
+    [alert] = [message for message in mail.outbox if message.to == ["Moderation desk <desk@example.org>"]]
     assert "3 of their comments were removed before" in alert.body
+    # The commenter gets the statement of reasons, naming the same check.
+    [statement] = [message for message in mail.outbox if message.to == [commenter.email]]
+    assert "Commenters with several removed comments are read first" in statement.body
 
 
 def test_an_address_without_an_account_is_held_by_its_own_record(

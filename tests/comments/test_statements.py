@@ -94,6 +94,36 @@ def test_a_comment_held_by_the_automatic_checks_gets_an_automated_statement_with
     assert (statement.decision, statement.automated, statement.held_by_check) == ("held", True, "new")
 
 
+@pytest.mark.parametrize(
+    ("policy", "history", "text", "check", "named"),
+    [
+        ({"hold_at_score": 0.8}, 0, "THE COUNCIL HAS LIED TO US ALL ABOUT THIS PLAN", "score",
+         "Comments our automatic scoring flags are read first"),
+        ({"hold_after_removed": 2}, 2, "A perfectly calm comment this time.", "removed",
+         "Commenters with several removed comments are read first"),
+    ],
+)  # fmt: skip
+def test_a_comment_held_by_scoring_or_its_authors_record_is_told_which_check_held_it(
+    client, commenter, article, change_policy, django_capture_on_commit_callbacks,
+    policy, history, text, check, named,
+):  # fmt: skip
+    change_policy(hold_first_comments=0, **policy)
+    for n in range(history):
+        removed = _comment(article, commenter, f"Removed {n}.")
+        removed.is_removed = True
+        removed.save()
+    client.force_login(commenter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(post_url(article), form_data(article, text))
+
+    [message] = statements_to(commenter.email)
+    assert named in message.body
+    assert f"/comments/guidelines/#check-{check}" in message.body
+    assert "Who decided: Automated" in message.body
+    assert StatementOfReasons.objects.get().held_by_check == check
+
+
 def test_approving_a_held_comment_sends_no_statement(
     client, moderator, article, troll, django_capture_on_commit_callbacks
 ):
