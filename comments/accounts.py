@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import DELETED_ACCOUNT_NAME
 from accounts.panels import AccountPanel
 from comments.forms import suspension_message
-from comments.models import Comment, Report, Suspension, ThreadFollow
+from comments.models import Appeal, Comment, Report, StatementOfReasons, Suspension, ThreadFollow
 from newsroom import changes
 
 
@@ -72,6 +72,26 @@ def export_comments(user):
         "suspensions": [
             {"reason": s.reason, "from": s.starts_at, "until": s.ends_at, "lifted_at": s.lifted_at}
             for s in Suspension.objects.filter(user=user)
+        ],
+        "decisions_about_you": [
+            {
+                "decision": statement.get_decision_display(),
+                "comment": statement.comment_id,
+                "rule": statement.clause.name if statement.clause else statement.held_by_check,
+                "automated": statement.automated,
+                "at": statement.created_at,
+            }
+            for statement in StatementOfReasons.objects.filter(user=user).select_related("clause")
+        ],
+        "your_appeals": [
+            {
+                "decision_appealed": appeal.statement.get_decision_display(),
+                "text": appeal.text,
+                "at": appeal.created_at,
+                "outcome": appeal.get_outcome_display() or "Waiting for a moderator",
+                "decided_at": appeal.decided_at,
+            }
+            for appeal in Appeal.objects.filter(appellant=user).select_related("statement")
         ],
     }
 

@@ -5,7 +5,9 @@ import json
 import pytest
 
 from accounts.services import delete_account
-from comments.models import Comment, Suspension, ThreadFollow
+from comments.dsa import file_appeal
+from comments.models import Comment, ModerationReason, Suspension, ThreadFollow
+from comments.services import remove_comment
 from tests.comments.conftest import form_data, post_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policy")]
@@ -43,6 +45,21 @@ def test_download_my_data_includes_the_readers_comments(client, commented):
     assert exported["article"] == "Council agrees new housing plan"
     assert exported["state"] == "Published"
     assert data["comments"]["threads_you_follow"][0]["email"] == "reader@example.org"
+
+
+def test_download_my_data_includes_decisions_about_the_reader_and_their_appeals(client, commented, moderator):
+    rule = ModerationReason.objects.create(name="Off topic", slug="off-topic", description="Stay on topic.")
+    remove_comment(comment=commented, by=moderator, reason=rule)
+    file_appeal(statement=commented.statements.get(), by=commented.user, text="It was on topic.")
+
+    response = client.get("/accounts/my-data/")
+
+    data = json.loads(b"".join(response.streaming_content) if response.streaming else response.content)
+    [decision] = data["comments"]["decisions_about_you"]
+    assert (decision["decision"], decision["rule"]) == ("Comment removed", "Off topic")
+    assert decision["automated"] is False
+    [appeal] = data["comments"]["your_appeals"]
+    assert (appeal["text"], appeal["outcome"]) == ("It was on topic.", "Waiting for a moderator")
 
 
 def test_deleting_the_account_keeps_the_comments_under_deleted_account(client, commented, article):
