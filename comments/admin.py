@@ -84,9 +84,16 @@ class CommentPolicyAdmin(AnnouncesChanges, SingletonAdmin):
 
 @admin.register(ArticleCommentPolicy)
 class ArticleCommentPolicyAdmin(AnnouncesChanges, admin.ModelAdmin):
-    list_display = ["article", "moderation", "close_after_days", "closed_message"]
+    list_display = ["article", "moderation", "close_after_days", "closed_message", "qa_enabled"]
+    list_filter = ["qa_enabled"]
     list_select_related = ["article"]
-    raw_id_fields = ["article"]
+    # Ids, not a list of every account: moderators cannot browse the accounts, and a site's
+    # readers are far too many for a select box.
+    raw_id_fields = ["article", "qa_experts"]
+    fieldsets = [
+        (None, {"fields": ["article", "moderation", "close_after_days", "closed_message"]}),
+        ("Reader Q&A", {"fields": ["qa_enabled", "qa_intro", "qa_experts"]}),
+    ]
     search_fields = ["article__headline"]
 
     def announce(self, policy):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Max, Q
 
 from articles.models import Article
 from comments.models import ArticleCommentPolicy, Comment
@@ -18,7 +18,9 @@ from newsroom.lib.paginators import KnownCountPaginator
 
 NEWEST = "newest"
 OLDEST = "oldest"
-ORDERS = (NEWEST, OLDEST)
+FEATURED = "featured"
+ORDERS = (NEWEST, OLDEST, FEATURED)
+# Newest first, with the threads holding an editors' pick ahead of the rest.
 DEFAULT_ORDER = NEWEST
 PAGE_PARAMETER = "comments_page"
 ORDER_PARAMETER = "comments_order"
@@ -47,14 +49,39 @@ def displayed_thread_ids(article, order):
     """Ids of the threads shown on the article, in `order`: those with a visible comment. A
     thread whose first comment was removed or deleted still shows when a reply is visible; the
     first comment then stands as a placeholder. (Comments are never deleted outright, so every
-    thread keeps its first comment.)"""
+    thread keeps its first comment.)
+
+    Newest first puts the threads holding a visible editors' pick on top, the latest pick
+    first; Featured shows only those threads. Both group by thread, with `picked` (the time of
+    the thread's latest visible pick, or null) as an alias the caller may filter on."""
+    visible = Comment.objects.visible().filter(article=article)
+    if order == OLDEST:
+        return visible.order_by("thread_id").values("thread_id").distinct()
+    if order == FEATURED:
+        visible = visible.filter(featured_at__isnull=False)
     return (
-        Comment.objects.visible()
-        .filter(article=article)
-        .order_by("-thread_id" if order == NEWEST else "thread_id")
-        .values("thread_id")
-        .distinct()
+        visible.values("thread_id")
+        .alias(picked=Max("featured_at"))
+        .order_by(F("picked").desc(nulls_last=True), "-thread_id")
     )
+
+
+def thread_pick_time(node):
+    """When the latest visible pick in a thread was made, or None: the Python twin of
+    displayed_thread_ids' `picked`, for ordering threads already fetched."""
+    times = [node.comment.featured_at] if node.comment.is_pick else []
+    times += [time for child in node.children if (time := thread_pick_time(child))]
+    return max(times, default=None)
+
+
+def _picks_first(roots):
+    """Threads with a pick first, the latest pick first; the rest keep their order (sort is
+    stable). Matches the database's order of the page's thread ids."""
+    timed = [(thread_pick_time(root), root) for root in roots]
+    with_pick = sorted(
+        (pair for pair in timed if pair[0] is not None), key=lambda pair: pair[0], reverse=True
+    )
+    return [root for _, root in with_pick] + [root for time, root in timed if time is None]
 
 
 def _build(comments):
@@ -97,6 +124,8 @@ class Row:
     report_url: str = ""
     follow_url: str = ""
     can_reply: bool = False
+    answer_role: str = ""  # in Q&A mode: this reply answers its question, from someone in this role
+    answered: bool = False  # in Q&A mode: this question has an answer
     submitted: tuple | None = None
     edited: tuple | None = None
 
@@ -136,6 +165,8 @@ class DiscussionPage:
     order: str
     total: int
     policy_override: ArticleCommentPolicy | None = None
+    featured_total: int = 0  # threads holding an editors' pick
+    question_total: int = 0  # visible first comments: the questions, in Q&A mode
 
     @cached_property
     def rows(self):
@@ -156,10 +187,18 @@ def _summary(article):
             "comment_policy__moderation",
             "comment_policy__close_after_days",
             "comment_policy__closed_message",
+            "comment_policy__qa_enabled",
+            "comment_policy__qa_intro",
         )
         .annotate(
             thread_total=Count("reader_comments__thread_id", filter=visible, distinct=True),
             comment_total=Count("reader_comments", filter=visible),
+            featured_total=Count(
+                "reader_comments__thread_id",
+                filter=visible & Q(reader_comments__featured_at__isnull=False),
+                distinct=True,
+            ),
+            question_total=Count("reader_comments", filter=visible & Q(reader_comments__level=0)),
         )
         .get()
     )
@@ -174,6 +213,8 @@ def _override_from(summary, article):
         moderation=summary["comment_policy__moderation"],
         close_after_days=summary["comment_policy__close_after_days"],
         closed_message=summary["comment_policy__closed_message"],
+        qa_enabled=summary["comment_policy__qa_enabled"],
+        qa_intro=summary["comment_policy__qa_intro"],
     )
 
 
@@ -193,6 +234,7 @@ CARD_FIELDS = (
     "article_id",
     "edited_at",
     "deleted_at",
+    "featured_at",
     "user__display_name",
 )
 
@@ -203,9 +245,8 @@ def discussion_page(article, *, order=DEFAULT_ORDER, page_number=1):
     order = order if order in ORDERS else DEFAULT_ORDER
     summary = _summary(article)
     threads = displayed_thread_ids(article, order)
-    paginator = KnownCountPaginator(
-        threads, settings.COMMENTS_THREADS_PER_PAGE, count=summary["thread_total"]
-    )
+    count = summary["featured_total"] if order == FEATURED else summary["thread_total"]
+    paginator = KnownCountPaginator(threads, settings.COMMENTS_THREADS_PER_PAGE, count=count)
     page = paginator.get_page(page_number)
     comments = []
     if paginator.count:
@@ -214,14 +255,19 @@ def discussion_page(article, *, order=DEFAULT_ORDER, page_number=1):
             Comment.objects.filter(thread_id__in=page.object_list)
             .select_related("user")
             .only(*CARD_FIELDS)
-            .order_by("-thread_id" if order == NEWEST else "thread_id", "order")
+            .order_by("thread_id" if order == OLDEST else "-thread_id", "order")
         )
+    threads = _prune(_build(comments))
+    if order != OLDEST:
+        threads = _picks_first(threads)
     return DiscussionPage(
-        threads=_prune(_build(comments)),
+        threads=threads,
         page=page,
         order=order,
         total=summary["comment_total"],
         policy_override=_override_from(summary, article),
+        featured_total=summary["featured_total"],
+        question_total=summary["question_total"],
     )
 
 
@@ -229,7 +275,14 @@ def page_number_of(comment, *, order=DEFAULT_ORDER):
     """The page of the article's discussion that holds `comment`'s thread."""
     threads = displayed_thread_ids(comment.article_id, order)
     root_id = comment.thread_id
-    before = (
-        threads.filter(thread_id__gt=root_id) if order == NEWEST else threads.filter(thread_id__lt=root_id)
-    )
+    if order == OLDEST:
+        before = threads.filter(thread_id__lt=root_id)
+    else:
+        picked = (
+            Comment.objects.picks().filter(thread_id=root_id).aggregate(latest=Max("featured_at"))["latest"]
+        )
+        if picked is None:
+            before = threads.filter(Q(picked__isnull=False) | Q(thread_id__gt=root_id))
+        else:
+            before = threads.filter(Q(picked__gt=picked) | Q(picked=picked, thread_id__gt=root_id))
     return before.count() // settings.COMMENTS_THREADS_PER_PAGE + 1

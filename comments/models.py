@@ -220,6 +220,27 @@ class ArticleCommentPolicy(models.Model):
         blank=True,
         help_text="Shown to readers when comments on this article are closed, e.g. legal reasons.",
     )
+    qa_enabled = models.BooleanField(
+        "reader Q&A",
+        default=False,
+        help_text="Readers' comments become questions, and the article's authors and the experts "
+        "below answer them in replies. The page lists the questions answered so far.",
+    )
+    qa_intro = models.CharField(
+        "Q&A introduction",
+        max_length=300,
+        blank=True,
+        help_text="One line shown above the questions, e.g. who answers and until when.",
+    )
+    qa_experts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name="Q&A experts",
+        help_text="Accounts that answer questions besides the article's authors, by number, separated "
+        "by commas (a commenter's number ends the address of their page in the moderation queue). "
+        "Authors with an account answer without being named here.",
+    )
 
     class Meta:
         verbose_name = "article comment policy"
@@ -328,6 +349,11 @@ class CommentQuerySet(models.QuerySet):
         """Comments readers have been able to see at some point and that were never removed."""
         return self.filter(published_at__isnull=False, is_removed=False)
 
+    def picks(self):
+        """Editors' picks readers see: a removed, deleted or held comment keeps its mark (so a
+        reinstated one comes back as a pick) but is never shown as one."""
+        return self.visible().filter(featured_at__isnull=False)
+
 
 class Comment(XtdComment):
     """A reader's comment on an article: xtd's threaded comment plus our moderation state.
@@ -369,6 +395,12 @@ class Comment(XtdComment):
     removal_reason = models.ForeignKey(
         ModerationReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    featured_at = models.DateTimeField(
+        "editors' pick since", null=True, blank=True, help_text="Blank: not an editors' pick."
+    )
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = CommentQuerySet.as_manager()
     # xtd's own code reaches for these names on whatever model COMMENTS_XTD_MODEL names.
@@ -381,6 +413,12 @@ class Comment(XtdComment):
         indexes = [
             # The comments region of an article, and its counts on listings.
             models.Index(fields=["article", "published_at"], name="comment_article_idx"),
+            # The Featured order: an article's picks, few among many comments.
+            models.Index(
+                fields=["article", "featured_at"],
+                condition=Q(featured_at__isnull=False),
+                name="comment_pick_idx",
+            ),
         ]
 
     def __str__(self):
@@ -398,6 +436,10 @@ class Comment(XtdComment):
     @property
     def is_visible(self):
         return self.is_public and not self.is_removed and self.deleted_at is None
+
+    @property
+    def is_pick(self):
+        return self.featured_at is not None and self.is_visible
 
     @property
     def is_held(self):
@@ -513,6 +555,8 @@ class ModerationLogEntry(models.Model):
         APPEAL_UPHELD = "upheld", "Upheld a decision on appeal"
         APPEAL_REINSTATED = "reinstated", "Reinstated on appeal"
         NOTICE_NO_ACTION = "no_action", "No action on a notice of illegal content"
+        FEATURED = "featured", "Made an editors' pick"
+        UNFEATURED = "unfeatured", "No longer an editors' pick"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -519,6 +519,37 @@ def mark_reviewed(*, comment, by, note=""):
         )
 
 
+def feature_comment(*, comment, by):
+    """Make a visible comment an editors' pick: it leads the default order of its article's
+    discussion and appears under Featured. Marking a pick again changes nothing."""
+    if not comment.is_visible:
+        raise CommentRefused("Only a comment readers can see can be an editors' pick.")
+    if comment.featured_at is not None:
+        return
+    with transaction.atomic():
+        comment.featured_at = timezone.now()
+        comment.featured_by = by
+        comment.save(update_fields=["featured_at", "featured_by"])
+        ModerationLogEntry.objects.create(
+            actor=by, action=Action.FEATURED, comment=comment, subject=comment.user
+        )
+        changes.comments_changed(comment.article_id)
+
+
+def unfeature_comment(*, comment, by):
+    """Take a comment out of the editors' picks; it goes back to its place by date."""
+    if comment.featured_at is None:
+        return
+    with transaction.atomic():
+        comment.featured_at = None
+        comment.featured_by = None
+        comment.save(update_fields=["featured_at", "featured_by"])
+        ModerationLogEntry.objects.create(
+            actor=by, action=Action.UNFEATURED, comment=comment, subject=comment.user
+        )
+        changes.comments_changed(comment.article_id)
+
+
 def suspend_commenter(*, user, by, duration, reason, clause):
     """Bar a reader from commenting for `duration` (a timedelta), or for good when None, under
     the guidelines' rule `clause`; the reader is sent the statement of reasons."""

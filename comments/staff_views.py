@@ -165,6 +165,18 @@ def queue(request):
     )
 
 
+def _back(request):
+    """Where a moderator's button returns to: the posted `next`, if it is a path of ours."""
+    back = request.POST.get("next", "")
+    # Only a path of ours: redirect() reads anything else without a slash as a view name, and
+    # "javascript%3Aalert(1)" (which the host check allows) was a server error.
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        back = reverse("comments:moderation-queue")
+    return back
+
+
 @login_required
 @permission_required(MODERATE, raise_exception=True)
 @require_POST
@@ -179,13 +191,7 @@ def decide(request):
         data["action"] = action
         data["reason"] = data.get(f"reason-{comment_id}", "")
     form = ModerationActionForm(data)
-    back = request.POST.get("next", "")
-    # Only a path of ours: redirect() reads anything else without a slash as a view name, and
-    # "javascript%3Aalert(1)" (which the host check allows) was a server error.
-    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}
-    ):
-        back = reverse("comments:moderation-queue")
+    back = _back(request)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -212,6 +218,32 @@ def decide(request):
     ]
     count = len(comments)
     messages.success(request, f"{done}: {count} comment{'s' if count != 1 else ''}.")
+    return redirect(back)
+
+
+# No login_required: a button on a cached article page or in the queue posts here, and a
+# signed-out POST has nothing to come back to after signing in. It is refused (403) like a
+# reader's.
+@permission_required(MODERATE, raise_exception=True)
+@require_POST
+def feature(request, comment_id):
+    """Make a comment an editors' pick (featured=1) or take it out of the picks (featured=0),
+    from the queue, a commenter's page or the comment's own card on the article page."""
+    comment = get_object_or_404(Comment.objects.select_related("article", "user"), pk=comment_id)
+    wanted = request.POST.get("featured")
+    back = _back(request)
+    if wanted not in {"0", "1"}:
+        messages.error(request, "Choose whether the comment should be an editors' pick.")
+        return redirect(back)
+    try:
+        if wanted == "1":
+            services.feature_comment(comment=comment, by=request.user)
+            messages.success(request, f"The comment by {comment.author_name} is now an editors' pick.")
+        else:
+            services.unfeature_comment(comment=comment, by=request.user)
+            messages.success(request, f"The comment by {comment.author_name} is no longer an editors' pick.")
+    except services.CommentRefused as refused:
+        messages.error(request, str(refused))
     return redirect(back)
 
 

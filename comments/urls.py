@@ -21,6 +21,7 @@ urlpatterns = [
     path("transparency/", dsa_views.transparency_report, name="transparency"),
     path("moderation/", staff_views.queue, name="moderation-queue"),
     path("moderation/decide/", staff_views.decide, name="moderation-decide"),
+    path("<id:comment_id>/feature/", staff_views.feature, name="feature"),
     path("moderation/commenters/<id:user_id>/", staff_views.commenter, name="moderation-commenter"),
     path("moderation/log/", staff_views.log, name="moderation-log"),
     path(

@@ -26,6 +26,9 @@ from comments.statements import CHECK_EXPLANATIONS, CHECKS
 from newsroom.lib.client_ip import client_ip
 from newsroom.lib.numbers import parse_id
 
+# Stands in for a comment's id in the pick form's address until comments.js fills it in.
+PICK_PLACEHOLDER = 2147483647
+
 
 def _login_url(next_url):
     return redirect_to_login(next_url).url
@@ -88,6 +91,10 @@ def _form_context(request, article, *, form=None, reply_to=None):
         "post_url": reverse("comments:post", kwargs={"article_id": article.pk}),
         "guidelines_url": reverse("comments:guidelines"),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
+        # Moderators get the pick button, which comments.js adds to every card: the shared
+        # page never carries it.
+        "can_pick": request.user.has_perm("comments.moderate_comment"),
+        "pick_placeholder": PICK_PLACEHOLDER,
     }
 
 

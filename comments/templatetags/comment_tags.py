@@ -7,8 +7,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
-from comments.discussion import DEFAULT_ORDER, ORDER_PARAMETER, PAGE_PARAMETER, discussion_page
+from comments.discussion import (
+    DEFAULT_ORDER,
+    FEATURED,
+    NEWEST,
+    OLDEST,
+    ORDER_PARAMETER,
+    PAGE_PARAMETER,
+    discussion_page,
+)
 from comments.models import CommentPolicy, EffectivePolicy
+from comments.qa import q_and_a
 from comments.services import comment_counts
 from comments.text import render_comment_text
 from comments.transparency import duration_words
@@ -91,8 +100,14 @@ def comments_region(article, order, page_number):
     closure = policy.closure(article)
     max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
     links = CommentLinks()
+    qa = q_and_a(article.pk, discussion)
     for row in discussion.rows:
         comment = row.comment
+        if qa is not None:
+            row.answer_role = qa.answer_role(comment)
+            row.answered = comment.level == 0 and any(
+                qa.answer_role(child.comment) for child in row.node.children
+            )
         row.permalink = links("permalink", comment.pk)
         row.report_url = links("report", comment.pk)
         row.follow_url = links("follow", comment.pk) if comment.level == 0 and not closure.closed else ""
@@ -104,6 +119,11 @@ def comments_region(article, order, page_number):
         "discussion": discussion,
         "closure": closure,
         "post_url": reverse("comments:post", args=[article.pk]),
+        "qa": qa,
+        "answered_links": [(question, links("permalink", question.comment_id)) for question in qa.answered]
+        if qa
+        else [],
+        "orders": [(NEWEST, "newest first"), (OLDEST, "oldest first"), (FEATURED, "featured")],
         "order_parameter": ORDER_PARAMETER,
         "page_parameter": PAGE_PARAMETER,
     }

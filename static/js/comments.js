@@ -45,6 +45,39 @@
     });
   }
 
+  // Moderators' fragment carries one hidden pick form; each comment card gets its own copy,
+  // saying "make" or "remove" by whether the card is already a pick.
+  function addPickButtons(root) {
+    var template = root.querySelector("[data-pick-form]");
+    if (!template) {
+      return;
+    }
+    var placeholder = template.getAttribute("data-placeholder");
+    document.querySelectorAll(".comment__card[data-comment-id]").forEach(function (card) {
+      var actions = card.querySelector(".comment__actions");
+      var id = card.getAttribute("data-comment-id");
+      if (!actions || actions.querySelector("[data-pick-form]")) {
+        return;
+      }
+      var form = template.cloneNode(true);
+      var picked = card.hasAttribute("data-pick");
+      var button = form.querySelector("button");
+      form.hidden = false;
+      form.setAttribute("action", template.getAttribute("action").replace(placeholder, id));
+      form.querySelector('input[name="featured"]').value = picked ? "0" : "1";
+      form.querySelector('input[name="next"]').value = window.location.pathname + window.location.search + "#comment-" + id;
+      button.textContent = button.getAttribute(picked ? "data-remove" : "data-make");
+      var author = card.querySelector(".comment__author");
+      if (author) {
+        var who = document.createElement("span");
+        who.className = "visually-hidden";
+        who.textContent = ": the comment by " + author.textContent;
+        button.appendChild(who);
+      }
+      actions.appendChild(form);
+    });
+  }
+
   function enableReplies(slot) {
     var form = slot.querySelector("[data-comment-form]");
     if (!form) {
@@ -109,6 +142,7 @@
         slot.innerHTML = html;
         enhance(slot);
         enableReplies(slot);
+        addPickButtons(slot);
       })
       .catch(function () {});
   });

@@ -1,0 +1,124 @@
+"""Reader Q&A: an article whose comment policy opens it turns first comments into questions,
+and a reply to a question from one of the article's authors (an Author linked to an account,
+in the byline) or from an expert named on the policy is its answer.
+
+Who answers is read when the page is built, never stored on the comment: an expert added or
+removed later, or a byline changed, relabels the discussion at once. Two queries per page,
+however many questions: the answerers, then the answered questions with their count.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Value, Window
+from django.db.models.functions import Left
+
+from articles.models import ArticleAuthor
+from comments.models import ArticleCommentPolicy, Comment
+
+# The "Questions answered" list links to this many; the counts above it cover them all.
+ANSWERED_LISTED = 30
+EXCERPT_LENGTH = 140
+
+
+@dataclass(frozen=True)
+class Answerer:
+    user_id: int
+    role: str  # what the Answer label says about them, e.g. "Article author · Reporter"
+
+
+@dataclass
+class QandA:
+    intro: str
+    answerers: dict  # {user id: Answerer}
+    answered: list = field(default_factory=list)  # AnsweredQuestion, oldest question first
+    answered_total: int = 0
+    question_total: int = 0
+
+    @property
+    def waiting_total(self):
+        return max(self.question_total - self.answered_total, 0)
+
+    @property
+    def more_answered(self):
+        return self.answered_total - len(self.answered)
+
+    def answer_role(self, comment):
+        """The answerer's role when `comment` answers a question (a visible reply straight under
+        a first comment, by an author or expert), else ""."""
+        if comment.level != 1 or not comment.is_visible:
+            return ""
+        answerer = self.answerers.get(comment.user_id)
+        return answerer.role if answerer else ""
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    comment_id: int
+    excerpt: str
+
+
+def _role(kind, title):
+    label = "Article author" if kind == "author" else "Expert"
+    return f"{label} · {title}" if title else label
+
+
+def answerers_of(article_id, policy_id):
+    """{user id: Answerer} for the article's authors with an account and the policy's experts,
+    in one query. Someone both in the byline and named as an expert answers as an author."""
+    authors = ArticleAuthor.objects.filter(article_id=article_id, author__user__isnull=False).values_list(
+        "author__user_id", Value("author"), "role", "author__role"
+    )
+    experts = ArticleCommentPolicy.qa_experts.through.objects.filter(
+        articlecommentpolicy_id=policy_id
+    ).values_list("user_id", Value("expert"), Value(""), "user__author_profile__role")
+    found = {}
+    for user_id, kind, byline_role, usual_role in authors.union(experts, all=True):
+        if kind == "expert" and user_id in found:
+            continue
+        found[user_id] = Answerer(user_id, _role(kind, byline_role or usual_role))
+    return found
+
+
+def answered_questions(article_id, answerer_ids):
+    """The answered questions to list (oldest first) and how many there are, in one query."""
+    if not answerer_ids:
+        return [], 0
+    # xtd makes a first comment its own parent: the question itself is not its answer.
+    answers = (
+        Comment.objects.visible()
+        .filter(parent_id=OuterRef("pk"), level=1, user_id__in=answerer_ids)
+        .exclude(pk=OuterRef("pk"))
+    )
+    rows = list(
+        Comment.objects.visible()
+        .filter(article_id=article_id, level=0)
+        .filter(Exists(answers))
+        .annotate(excerpt=Left("comment", EXCERPT_LENGTH + 1), total=Window(Count("pk")))
+        .order_by("thread_id")
+        .values_list("pk", "excerpt", "total")[:ANSWERED_LISTED]
+    )
+    listed = [AnsweredQuestion(pk, _shorten(excerpt)) for pk, excerpt, _ in rows]
+    return listed, (rows[0][2] if rows else 0)
+
+
+def _shorten(text):
+    text = " ".join(text.split())
+    if len(text) <= EXCERPT_LENGTH:
+        return text
+    return text[: EXCERPT_LENGTH - 1].rstrip() + "…"
+
+
+def q_and_a(article_id, discussion):
+    """The Q&A state of a discussion page, or None when the article has no Q&A."""
+    override = discussion.policy_override
+    if override is None or not override.qa_enabled:
+        return None
+    answerers = answerers_of(article_id, override.pk)
+    answered, answered_total = answered_questions(article_id, list(answerers))
+    return QandA(
+        intro=override.qa_intro,
+        answerers=answerers,
+        answered=answered,
+        answered_total=answered_total,
+        question_total=discussion.question_total,
+    )
