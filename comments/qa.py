@@ -9,10 +9,10 @@ however many questions: the answerers, then the answered questions with their co
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Value, Window
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Window
 from django.db.models.functions import Left
 
-from articles.models import ArticleAuthor
 from comments.models import ArticleCommentPolicy, Comment
 
 # The "Questions answered" list links to this many; the counts above it cover them all.
@@ -65,18 +65,22 @@ def _role(kind, title):
 def answerers_of(article_id, policy_id):
     """{user id: Answerer} for the article's authors with an account and the policy's experts,
     in one query. Someone both in the byline and named as an expert answers as an author."""
-    authors = ArticleAuthor.objects.filter(article_id=article_id, author__user__isnull=False).values_list(
-        "author__user_id", Value("author"), "role", "author__role"
+    experts = ArticleCommentPolicy.qa_experts.through.objects.filter(articlecommentpolicy_id=policy_id)
+    rows = (
+        get_user_model()
+        .objects.annotate(
+            byline=FilteredRelation(
+                "author_profile__bylines", condition=Q(author_profile__bylines__article_id=article_id)
+            )
+        )
+        .filter(Q(byline__isnull=False) | Q(pk__in=experts.values("user_id")))
+        .order_by()
+        .values_list("pk", "byline__id", "byline__role", "author_profile__role")
     )
-    experts = ArticleCommentPolicy.qa_experts.through.objects.filter(
-        articlecommentpolicy_id=policy_id
-    ).values_list("user_id", Value("expert"), Value(""), "user__author_profile__role")
-    found = {}
-    for user_id, kind, byline_role, usual_role in authors.union(experts, all=True):
-        if kind == "expert" and user_id in found:
-            continue
-        found[user_id] = Answerer(user_id, _role(kind, byline_role or usual_role))
-    return found
+    return {
+        user_id: Answerer(user_id, _role("author" if byline else "expert", byline_role or usual_role))
+        for user_id, byline, byline_role, usual_role in rows
+    }
 
 
 def answered_questions(article_id, answerer_ids):
