@@ -69,10 +69,7 @@
       button.textContent = button.getAttribute(picked ? "data-remove" : "data-make");
       var author = card.querySelector(".comment__author");
       if (author) {
-        var who = document.createElement("span");
-        who.className = "visually-hidden";
-        who.textContent = ": the comment by " + author.textContent;
-        button.appendChild(who);
+        button.setAttribute("aria-label", button.textContent + ": the comment by " + author.textContent);
       }
       actions.appendChild(form);
     });
