@@ -3,14 +3,15 @@ and a reply to a question from one of the article's authors (an Author linked to
 in the byline) or from an expert named on the policy is its answer.
 
 Who answers is read when the page is built, never stored on the comment: an expert added or
-removed later, or a byline changed, relabels the discussion at once. Two queries per page,
-however many questions: the answerers, then the answered questions with their count.
+removed later, or a byline changed, relabels the discussion at once. Three queries per page,
+however many questions: the answerers, the questions their replies answer, and those of them
+readers can see, with their count.
 """
 
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Window
+from django.db.models import Count, FilteredRelation, Q, Window
 from django.db.models.functions import Left
 
 from comments.models import ArticleCommentPolicy, Comment
@@ -84,19 +85,24 @@ def answerers_of(article_id, policy_id):
 
 
 def answered_questions(article_id, answerer_ids):
-    """The answered questions to list (oldest first) and how many there are, in one query."""
+    """The answered questions to list (oldest first) and how many there are, in two queries
+    that find rows by id: the questions the article's answers reply to, then those of them
+    readers can see. A single query with the answers as a subquery (correlated or not) was
+    planned as nested scans of the three comment tables when their statistics were stale,
+    and ran past the statement timeout on a few hundred rows."""
     if not answerer_ids:
         return [], 0
-    # xtd makes a first comment its own parent: the question itself is not its answer.
-    answers = (
+    # Level 1 leaves out the question itself, which xtd makes its own parent.
+    replied_to = set(
         Comment.objects.visible()
-        .filter(parent_id=OuterRef("pk"), level=1, user_id__in=answerer_ids)
-        .exclude(pk=OuterRef("pk"))
+        .filter(article_id=article_id, level=1, user_id__in=answerer_ids)
+        .values_list("parent_id", flat=True)
     )
+    if not replied_to:
+        return [], 0
     rows = list(
         Comment.objects.visible()
-        .filter(article_id=article_id, level=0)
-        .filter(Exists(answers))
+        .filter(pk__in=sorted(replied_to), level=0)
         .annotate(excerpt=Left("comment", EXCERPT_LENGTH + 1), total=Window(Count("pk")))
         .order_by("thread_id")
         .values_list("pk", "excerpt", "total")[:ANSWERED_LISTED]
