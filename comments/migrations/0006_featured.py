@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0009_article_revised_at"),
-        ("comments", "0002_seed_guidelines_and_reasons"),
+        ("comments", "0005_dsa"),
         ("django_comments_xtd", "0008_auto_20200920_2037"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -76,6 +76,10 @@ class Migration(migrations.Migration):
                     ("hidden", "Hidden after reports"),
                     ("suspended", "Suspended a commenter"),
                     ("lifted", "Lifted a suspension"),
+                    ("held", "Held for review"),
+                    ("upheld", "Upheld a decision on appeal"),
+                    ("reinstated", "Reinstated on appeal"),
+                    ("no_action", "No action on a notice of illegal content"),
                     ("featured", "Made an editors' pick"),
                     ("unfeatured", "No longer an editors' pick"),
                 ],
