@@ -67,6 +67,13 @@ class NewsroomAdminSite(admin.AdminSite):
             admin_class = type(admin_class.__name__, (BoundedDateHierarchy, admin_class), {})
         super().register(model_or_iterable, admin_class, **options)
 
+    def index(self, request, extra_context=None):
+        # The desk: what waits for this member of staff, above the list of models. Imported
+        # here: this module is loaded with INSTALLED_APPS, before any model can be.
+        from newsroom.dashboard import desk_for
+
+        return super().index(request, {"desk": desk_for(request.user), **(extra_context or {})})
+
     def has_permission(self, request):
         if not super().has_permission(request):
             return False

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorField
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import services
+from articles import notifications, services
 from articles.admin_views import ArticleEditorialViews
 from articles.forms import ArticleAdminForm, BodyEditorWidget
 from articles.models import Article, ArticleAuthor, Correction, Section, SlugRedirect, Source, Sponsor
@@ -30,6 +30,9 @@ from newsroom.lib.numbers import parse_id
 from newsroom.lib.paginators import EstimatedCountPaginator
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/gif"
+# An editor's note to the writer when an article goes back to draft (emailed, and kept in the
+# audit log's detail).
+RETURN_NOTE_MAX_LENGTH = 2000
 
 # Image uploads are checked by newsroom.lib.images (through the model field's validator), whose
 # messages say what is wrong and what is accepted; Django's own image form field would refuse
@@ -394,6 +397,11 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow_buttons"] = self.workflow_buttons(request, obj)
+        # An editor returning an article from review can write its writer a note.
+        context["return_note_max_length"] = RETURN_NOTE_MAX_LENGTH
+        context["can_return_with_note"] = (
+            obj is not None and obj.status == Article.Status.REVIEW and services.can_publish(request.user)
+        )
         if obj is not None and obj.pk:
             context["preview_url"] = reverse("admin:articles_article_preview", args=[obj.pk])
             if self.has_change_permission(request, obj):
@@ -428,7 +436,8 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
                 services.withdraw_article(article=article, by=request.user)
                 messages.success(request, f"Withdrew {title}; readers no longer see it.")
             elif action == "_back_to_draft":
-                services.send_back_to_draft(article=article, by=request.user)
+                note = request.POST.get("_return_note", "")[:RETURN_NOTE_MAX_LENGTH]
+                services.send_back_to_draft(article=article, by=request.user, note=note)
                 messages.success(request, f"{title} is a draft again.")
             else:
                 messages.success(request, f"Saved {title}.")
@@ -495,7 +504,14 @@ class SectionAdmin(AnnouncesChanges, admin.ModelAdmin):
     list_select_related = ["sponsor"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description", "position", "sponsor", "editorial_email"]
+    fields = ["name", "slug", "description", "position", "sponsor", "editorial_email", "desk_editors"]
+    filter_horizontal = ["desk_editors"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "desk_editors":
+            # Only people who can act on a review request: those who may publish.
+            kwargs["queryset"] = notifications.editors().order_by("email")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def announce(self, section):
         changes.section_changed(section)

@@ -79,6 +79,13 @@ class Section(models.Model):
         blank=True,
         help_text="Where article enquiries about this section go. Blank: the general editorial address.",
     )
+    desk_editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="desk_sections",
+        help_text="Told by email when an article of this section is sent for review. "
+        "Blank: every editor is told.",
+    )
 
     class Meta:
         ordering = ["position", "name"]

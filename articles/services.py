@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_text_list
 
+from articles import notifications
 from articles.models import Article, Correction, Section, Source, Sponsor
 from audit.models import AuditEntry
 from audit.services import record
@@ -62,12 +63,14 @@ def submit_for_review(*, article, by):
     article.status = Status.REVIEW
     _save_transition(article, by, "Sent for review", ["status"])
     record(Audited.SUBMITTED, article, actor=by)
+    notifications.review_requested(article, by=by)
     return article
 
 
 @transaction.atomic
-def send_back_to_draft(*, article, by):
-    """From review or withdrawn back to draft; also takes a scheduled article off the schedule."""
+def send_back_to_draft(*, article, by, note=""):
+    """From review or withdrawn back to draft; also takes a scheduled article off the schedule.
+    Returned from review, the writer is told, with `note` (what to change) if one is given."""
     scheduled = (
         article.status == Status.PUBLISHED and article.publish_at and article.publish_at > timezone.now()
     )
@@ -79,9 +82,17 @@ def send_back_to_draft(*, article, by):
         if article.first_published_at and article.first_published_at > timezone.now():
             # Set by the scheduling save; it was never actually seen by readers.
             article.first_published_at = None
+    from_review = article.status == Status.REVIEW
     article.status = Status.DRAFT
     _save_transition(article, by, "Taken off the schedule" if scheduled else "Returned to draft", ["status"])
-    record(Audited.UNSCHEDULED if scheduled else Audited.RETURNED_TO_DRAFT, article, actor=by)
+    record(
+        Audited.UNSCHEDULED if scheduled else Audited.RETURNED_TO_DRAFT,
+        article,
+        actor=by,
+        detail={"note": note.strip()},
+    )
+    if from_review:
+        notifications.returned_to_writer(article, by=by, note=note.strip())
     if scheduled:
         # The next scheduled change, which bounds every cached page's life, may have moved.
         changes.article_edited(article)
@@ -122,6 +133,7 @@ def publish_article(*, article, by, at=None):
         changes.article_edited(article, shown_before=shown_before)
     else:
         changes.article_published(article)
+    notifications.published(article, by=by, scheduled=scheduled)
     return article
 
 
