@@ -14,7 +14,7 @@ DEV_ENV := DEBUG=true
 SITE_CACHE := CACHE_URL=$${CACHE_URL:-$${REDIS_URL:-unix://$(CURDIR)/var/redis/redis.sock}} \
 	RATELIMIT_CACHE_URL=$${RATELIMIT_CACHE_URL:-$${CACHE_URL:-$${REDIS_URL:-unix://$(CURDIR)/var/redis/counters.sock}}}
 
-.PHONY: help run serve test lint venv venv-dev db db-stop redis redis-stop migrate seed worker static clean bench replica replica-stop test-scale browser
+.PHONY: help run serve test lint venv venv-dev db db-stop redis redis-stop migrate seed worker static clean bench replica replica-stop test-scale browser vnu
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -79,7 +79,10 @@ lint: venv-dev ## ruff, Django's checks and the missing-migration check
 browser: ## Install Debian's chromium (browser tests) and nginx-light (proxy tests) when missing (as root); CHROMIUM_PATH skips chromium
 	@scripts/browser.sh
 
-test: venv-dev db redis static lint browser ## Run the whole suite on PostgreSQL, browser tests included
+vnu: ## Install the Nu HTML checker (vnu-jar from npm, Debian's Java 17) into var/vnu when missing; VNU_JAR skips it
+	@scripts/vnu.sh >/dev/null
+
+test: venv-dev db redis static lint browser vnu ## Run the whole suite on PostgreSQL, browser tests included
 	@$(PY) -m pytest -n 2 --dist loadgroup -m 'not scale' $(PYTEST_ARGS)
 
 replica: db ## Start a streaming read replica of the local PostgreSQL in var/pg-replica (pg_basebackup the first time) and print its DATABASE_REPLICA_URL

@@ -46,15 +46,28 @@ def _parse_date(value, label):
         ) from None
 
 
+class DateText(forms.CharField):
+    """A date field shown with the browser's date picker and read as text, so a bad date gets
+    our own plain message. HTML allows no `maxlength` on a date input; the length limit stays,
+    checked on the server."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.DateInput(attrs={"type": "date"}), max_length=20, **kwargs)
+        self.error_messages["max_length"] = (
+            "That is too long to be a date: use year-month-day, like 2026-03-01."
+        )
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search for", required=False, max_length=200, widget=forms.SearchInput)
     section = forms.CharField(label="Section", required=False, widget=forms.Select)
-    date_from = forms.CharField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}), max_length=20
-    )
-    date_to = forms.CharField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}), max_length=20
-    )
+    date_from = DateText(label="From", required=False)
+    date_to = DateText(label="To", required=False)
 
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
