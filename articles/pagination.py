@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
-from django.http import Http404
+
+from newsroom.lib.paginators import no_such_page, refuse_page_numbers
 
 PER_PAGE = 20
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -26,12 +27,12 @@ def decode_cursor(value):
     """(aware datetime, id) from a cursor; a malformed cursor is a page that does not exist."""
     match = _CURSOR.match(value)
     if not match:
-        raise Http404("That page of the listing does not exist.")
+        raise no_such_page()
     micros, pk = (int(group) for group in match.groups())
     try:
         moment = _EPOCH + timedelta(microseconds=micros)
     except OverflowError:
-        raise Http404("That page of the listing does not exist.") from None
+        raise no_such_page() from None
     return moment, pk
 
 
@@ -55,12 +56,15 @@ class KeysetPage:
 def keyset_page(queryset, params, *, time_field="publish_at", per_page=PER_PAGE):
     """One page of `queryset`, newest first, positioned by ?before= or ?after= in `params`.
 
-    A cursor that is malformed, or that points past either end, is answered with a 404, so a
-    made-up address never becomes an error page or an endless run of empty pages.
+    The site's rule for pages that are not there (newsroom/lib/paginators.py): a cursor that
+    is malformed or points past either end, or a page number, is a 404; the first page, even
+    empty, is not.
     """
+    refuse_page_numbers(params)
     before, after = params.get("before"), params.get("after")
     if before and after:
-        raise Http404("A listing page is either before or after a point, not both.")
+        # A listing page is either before or after a point, not both.
+        raise no_such_page()
     newest_first = (f"-{time_field}", "-id")
     if after:
         moment, pk = decode_cursor(after)
@@ -84,7 +88,7 @@ def keyset_page(queryset, params, *, time_field="publish_at", per_page=PER_PAGE)
         rows = rows[:per_page]
         has_newer = bool(before)
     if (before or after) and not rows:
-        raise Http404("There are no articles on that page of the listing.")
+        raise no_such_page()
     return KeysetPage(
         items=rows,
         older=encode_cursor(getattr(rows[-1], time_field), rows[-1].pk) if rows and has_older else None,

@@ -9,7 +9,6 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +28,7 @@ from articles.video import video_provider
 from authors.models import Author
 from newsroom.lib.fragments import cached
 from newsroom.lib.pagecache import mark_article_page
-from newsroom.lib.paginators import KnownCountPaginator
+from newsroom.lib.paginators import KnownCountPaginator, numbered_page
 from newsroom.lib.timestamps import machine_datetime
 from newsroom.models import SiteSettings
 
@@ -297,16 +296,10 @@ def search(request):
             data["q"], section=data["section"], date_from=data["date_from"], date_to=data["date_to"]
         )
         paginator = KnownCountPaginator(matches.articles, SEARCH_PER_PAGE, count=matches.count)
-        try:
-            page = paginator.page(request.GET.get("page") or 1)
-        except (PageNotAnInteger, EmptyPage):
-            if request.GET.get("page") not in (None, "", "1"):
-                raise Http404("There is no such page of results.") from None
-            page = None
-        if page is not None:
-            page.object_list = list(page.object_list)
-            for article in page.object_list:
-                article.headline_html = highlighted(article.headline_text)
-                article.snippet = highlighted(article.snippet_text)
+        page = numbered_page(paginator, request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        for article in page.object_list:
+            article.headline_html = highlighted(article.headline_text)
+            article.snippet = highlighted(article.snippet_text)
         context.update(results=page, paginator=paginator, capped=not matches.complete, filters=data)
     return render(request, "articles/search.html", context)

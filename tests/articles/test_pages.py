@@ -186,10 +186,12 @@ def test_a_cursor_past_the_oldest_article_is_a_404(client, politics):
     assert client.get("/politics/?before=1000-1").status_code == 404
 
 
-def test_a_page_number_on_a_listing_is_ignored_rather_than_an_error(client, politics):
+def test_a_page_number_on_a_listing_is_a_404_except_the_first(client, politics):
+    # The site's one rule for pages past the end (tests/articles/test_out_of_range_pages.py).
     ArticleFactory(headline="Only story", section=politics)
-    assert "Only story" in html_of(client.get("/politics/?page=9999"))
-    assert "Only story" in html_of(client.get("/politics/?page=abc"))
+    assert "Only story" in html_of(client.get("/politics/?page=1"))
+    assert client.get("/politics/?page=9999").status_code == 404
+    assert client.get("/politics/?page=abc").status_code == 404
 
 
 def test_unknown_section_tag_author_and_source_are_404(client):
