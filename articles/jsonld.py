@@ -25,3 +25,15 @@ def additions_for(article):
     for addition in additions:
         data |= addition(article)
     return data
+
+
+def breadcrumb_list(trail, site_url):
+    """schema.org BreadcrumbList for a trail of (name, path), the same steps the page shows."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": site_url + path}
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }

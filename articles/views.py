@@ -12,6 +12,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -229,6 +230,18 @@ def structured_data(article, bylines, tags, absolute_url, canonical, images, fur
     return data
 
 
+def breadcrumb_trail(article):
+    """[(name, path)] from the front page down to where the article sits: "Home › Politics ›
+    From Coast Institute", as a print site's article page shows it. The section and source
+    come with the article (for_page), so the trail costs no query."""
+    trail = [("Home", reverse("home"))]
+    if article.section_id:
+        trail.append((article.section.name, article.section.get_absolute_url()))
+    if article.source_id:
+        trail.append((f"From {article.source.name}", article.source.get_absolute_url()))
+    return trail
+
+
 def article_page_context(request, article, *, preview=False):
     """Everything templates/articles/detail.html needs. The admin preview renders the same
     template through this function, so a preview is exactly what readers will see."""
@@ -241,6 +254,7 @@ def article_page_context(request, article, *, preview=False):
     furniture = SiteSettings.cached()["settings"]
     # Sanitised to plain text on every call; the page shows it four times.
     description = article.meta_description
+    trail = breadcrumb_trail(article)
     return {
         "article": article,
         "bylines": bylines,
@@ -260,6 +274,8 @@ def article_page_context(request, article, *, preview=False):
         "structured_data": structured_data(
             article, bylines, tags, absolute, canonical, images, furniture, description
         ),
+        "breadcrumbs": trail,
+        "breadcrumb_data": jsonld.breadcrumb_list(trail, settings.SITE_URL),
         "now": timezone.now(),
         "is_preview": preview,
         "nav_section_id": article.section_id,

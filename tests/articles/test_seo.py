@@ -47,9 +47,11 @@ def meta(html, attribute, name):
 
 
 def json_ld(html):
+    """The page's NewsArticle (its BreadcrumbList is another block: tests/articles/test_breadcrumbs.py)."""
     blocks = re.findall(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', html, re.S)
-    assert len(blocks) == 1
-    return json.loads(blocks[0])
+    articles = [data for data in map(json.loads, blocks) if data["@type"] == "NewsArticle"]
+    assert len(articles) == 1
+    return articles[0]
 
 
 def test_article_page_has_canonical_description_open_graph_and_twitter_tags(client, article):

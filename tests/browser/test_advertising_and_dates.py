@@ -143,7 +143,8 @@ def test_a_reader_sees_when_a_corrected_article_was_updated(page):
     expect(updated).to_have_text(f"Updated {timezone.localtime(updated_at):%-d %B %Y, %H:%M}")
     machine_time = updated.locator("time").get_attribute("datetime")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?[+-]\d\d:\d\d", machine_time)
-    structured = page.locator('script[type="application/ld+json"]').text_content()
+    # The NewsArticle comes first; the breadcrumb trail's BreadcrumbList follows it.
+    structured = page.locator('script[type="application/ld+json"]').first.text_content()
     assert f'"dateModified":"{machine_time}"' in structured
     expect(page.locator(".corrections-box")).to_contain_text("the vote was on Wednesday")
     assert_accessible(page, "article with Updated")
