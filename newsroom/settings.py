@@ -40,7 +40,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The port `make run` and `make serve` listen on (scripts/run.sh). Without SITE_URL, the site's
+# own links (canonical, feeds, sitemaps, emails) point at that port: `make run PORT=8100` wrote
+# 127.0.0.1:8000 into them when the default was fixed.
+PORT = env_int("PORT", 8000)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     # django.contrib.admin, with a site that can require a second factor (accounts/admin_site.py).
