@@ -79,11 +79,12 @@ def newsletter_panel(request):
             ", ".join(names) if names else "every section"
         )
     else:
-        text = "You do not get the newsletter."
+        text = "You do not get the newsletter"
     return AccountPanel(
         title="Newsletter",
         template_name="accounts/panels/_links.html",
         context={
+            # Both sentences end here, once: the unsubscribed one used to end in "..".
             "items": [{"text": text + "."}],
             "more_url": reverse("newsletter:manage"),
             "more_text": "Change your newsletter settings" if confirmed else "Sign up for the newsletter",
