@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from newsroom.admin import AnnouncesChanges
+from newsroom.lib.money import format_money
 from subscriptions import gifts, services
 from subscriptions.models import (
     CheckoutAttempt,
@@ -23,11 +24,16 @@ from subscriptions.models import (
 @admin.register(Plan)
 class PlanAdmin(AnnouncesChanges, admin.ModelAdmin):
     # Paywall boxes show the plans on sale.
-    list_display = ("name", "unlocks", "price", "currency", "period", "is_active", "position")
+    list_display = ("name", "unlocks", "shown_price", "period", "is_active", "position")
     list_filter = ("is_active", "unlocks", "period")
     list_editable = ("position",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+    @admin.display(description="price", ordering="price")
+    def shown_price(self, plan):
+        # As readers see it ("£8.00"), not as two columns that read "8.00 GBP".
+        return format_money(plan.price, plan.currency)
 
 
 class CurrentStateFilter(admin.SimpleListFilter):

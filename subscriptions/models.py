@@ -34,6 +34,15 @@ class Plan(models.Model):
         PHOTO_LIBRARY = "photo_library", "The photo library"
         OTHER = "other", "Another product"
 
+    # What each plan gives, for the plans page and the checkout: "Includes: PDF reports."
+    BENEFITS = {
+        Unlocks.WEBSITE: "Premium articles on the website",
+        Unlocks.MAGAZINE: "Printed magazine",
+        Unlocks.PDF_REPORTS: "PDF reports",
+        Unlocks.PHOTO_LIBRARY: "Photo library",
+        Unlocks.OTHER: "Another product",
+    }
+
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(
         max_length=80, unique=True, help_text="The store names plans by this in its webhook events."
@@ -64,6 +73,13 @@ class Plan(models.Model):
     @property
     def unlocks_website(self):
         return self.unlocks == self.Unlocks.WEBSITE
+
+    @property
+    def benefit(self):
+        """What the plan gives, as a name that reads well after "Includes:" ("PDF reports",
+        "Photo library"). The choices' labels are written for the admin's lists, and
+        lower-casing them wrote "pdf reports"."""
+        return self.BENEFITS.get(self.unlocks, self.get_unlocks_display())
 
 
 # Every date a subscription holds lies in this span (the end is exclusive). The store's webhook

@@ -91,7 +91,7 @@ def test_the_subscribe_page_lists_the_plans_on_sale_and_the_enquiry_form(
     assert "£8.00</strong> a month" in html
     assert "Magazine" in html
     assert "£60.00</strong> a year" in html
-    assert "Includes: the printed magazine." in html
+    assert "Includes: Printed magazine." in html
     assert "These do not include the subscriber-only articles on the website." in html
     assert "Photo archive" not in html
     assert 'href="/enquiries/subscribe/"' in html
