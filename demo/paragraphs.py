@@ -210,24 +210,61 @@ BACKGROUND = {
     ],
 }
 
-# How an opinion piece closes, whatever it argues.
-OPINION_CLOSES = [
-    "None of this is beyond a country as well run, by most measures, as ours. What it needs "
-    "is a government willing to say plainly what things cost, and an opposition willing to "
-    "let it, at least long enough for the sums to be done.",
-    "The easy answer is another review. We have had the reviews. Their recommendations sit "
-    "on shelves in the ministries, and most of them still read well. It is time to pick one "
-    "and pay for it.",
-    "Those who will live with the consequences are rarely in the room when these choices "
-    "are made. The least we owe them is to make the choices openly, and to explain them in "
-    "words that do not need a committee to translate.",
-]
+# How an opinion piece closes, one per topic: a close shared across topics read as a stray
+# paragraph from another story.
+OPINION_CLOSES = {
+    "budget": "None of this is beyond a city as well run, by most measures, as Harbourton. What the "
+    "budget needs is a council willing to say plainly what each service costs, and an opposition "
+    "willing to let it, at least long enough for the sums to be done.",
+    "transport": "A tram line is a promise made for fifty years. Harbourton should either fund Line 4 "
+    "properly or say it will not be built, and stop asking the people of Eastfield to wait for a "
+    "decision that keeps slipping past the next election.",
+    "housing": "The families on the housing register do not need another strategy. They need homes "
+    "with front doors, built on land the city already owns, at rents that a nurse or a bus driver "
+    "can pay.",
+    "courts": "Justice that arrives two years late is experienced by victims and defendants alike as "
+    "no justice at all. Clerks, interpreters and dry court rooms cost less than the trials that "
+    "collapse without them.",
+    "climate": "The sea will not wait for the next spending review. Every year spent arguing over who "
+    "pays for the coast is a year in which the bill, and the number of homes at risk, grows.",
+    "health": "Waiting lists are not a force of nature. They are the sum of decisions about beds, "
+    "staff and buildings, and they will come down when those decisions are made in the open and "
+    "paid for in full.",
+    "elections": "A democracy is judged by who turns up. If the parties want the northern districts "
+    "to vote, they could start by campaigning there between elections as well as during them.",
+    "education": "Children get one chance at each school year. Patching roofs and filling vacancies "
+    "is not glamorous, but it is the part of education policy that every pupil notices first.",
+    "water": "Customers have paid for clean rivers in their bills for twenty years. They are entitled "
+    "to ask where that money went before they are asked to pay for a new reservoir as well.",
+    "policing": "Trust in the police is built street by street, by officers residents know by name. "
+    "Cutting neighbourhood teams to balance the books spends that trust faster than any budget "
+    "can replace it.",
+    "economy": "A port that automates, a minimum wage that rises and energy bills that will not fall: "
+    "the city needs a plan for the jobs that come next, written with the people who will do them.",
+}
 
-NEXT_STEPS = [
-    "The decision now goes to the full council, which is expected to vote next month. "
-    "Residents can comment on the published papers until the end of the consultation period.",
-    "The Assembly's committee will take evidence from ministers and officials in the coming "
-    "weeks, and its report is due before the summer recess.",
-    "Officials said further details would be published alongside the next quarterly figures, "
-    "and that they would report progress to the Assembly every six months.",
-]
+# The closing paragraph under "What happens next", one per topic.
+NEXT_STEPS = {
+    "budget": "The budget now goes to the full council, which is expected to vote next month. "
+    "Residents can comment on the published spending papers until the consultation closes.",
+    "transport": "Harbourton Transit will publish a revised business case for the tram extension in "
+    "the spring, and the transport ministry's appraisal unit has promised a decision within a year.",
+    "housing": "The Assembly's housing committee will take evidence on the land levy in the coming "
+    "weeks, and the council will report to tenants on the Northgate rebuild before the summer.",
+    "courts": "The justice ministry will publish the backlog figures for the next quarter in six "
+    "weeks, and the sentencing review is due to report to the Assembly by the end of the year.",
+    "climate": "The flood agency will hold public meetings in the four villages named in the "
+    "shoreline plan this autumn, and the barrier study is due to be published next year.",
+    "health": "The health ministry will publish waiting times for each hospital next month, and the "
+    "Assembly's health committee has asked Harbourton General's managers to give evidence.",
+    "elections": "The boundary commission's final proposals are due in the spring. Parties have eight "
+    "weeks to respond, and the Assembly must approve the new map before the next general election.",
+    "education": "Head teachers will learn their budgets for the next school year in March. The "
+    "education ministry has promised a survey of school buildings before then.",
+    "water": "The regulator will publish its draft decision on bills and the reservoir plan in the "
+    "summer, followed by a consultation in which customers and councils can respond.",
+    "policing": "The police and crime panel will question the chief constable about patrols and "
+    "complaints at its next meeting, which is open to the public.",
+    "economy": "The central bank sets interest rates again next month, and the port's owners have "
+    "agreed to meet the unions before any decision on automating the terminals.",
+}

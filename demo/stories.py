@@ -2,8 +2,9 @@
 largest city, Harbourton. Invented from start to finish; any likeness to real places, people
 or organisations is accidental.
 
-Each story has its own headline, standfirst and opening paragraphs; `body_html` adds context
-from the topic's paragraphs in `paragraphs.py` to make a full-length piece.
+Each story has its own headline, standfirst and opening paragraphs; `body_html` adds context,
+and a close, from its own topic's paragraphs in `paragraphs.py` to make a full-length piece,
+so no story carries a paragraph written about another topic.
 """
 
 from dataclasses import dataclass, field
@@ -1289,9 +1290,9 @@ def body_html(story):
         context.append(_paragraph(text))
         words += len(text.split())
     if story.section == "opinion":
-        close = _paragraph(OPINION_CLOSES[story.index % len(OPINION_CLOSES)])
+        close = _paragraph(OPINION_CLOSES[story.topic])
         return "".join([*own, *context, close])
     if story.section == "analysis":
         return "".join([*own, "<h2>How we got here</h2>", *context])
-    next_steps = _paragraph(NEXT_STEPS[story.index % len(NEXT_STEPS)])
+    next_steps = _paragraph(NEXT_STEPS[story.topic])
     return "".join([*own, *context, "<h2>What happens next</h2>", next_steps])

@@ -99,22 +99,28 @@ EXTRA_TAGS = [
     "Welfare", "Transparency", "Harbourton", "Regions",
 ]  # fmt: skip
 
-SENTENCES = [
+# Sentences about the article's own subject. Every paragraph opens with one of these, so each
+# paragraph names what its story is about: built from the generic sentences alone, the same
+# paragraph turned up in stories of unrelated topics.
+ABOUT_SUBJECT = [
     "{actor} said on {day} that {subject} would {outcome} by the end of the year.",
-    "The decision affects roughly {number} households in {place}, according to figures seen by this paper.",
     "Critics say {subject} has been underfunded for a decade and that the latest figure of {money} "
     "million marks falls short of what is needed.",
-    "{official_cap} told reporters that the plan was “realistic but demanding”.",
     "A review published in {month} found that {subject} in {place} lagged behind the national average.",
     "Local groups in {place} have campaigned on {subject} since {year}.",
+    "Officials concede that {subject} will take longer to fix than ministers promised in {year}.",
+    "The opposition has called for an independent inquiry into how {subject} was handled.",
+    "The Assembly is expected to debate {subject} again in {month}.",
+]
+# Sentences that fit any subject: they follow a paragraph's opening, never stand alone.
+SUPPORTING = [
+    "The decision affects roughly {number} households in {place}, according to figures seen by this paper.",
+    "{official_cap} told reporters that the plan was “realistic but demanding”.",
     "The cost is put at {money} million marks over four years, a figure the Fiscal Council has questioned.",
     "{official_cap} said the details would be set out before the summer recess.",
     "Turnout at the consultation meetings in {place} was higher than officials expected.",
-    "Officials concede that {subject} will take longer to fix than ministers promised in {year}.",
-    "The opposition has called for an independent inquiry into how {subject} was handled.",
     "Data released on {day} showed a rise of {percent} per cent compared with last year.",
     "Residents of {place} say they have heard such promises before.",
-    "The Assembly is expected to debate {subject} again in {month}.",
 ]
 OUTCOMES = ["be reviewed", "change", "be funded", "be published", "go ahead", "be paused", "be expanded"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
@@ -234,8 +240,13 @@ class ArticleWriter:
             f"calls {plan} {rng.choice(['a turning point', 'a gamble', 'overdue', 'a test of trust'])}."
         )
         facts = self._facts(subject, place)
-        sentences = rng.sample(SENTENCES, 9)
-        paragraphs = [" ".join(sentences[start : start + 3]) for start in range(0, rng.choice((6, 9)), 3)]
+        count = rng.choice((2, 3))
+        openings = rng.sample(ABOUT_SUBJECT, count)
+        following = rng.sample(SUPPORTING, 2 * count)
+        paragraphs = [
+            f"{opening} {following[2 * number]} {following[2 * number + 1]}"
+            for number, opening in enumerate(openings)
+        ]
         # Plain paragraphs without entities: exactly what the sanitiser in Article.save would keep.
         body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs).format(**facts)
         tags = rng.sample(topic_tags, rng.randrange(2, 4))
