@@ -19,11 +19,11 @@ logger = logging.getLogger(__name__)
 SITE_KEY = "generation:site"
 ARTICLE_KEY = "generation:article:{}"
 
-# The site generation as the current request first read it (newsroom/middleware.py holds one
-# per request). Every piece of a page is then kept under the number the page itself is kept
-# under, so a change announced while the page renders cannot mix old and new pieces, and a page
-# of ten pieces asks the cache for the number once, not ten times.
-_this_request = ContextVar("site_generation_this_request", default=None)
+# The generations as the current request first read them, by key (newsroom/middleware.py holds
+# one dict per request). Every piece of a page is then kept under the numbers the page itself is
+# kept under, so a change announced while the page renders cannot mix old and new pieces, and a
+# page of ten pieces asks the cache for each number once, not ten times.
+_this_request = ContextVar("generations_this_request", default=None)
 
 
 def _current(key):
@@ -54,17 +54,22 @@ def read_for_this_request(generation):
     """The page cache read the number already (with the page, in one call): keep it."""
     held = _this_request.get()
     if held is not None:
-        held["site"] = generation
+        held[SITE_KEY] = generation
+
+
+def _read_once(key):
+    held = _this_request.get()
+    if held is None:
+        return _current(key)
+    if key not in held:
+        held[key] = _current(key)
+    return held[key]
 
 
 def site_generation():
-    held = _this_request.get()
-    if held is None:
-        return _current(SITE_KEY)
-    if "site" not in held:
-        held["site"] = _current(SITE_KEY)
-    return held["site"]
+    return _read_once(SITE_KEY)
 
 
 def article_generation(article_id):
-    return _current(ARTICLE_KEY.format(article_id))
+    # Read once per request too: the page and its comments piece are kept under one number.
+    return _read_once(ARTICLE_KEY.format(article_id))

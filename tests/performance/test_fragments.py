@@ -210,3 +210,14 @@ def test_a_page_reads_the_site_generation_once_however_many_pieces_it_keeps(sign
         page_text(signed_in, story)
 
     assert [call.args[0] for call in read.call_args_list].count(generations.SITE_KEY) == 1
+
+
+def test_a_page_reads_its_articles_generation_once(signed_in, story):
+    # The page (for the page cache) and its comments piece are kept under one reading.
+    page_text(signed_in, story)
+
+    with mock.patch.object(generations, "_current", wraps=generations._current) as read:
+        page_text(signed_in, story)
+
+    keys = [call.args[0] for call in read.call_args_list]
+    assert keys.count(generations.ARTICLE_KEY.format(story.pk)) == 1
