@@ -129,20 +129,24 @@ def _create(*, article, data, user, ip_address, policy):
     return Posted(comment=comment, decision=decision)
 
 
-def _address_of(comment):
-    return comment.user.email if comment.user_id else comment.user_email
+def _state(comment, decision, *, explanation, by=None, clause=None, held_by_check=""):
+    """Tell a comment's author (by account or by the address they gave) what was decided about
+    it and why: the statement of reasons (comments/statements.py)."""
+    record_statement(
+        decision=decision,
+        user=comment.user if comment.user_id else None,
+        address=comment.user.email if comment.user_id else comment.user_email,
+        by=by,
+        clause=clause,
+        held_by_check=held_by_check,
+        comment=comment,
+        explanation=explanation,
+    )
 
 
 def _state_hold(comment, held_reason, explanation):
     """A comment the automatic checks keep from readers: its author is told which check and why."""
-    record_statement(
-        decision=StatementOfReasons.Decision.HELD,
-        user=comment.user if comment.user_id else None,
-        address=_address_of(comment),
-        held_by_check=held_reason,
-        comment=comment,
-        explanation=explanation,
-    )
+    _state(comment, StatementOfReasons.Decision.HELD, held_by_check=held_reason, explanation=explanation)
 
 
 def post_comment(*, form, article, user, ip_address):
@@ -468,15 +472,7 @@ def remove_comment(*, comment, by, reason, note=""):
         )
         record(Audited.COMMENT_REMOVED, comment, actor=by, detail={"reason": reason.name, "note": note})
         changes.comments_changed(comment.article_id)
-        record_statement(
-            decision=StatementOfReasons.Decision.REMOVED,
-            user=comment.user if comment.user_id else None,
-            address=_address_of(comment),
-            by=by,
-            clause=reason,
-            comment=comment,
-            explanation=note,
-        )
+        _state(comment, StatementOfReasons.Decision.REMOVED, by=by, clause=reason, explanation=note)
 
 
 def hold_comment(*, comment, by, reason, note=""):
@@ -493,15 +489,7 @@ def hold_comment(*, comment, by, reason, note=""):
             actor=by, action=Action.HELD, comment=comment, subject=comment.user, reason=reason, note=note
         )
         changes.comments_changed(comment.article_id)
-        record_statement(
-            decision=StatementOfReasons.Decision.HELD,
-            user=comment.user if comment.user_id else None,
-            address=_address_of(comment),
-            by=by,
-            clause=reason,
-            comment=comment,
-            explanation=note,
-        )
+        _state(comment, StatementOfReasons.Decision.HELD, by=by, clause=reason, explanation=note)
 
 
 def mark_reviewed(*, comment, by, note=""):
