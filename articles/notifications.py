@@ -8,8 +8,13 @@ nobody), names the article and who moved it, and links straight to its edit page
     back to draft        the writer who created it, with the editor's note
     published/scheduled  its authors who have an account
 
-Nobody is told of their own action, and each person gets an email of their own.
+Nobody is told of their own action, and each person gets an email of their own. Inside
+`silenced()` (loading demo content, which replays a newsroom's history rather than acting in
+it) nobody is told at all.
 """
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,6 +24,17 @@ from django.utils import timezone
 
 from newsroom.lib.tasks import enqueue_on_commit
 from newsroom.tasks import send_templated_email
+
+_silenced = ContextVar("desk_notifications_silenced", default=False)
+
+
+@contextmanager
+def silenced():
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
 
 
 def editors():
@@ -30,6 +46,8 @@ def editors():
 
 
 def _tell(people, *, by, subject, message, article, note=""):
+    if _silenced.get():
+        return
     addresses = sorted({person.email for person in people if person.is_active and person != by})
     for address in addresses:
         enqueue_on_commit(
