@@ -566,3 +566,7 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The live pages' admin registers itself; kept in its own module, as the editorial views are.
+from articles import live_admin  # noqa: E402, F401

@@ -667,3 +667,139 @@ class DailyReadCount(models.Model):
 
     def __str__(self):
         return f"{self.article_id} on {self.day}: {self.count}"
+
+
+# Live coverage ------------------------------------------------------------------------------
+
+
+class LiveCoverage(models.Model):
+    """An article run as a live page: timestamped entries above its body, newest first, that
+    readers' open pages pick up as they are added (articles/live.py). The coverage ends when
+    its end time passes or an editor ends it; the page then opens with the summary and stays
+    readable, and stops asking for updates."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="live")
+    started_at = models.DateTimeField("coverage started", default=timezone.now)
+    ends_at = models.DateTimeField(
+        "coverage ends", null=True, blank=True, help_text="Optional: the page stops updating at this time."
+    )
+    ended = models.BooleanField(
+        "the coverage has ended",
+        default=False,
+        help_text="Stops the updates now and shows the summary on top.",
+    )
+    summary = models.TextField(
+        max_length=2000, blank=True, help_text="What happened, in a few sentences: shown on top once it ends."
+    )
+
+    class Meta:
+        verbose_name = "live page"
+
+    def __str__(self):
+        return f"Live: {self.article}"
+
+    def save(self, *args, **kwargs):
+        # Ending it now is ending it at this time: the end time is what search engines and the
+        # page are told (coverageEndTime).
+        now = timezone.now()
+        if self.ended and (self.ends_at is None or self.ends_at > now):
+            self.ends_at = now
+        super().save(*args, **kwargs)
+
+    @property
+    def has_ended(self):
+        return self.ended or (self.ends_at is not None and self.ends_at <= timezone.now())
+
+    def clean(self):
+        if self.ends_at and self.started_at and self.ends_at <= self.started_at:
+            raise ValidationError({"ends_at": "The coverage must end after it starts."})
+        if self.has_ended and not self.summary.strip():
+            raise ValidationError({"summary": "Write a short summary for readers of the ended coverage."})
+
+
+class LiveEntry(models.Model):
+    """One timestamped update of a live page. A change to the text after it was posted is a
+    correction: readers see "Updated" with the time and the editor's note."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="live_entries")
+    headline = models.CharField(max_length=200, blank=True, help_text="Optional: a few words above the text.")
+    body = ProseEditorField("text", extensions=BODY_EDITOR_EXTENSIONS, sanitize=clean_body_html)
+    author = models.ForeignKey(
+        Author,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="live_entries",
+        help_text="Blank: signed with your own name.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    published_at = models.DateTimeField(default=timezone.now, editable=False)
+    pinned = models.BooleanField(
+        default=False, help_text="Shown first, above the newest updates. Pinning this unpins any other entry."
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    correction_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="When you change the text: what was corrected, shown to readers.",
+    )
+    # Bumped by every save; the edit form carries the number it started from (see
+    # articles/live.py), so a second editor's save cannot silently replace the first's.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "live entry"
+        verbose_name_plural = "live entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(pinned=True),
+                name="live_entry_one_pinned_per_article",
+                violation_error_message="Another entry of this live page is pinned already.",
+            ),
+        ]
+        indexes = [
+            # The live page and its update endpoint: one article's entries, newest first.
+            models.Index("article", F("published_at").desc(), F("id").desc(), name="live_entry_article_idx"),
+        ]
+
+    def __str__(self):
+        return self.headline or plain_text(self.body)[:60] or "Empty entry"
+
+    def save(self, *args, **kwargs):
+        self.body = clean_body_html(self.body)
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        # Pinning an entry unpins the page's other one (articles/live.py) rather than refusing;
+        # the database still refuses two pinned entries.
+        super().validate_constraints(exclude={*(exclude or ()), "pinned"})
+
+    def clean(self):
+        if not plain_text(self.body):
+            raise ValidationError({"body": "Write the update's text: an entry cannot be empty."})
+
+    @property
+    def anchor(self):
+        return f"entry-{self.pk}"
+
+    @property
+    def plain_body(self):
+        return plain_text(self.body)
+
+    @property
+    def was_corrected(self):
+        return self.corrected_at is not None
+
+    @property
+    def signed_by(self):
+        if self.author_id:
+            return self.author.name
+        return self.created_by.get_full_name() if self.created_by_id else ""

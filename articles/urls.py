@@ -10,6 +10,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("corrections/", views.corrections, name="corrections"),
     path("api/reads/<id:article_id>/", views.record_read, name="record-read"),
+    path("api/live/<id:article_id>/entries/", views.live_updates, name="live-updates"),
     path("feed/", feeds.SiteRssFeed(), name="feed-rss"),
     path("feed/atom/", feeds.SiteAtomFeed(), name="feed-atom"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),

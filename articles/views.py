@@ -10,7 +10,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
-from articles import jsonld, reads
+from articles import jsonld, live, reads
 from articles.models import Article, Correction, Section, SlugRedirect, Source
 from articles.pagination import keyset_page
 from articles.related import related_block
@@ -28,6 +28,7 @@ from articles.templatetags.reading import navigation_sections, renditions
 from articles.video import video_provider
 from authors.models import Author
 from newsroom.lib.fragments import cached
+from newsroom.lib.numbers import parse_id
 from newsroom.lib.pagecache import mark_article_page
 from newsroom.lib.paginators import KnownCountPaginator, numbered_page
 from newsroom.lib.timestamps import machine_datetime
@@ -160,7 +161,13 @@ def article_for_page(slug):
     and never past the article's own scheduled withdrawal (newsroom/lib/fragments.py)."""
 
     def load():
-        articles = Article.objects.published().for_page().prefetch_related("tags", "corrections")
+        # The live page's coverage row comes in the same query: an ordinary article costs none.
+        articles = (
+            Article.objects.published()
+            .for_page()
+            .select_related("live")
+            .prefetch_related("tags", "corrections")
+        )
         article = articles.filter(slug=slug).first()
         return article, article.withdraw_at if article else None
 
@@ -255,6 +262,10 @@ def article_page_context(request, article, *, preview=False):
     # Sanitised to plain text on every call; the page shows it four times.
     description = article.meta_description
     trail = breadcrumb_trail(article)
+    data = structured_data(article, bylines, tags, absolute, canonical, images, furniture, description)
+    live_region = live.region_for(article, preview=preview)
+    if live_region is not None:
+        data = live.structured_data(live_region, data)
     return {
         "article": article,
         "bylines": bylines,
@@ -271,9 +282,9 @@ def article_page_context(request, article, *, preview=False):
         "main_image": images[min(1, len(images) - 1)] if images else None,
         "share_image": images[-1] if images else None,
         "meta_description": description,
-        "structured_data": structured_data(
-            article, bylines, tags, absolute, canonical, images, furniture, description
-        ),
+        "structured_data": data,
+        "live": live_region,
+        "live_poll_seconds": settings.LIVE_POLL_SECONDS,
         "breadcrumbs": trail,
         "breadcrumb_data": jsonld.breadcrumb_list(trail, settings.SITE_URL),
         "now": timezone.now(),
@@ -295,6 +306,39 @@ def record_read(request, article_id):
     if reads.should_count(request, article_id):
         reads.record_read(article_id)
     return HttpResponse(status=204)
+
+
+# Live coverage ------------------------------------------------------------------------------
+
+
+@require_safe
+def live_updates(request, article_id):
+    """The entries of a live page newer than ?after=<entry id>, as JSON with their HTML, for
+    readers' open pages (static/js/live.js). The same bytes for every reader: the page cache
+    keeps it under the article's generation (a new entry drops it) and a reader whose copy is
+    current gets a 304 by its ETag."""
+    article = article_for_page_by_id(article_id)
+    if article is None or live.coverage_of(article) is None:
+        raise Http404("No live page here")
+    after = parse_id(request.GET.get("after", "0"))
+    if after is None:
+        return JsonResponse({"error": "after must be the id of an entry, such as after=120."}, status=400)
+    mark_article_page(request, article)
+    return JsonResponse(live.updates_after(article, after))
+
+
+def article_for_page_by_id(article_id):
+    """The published article with this id and its coverage row, kept under the site
+    generation like the article page's own piece, so a poll costs no query."""
+
+    def load():
+        article = Article.objects.published().select_related("section", "live").filter(pk=article_id).first()
+        return article, article.withdraw_at if article else None
+
+    article = cached("article-by-id", (article_id,), load)
+    if article is not None and not article.is_published:
+        article, _ = load()
+    return article
 
 
 # Search -------------------------------------------------------------------------------------

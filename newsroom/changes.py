@@ -27,6 +27,7 @@ it runs at once.
     article_withdrawn       site generation   its pages as they were
     scheduled_time_reached  (nothing inside)  the pages of the articles concerned
     comments_changed        its generation    the article's own page
+    live_entry_changed      its generation    the article's own page
     section/author/source   site generation   their pages (and an author's articles)
     furniture_changed       site generation   nothing: such pages live s-maxage at most
     everything_changed      site generation   nothing
@@ -122,6 +123,19 @@ def scheduled_time_reached(articles):
 def comments_changed(article_id):
     """A comment on this article was published, edited, hidden or removed, or the article's
     own comment policy changed: only its page shows that."""
+    transaction.on_commit(lambda: _bump(ARTICLE_KEY.format(article_id)))
+    if purge.enabled():
+        purge.purge_after_commit(purging.article_page_urls(article_id))
+
+
+# Live coverage --------------------------------------------------------------------------------
+
+
+def live_entry_changed(article_id):
+    """An entry of this live page was added, corrected, pinned, unpinned or deleted: only its
+    page shows it, and the update endpoint that readers' open pages poll (articles/live.py)
+    keeps its answers under the same number. Starting, ending or summing up the coverage is an
+    edit of the article (article_edited)."""
     transaction.on_commit(lambda: _bump(ARTICLE_KEY.format(article_id)))
     if purge.enabled():
         purge.purge_after_commit(purging.article_page_urls(article_id))

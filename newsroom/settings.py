@@ -264,6 +264,10 @@ PAGE_CACHE_VARIANTS_PER_PATH = env_int("PAGE_CACHE_VARIANTS_PER_PATH", 50)
 # templates/base.html). Off: every piece is read and rendered on every page.
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", True)
 
+# How often an open live page asks for new entries (static/js/live.js), in seconds; only while
+# its tab is visible. Each ask is answered from the page cache, or a 304.
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 20)
+
 # CDN and proxy purging (newsroom/lib/purge.py): when an article changes, the URLs that show it
 # are purged after commit, in a retried task, by the purger named here (none by default):
 # "newsroom.lib.purge.NginxPurger" (deploy/nginx/newsroom-purge.conf's refresh listeners) or

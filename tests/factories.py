@@ -8,7 +8,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import sync_roles
-from articles.models import Article, ArticleAuthor, Correction, Section, Source, Sponsor
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Correction,
+    LiveCoverage,
+    LiveEntry,
+    Section,
+    Source,
+    Sponsor,
+)
 from authors.models import Author
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
@@ -120,3 +129,21 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     text = "An earlier version of this article gave the wrong date for the vote."
+
+
+class LiveCoverageFactory(factory.django.DjangoModelFactory):
+    """A live page: LiveCoverageFactory(article=...) makes that article one."""
+
+    class Meta:
+        model = LiveCoverage
+
+    article = factory.SubFactory(ArticleFactory)
+    started_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+
+class LiveEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LiveEntry
+
+    article = factory.SubFactory(ArticleFactory)
+    body = factory.Sequence(lambda n: f"<p>Update number {n} from the council chamber.</p>")
