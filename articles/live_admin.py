@@ -97,8 +97,9 @@ class LiveCoverageAdmin(FollowsArticle, admin.ModelAdmin):
         changes.article_edited(obj.article)
 
     def delete_model(self, request, obj):
+        article = obj.article  # the coverage's key is the article's: gone after the delete
         super().delete_model(request, obj)
-        changes.article_edited(obj.article)
+        changes.article_edited(article)
 
     def delete_queryset(self, request, queryset):
         articles = [coverage.article for coverage in queryset.select_related("article")]

@@ -13,6 +13,8 @@ from django.utils import timezone
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    LiveCoverageFactory,
+    LiveEntryFactory,
     SectionFactory,
     SourceFactory,
     SponsorFactory,
@@ -103,6 +105,9 @@ BUILDERS = {
     "articles.section": SectionFactory,
     "articles.source": SourceFactory,
     "articles.sponsor": SponsorFactory,
+    # A published live page (and an entry on one): writers see them, editors run them.
+    "articles.livecoverage": LiveCoverageFactory,
+    "articles.liveentry": lambda: LiveEntryFactory(article=LiveCoverageFactory().article),
     "articles.slugredirect": lambda: _model("articles.SlugRedirect").objects.create(
         old_slug="an-old-address", article=ArticleFactory()
     ),

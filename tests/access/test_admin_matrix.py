@@ -26,6 +26,9 @@ pytestmark = pytest.mark.django_db
 # d: delete, h: history. Anything not listed is refused (403).
 WRITER = {
     "articles.article": "lach",  # the writer's own draft; never deleted, never published
+    # Live pages follow their article: a published one is the editors' (own drafts: test_live_coverage).
+    "articles.livecoverage": "lavh",
+    "articles.liveentry": "lavh",
     "articles.section": "lvh",
     "articles.source": "lvh",
     "articles.sponsor": "lvh",
@@ -38,6 +41,8 @@ EDITOR = {
     "articles.source": "lacdh",
     "articles.sponsor": "lacdh",
     "articles.slugredirect": "lvdh",
+    "articles.livecoverage": "lacdh",
+    "articles.liveentry": "lacdh",
     "authors.author": "lacdh",
     "taggit.tag": "lacdh",
     "comments.comment": "lvh",
