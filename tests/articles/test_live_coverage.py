@@ -387,3 +387,29 @@ def test_readers_and_moderators_cannot_reach_the_live_admin(reader, moderator, l
             "/admin/articles/livecoverage/",
         ):
             assert desk.get(url).status_code in {302, 403}, (person, url)
+
+
+# The page cache -----------------------------------------------------------------------------
+
+
+def test_a_new_entry_drops_the_cached_page_and_the_cached_poll(
+    client, live_page, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_ENABLED = True
+    first = post(live_page, "First.")
+    url = live_page.get_absolute_url()
+    client.get(url)
+    client.get(updates_url(live_page, after=first.pk))
+    cached_page = client.get(url)
+    cached_poll = client.get(updates_url(live_page, after=first.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(live_page, "Second, just in.")
+    page = client.get(url)
+    poll = client.get(updates_url(live_page, after=first.pk))
+
+    assert cached_page["X-Page-Cache"] == "hit"
+    assert cached_poll["X-Page-Cache"] == "hit"
+    assert page["X-Page-Cache"] == "miss"
+    assert "Second, just in." in page.content.decode()
+    assert "Second, just in." in poll.json()["entries"][0]["html"]

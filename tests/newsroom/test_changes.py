@@ -93,6 +93,13 @@ def test_comments_changed_moves_only_the_articles_generation_and_purges_its_page
     assert paths == {story.get_absolute_url()}
 
 
+def test_live_entry_changed_moves_only_the_articles_generation_and_purges_its_page(story, announce, purging):
+    site, article, paths = announce(lambda: changes.live_entry_changed(story.pk))
+
+    assert (site, article) == (False, True)
+    assert paths == {story.get_absolute_url()}
+
+
 @pytest.mark.parametrize(
     ("event", "expected"),
     [
