@@ -20,6 +20,7 @@ from articles.services import add_correction, publish_article, submit_for_review
 from authors.models import Author
 from demo import catalogue, images
 from demo.enquiries import seed_demo_advertising
+from demo.live import seed_demo_live
 from demo.stories import STORIES, body_html
 from demo.subscriptions import seed_demo_subscriptions
 
@@ -281,6 +282,7 @@ def seed_demo(out):
     seed_articles(
         tally, users=users, sections=sections, sources=sources, sponsors=sponsors, authors=authors, out=out
     )
+    seed_demo_live(users=users, sections=sections, authors=authors, tally=tally, out=out)
     seed_demo_subscriptions(users=users, tally=tally, out=out)
     seed_demo_advertising(users=users, tally=tally, out=out)
     return tally

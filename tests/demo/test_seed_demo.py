@@ -193,6 +193,20 @@ def test_the_demo_advertising_page_shows_a_rate_card(seeded, client):
     assert "Price on request" in page
 
 
+def test_the_demo_has_a_live_page_with_a_pinned_and_a_corrected_entry(seeded, client):
+    article = Article.objects.published().get(live__isnull=False)
+    entries = list(article.live_entries.all())
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    assert len(entries) == 8
+    assert sum(entry.pinned for entry in entries) == 1
+    assert [entry for entry in entries if entry.correction_note and entry.corrected_at]
+    assert "Latest updates" in page
+    assert "Key points so far" in page
+    assert "An earlier version gave the Fiscal Council" in page
+
+
 def test_demo_pictures_are_real_images_of_the_right_size(seeded):
     featured = Article.objects.exclude(featured_image="")
     assert featured.count() >= Article.objects.count() // 2
