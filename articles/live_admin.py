@@ -9,6 +9,7 @@ over a newer one is refused with their text kept in the form.
 
 from django import forms
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -61,6 +62,20 @@ class LiveCoverageForm(ArticleChoiceForm):
         model = LiveCoverage
         fields = ["article", "started_at", "ends_at", "ended", "summary"]
 
+    def clean(self):
+        cleaned = super().clean()
+        ends_at = cleaned.get("ends_at")
+        if (
+            "ended" in self.changed_data
+            and not cleaned.get("ended")
+            and ends_at
+            and ends_at <= timezone.now()
+        ):
+            # Unticking "ended" resumes the coverage: the end time ending it set is dropped.
+            cleaned["ends_at"] = None
+            self.instance.ends_at = None
+        return cleaned
+
 
 @admin.register(LiveCoverage)
 class LiveCoverageAdmin(FollowsArticle, admin.ModelAdmin):
@@ -85,9 +100,10 @@ class LiveCoverageAdmin(FollowsArticle, admin.ModelAdmin):
     @admin.display(description="entries")
     def entries_link(self, coverage):
         return format_html(
-            '<a href="../liveentry/?article__id__exact={}">Entries</a> · '
-            '<a href="../liveentry/add/?article={}">Add an entry</a>',
+            '<a href="{}?article__id__exact={}">Entries</a> · <a href="{}?article={}">Add an entry</a>',
+            reverse("admin:articles_liveentry_changelist"),
             coverage.article_id,
+            reverse("admin:articles_liveentry_add"),
             coverage.article_id,
         )
 

@@ -16,11 +16,13 @@
   var busy = false;
   var stopped = false;
 
-  function announce(count) {
-    status.textContent = count === 1 ? "1 new update" : count + " new updates";
+  function announce(count, more) {
+    status.textContent =
+      (count === 1 ? "1 new update" : count + " new updates") +
+      (more ? ". Some earlier ones are not shown: reload the page to see them all." : "");
   }
 
-  function insert(entries) {
+  function insert(entries, more) {
     // The answer is newest first; each goes on top in turn, oldest first, to keep that order.
     var added = 0;
     for (var index = entries.length - 1; index >= 0; index -= 1) {
@@ -42,7 +44,7 @@
       if (empty) {
         empty.remove();
       }
-      announce(added);
+      announce(added, more);
     }
   }
 
@@ -77,7 +79,7 @@
         if (!answer) {
           return;
         }
-        insert(answer.entries || []);
+        insert(answer.entries || [], answer.more);
         if (answer.latest && Number(answer.latest) > Number(after)) {
           after = String(answer.latest);
         }

@@ -91,15 +91,22 @@ def test_a_corrected_entry_says_updated_with_the_time_and_the_note(client, live_
 
 
 def test_script_in_an_entry_never_reaches_a_page(client, live_page):
-    post(live_page, 'Hello<script>alert(1)</script><img src=x onerror="alert(2)">')
+    post(
+        live_page,
+        'Hello<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>',
+    )
 
     html = client.get(live_page.get_absolute_url()).content.decode()
-    answer = client.get(updates_url(live_page)).json()
+    region = html[
+        html.index('<section class="live"') : html.index("</section>", html.index('<section class="live"'))
+    ]
+    answer = client.get(updates_url(live_page)).json()["entries"][0]["html"]
 
-    assert "alert(" not in html.split("application/ld+json")[0] + html.split("</script>", 2)[-1]
-    assert "<script>alert" not in html
-    assert "onerror" not in html
-    assert "alert" not in answer["entries"][0]["html"]
+    for shown in (region, answer):
+        assert "<p>Hello" in shown
+        assert "alert" not in shown
+        assert "<script" not in shown
+    assert structured_data(html)["liveBlogUpdate"][0]["articleBody"] == "Hellox"
 
 
 def test_an_empty_entry_is_refused_in_plain_words(live_page):
@@ -268,6 +275,34 @@ def test_a_live_page_costs_one_query_more_than_an_article_whatever_its_entries(c
 
     assert few == base + 1
     assert many == few
+
+
+def test_unticking_ended_resumes_the_coverage(editor, live_page):
+    coverage = live_page.live
+    coverage.ended = True
+    coverage.summary = "Done for today."
+    coverage.save()
+
+    response = submit_change_form(editor, f"/admin/articles/livecoverage/{live_page.pk}/change/", ended=[])
+
+    assert response.status_code == 302
+    coverage.refresh_from_db()
+    assert not coverage.has_ended
+    assert coverage.ends_at is None
+
+
+def test_the_live_pages_list_links_to_their_entries(editor, live_page):
+    desk = Client()
+    desk.force_login(editor)
+    post(live_page, "Only this one.")
+    post(ArticleFactory(), "Not this one.")
+
+    listing = desk.get("/admin/articles/livecoverage/").content.decode()
+    entries = desk.get(f"/admin/articles/liveentry/?article__id__exact={live_page.pk}").content.decode()
+
+    assert f"/admin/articles/liveentry/?article__id__exact={live_page.pk}" in listing
+    assert "Only this one." in entries
+    assert "Not this one." not in entries
 
 
 # Dates --------------------------------------------------------------------------------------
