@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_article_revised_at"),
+        ("articles", "0010_section_desk_editors"),
         ("authors", "0002_photo_stored_as_redrawn_copy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
