@@ -35,9 +35,15 @@ MOST_ENTRIES_PER_POLL = 30
 
 
 def can_post(user, article):
-    """Entries follow the article's own rule: whoever may edit the article may update its
-    live page (editors any, writers their own drafts and what they sent for review)."""
-    return services.can_edit(user, article)
+    """Whoever may edit the article may update its live page (editors any, writers their own
+    drafts and what they sent for review); and a live page is written while it is published,
+    so its own writers (who created it, or whose byline it carries) keep posting after that.
+    An entry is news as it happens, not a change to the article's text."""
+    if services.can_edit(user, article):
+        return True
+    if not user.has_perm("articles.change_article") or article.pk is None:
+        return False
+    return article.created_by_id == user.pk or article.bylines.filter(author__user=user).exists()
 
 
 # Writing ------------------------------------------------------------------------------------

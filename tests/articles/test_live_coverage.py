@@ -400,6 +400,25 @@ def test_a_writer_may_not_post_to_a_published_article_of_someone_else(writer, li
     assert not LiveEntry.objects.exists()
 
 
+def test_a_writer_in_the_byline_keeps_posting_after_the_live_page_is_published(writer):
+    published = ArticleFactory(authors=[writer.author_profile])
+    LiveCoverageFactory(article=published)
+
+    response = submit_change_form(
+        writer, "/admin/articles/liveentry/add/", article=str(published.pk), body="<p>From the chamber.</p>"
+    )
+
+    assert response.status_code == 302
+    assert LiveEntry.objects.get().article == published
+    # The article's own text stays the editors' once published: its page is read-only to her.
+    desk = Client()
+    desk.force_login(writer)
+    assert (
+        'name="_save_draft"'
+        not in desk.get(f"/admin/articles/article/{published.pk}/change/").content.decode()
+    )
+
+
 def test_a_writer_posts_to_the_live_page_of_their_own_draft(writer):
     draft = ArticleFactory(status="draft", publish_at=None, created_by=writer)
     LiveCoverageFactory(article=draft)
