@@ -37,6 +37,20 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),
     )
 
+    # Staff who may manage accounts (the chief editor) give roles through groups; only a
+    # superuser makes or changes a superuser, or grants permissions one by one, so no one can
+    # raise their own rights above their role.
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
 
 admin.site.unregister(Authenticator)
 

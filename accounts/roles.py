@@ -15,8 +15,18 @@ logger = logging.getLogger(__name__)
 WRITER = "Writer"
 EDITOR = "Editor"
 MODERATOR = "Moderator"
+CHIEF_EDITOR = "Chief editor"
 
-_EDITORIAL_MODELS = ["article", "articleauthor", "section", "source", "sponsor", "correction"]
+_EDITORIAL_MODELS = [
+    "article",
+    "articleauthor",
+    "section",
+    "source",
+    "sponsor",
+    "correction",
+    "frontpage",
+    "frontpageslot",
+]
 
 ROLE_PERMISSIONS = {
     # Writes and edits own drafts, sends them for review; cannot publish.
@@ -35,7 +45,8 @@ ROLE_PERMISSIONS = {
         "authors.view_author",
         "taggit.view_tag",
     ],
-    # Edits and publishes anything, withdraws, manages sections, authors, sources, sponsors.
+    # Edits and publishes anything, withdraws, manages sections, authors, sources, sponsors,
+    # and chooses the stories of the front page.
     EDITOR: [
         *[
             f"articles.{action}_{model}"
@@ -82,6 +93,19 @@ ROLE_PERMISSIONS = {
         "enquiries.change_ratecard",
         *[f"enquiries.{action}_advertisingoption" for action in ("add", "change", "delete", "view")],
     ],
+    # Runs the site: everything an editor does (added below), plus the site settings, the
+    # partner feeds' import logs and the staff and reader accounts (never superusers: the user
+    # admin keeps those, and the superuser flag, to superusers).
+    CHIEF_EDITOR: [
+        "newsroom.view_sitesettings",
+        "newsroom.change_sitesettings",
+        *[f"newsroom.{action}_sisterpublication" for action in ("add", "change", "delete", "view")],
+        "syndication.view_importrun",
+        "syndication.view_sourceimport",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+    ],
     # Comments only; no content rights (reading articles is enough to set a per-article policy).
     MODERATOR: [
         "comments.moderate_comment",
@@ -103,6 +127,8 @@ ROLE_PERMISSIONS = {
         "articles.view_article",
     ],
 }
+
+ROLE_PERMISSIONS[CHIEF_EDITOR] = [*ROLE_PERMISSIONS[EDITOR], *ROLE_PERMISSIONS[CHIEF_EDITOR]]
 
 
 def sync_roles(app_config=None, **kwargs):

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorField
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import notifications, services
+from articles import admin_frontpage, notifications, services  # noqa: F401 (admin_frontpage registers the front page)
 from articles.admin_views import ArticleEditorialViews
 from articles.forms import ArticleAdminForm, BodyEditorWidget
 from articles.models import Article, ArticleAuthor, Correction, Section, SlugRedirect, Source, Sponsor

@@ -167,7 +167,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def next_scheduled_change(self, now):
         """The next moment the clock alone changes what readers see (a scheduled publish or
-        withdrawal), or None: no cached page or piece may outlive it (newsroom/lib/pagecache.py)."""
+        withdrawal, or a front page slot running out), or None: no cached page or piece may
+        outlive it (newsroom/lib/pagecache.py)."""
         published = self.filter(status=Article.Status.PUBLISHED).order_by()
         moments = [
             published.filter(publish_at__gt=now)
@@ -177,6 +178,10 @@ class ArticleQuerySet(models.QuerySet):
             published.filter(withdraw_at__gt=now)
             .order_by("withdraw_at")
             .values_list("withdraw_at", flat=True)
+            .first(),
+            FrontPageSlot.objects.filter(expires_at__gt=now)
+            .order_by("expires_at")
+            .values_list("expires_at", flat=True)
             .first(),
         ]
         return min((moment for moment in moments if moment), default=None)
@@ -803,3 +808,78 @@ class LiveEntry(models.Model):
         if self.author_id:
             return self.author.name
         return self.created_by.get_full_name() if self.created_by_id else ""
+
+
+# The front page ---------------------------------------------------------------------------------
+
+
+class FrontPage(models.Model):
+    """The places editors curate by hand: the home page (no section), or one section's lead
+    (the first story of its block on the home page). Each holds a few ordered slots; a place
+    with no slot, or whose slot has expired, shows the newest stories as it always did."""
+
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="front_pages",
+        help_text=(
+            "Leave blank for the home page; choose a section to pick the lead of its block on the home page."
+        ),
+    )
+
+    class Meta:
+        ordering = [F("section__position").asc(nulls_first=True), "section__name"]
+        constraints = [
+            # One home page (nulls are not distinct) and one place per section.
+            models.UniqueConstraint(
+                fields=["section"],
+                nulls_distinct=False,
+                name="front_page_once_per_place",
+                violation_error_message="That place already has its page in the list: open it there instead.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.section} lead" if self.section_id else "Home page"
+
+    def get_absolute_url(self):
+        return "/"
+
+    @property
+    def slot_count(self):
+        """The home page has its lead and top stories; a section block only its lead."""
+        from articles.frontpage import HOME_SLOTS
+
+        return 1 if self.section_id else HOME_SLOTS
+
+
+class FrontPageSlot(models.Model):
+    """One story an editor put in a place, until an optional time."""
+
+    page = models.ForeignKey(FrontPage, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveSmallIntegerField("place", default=1)
+    # A deleted article takes its slot with it; the newest story fills the place again.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="front_page_slots")
+    expires_at = models.DateTimeField(
+        "until",
+        null=True,
+        blank=True,
+        help_text="After this time the newest story takes the place again. Blank: until you change it.",
+    )
+
+    class Meta:
+        ordering = ["page", "position", "id"]
+        constraints = [
+            # Deferred to the end of the transaction, so two slots can swap their stories in
+            # one save of the admin form; the form says so in plain words before this is hit.
+            models.UniqueConstraint(
+                fields=["page", "article"],
+                name="front_page_slot_article_once",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.page}, place {self.position}: {self.article}"

@@ -23,6 +23,12 @@ def section_urls(section):
     }
 
 
+def front_page_urls(section=None):
+    """A section's chosen lead shows only in its block on the home page (its own page lists
+    newest first), so either kind of front page choice changes the home page alone."""
+    return {"/"}
+
+
 def author_urls(author):
     return _with_feeds("author", author.slug) | {
         reverse("articles:sitemap-section", kwargs={"section": "authors"})

@@ -9,7 +9,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef
+from django.db.models import Case, OuterRef, Value, When
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
-from articles import jsonld, live, reads
+from articles import frontpage, jsonld, live, reads
 from articles.models import Article, Correction, Section, SlugRedirect, Source
 from articles.pagination import keyset_page
 from articles.related import related_block
@@ -34,7 +34,6 @@ from newsroom.lib.paginators import KnownCountPaginator, numbered_page
 from newsroom.lib.timestamps import machine_datetime
 from newsroom.models import SiteSettings
 
-SECONDARY_ON_HOME = 2
 LATEST_ON_HOME = 8
 PER_SECTION_ON_HOME = 4
 SEARCH_PER_PAGE = 10
@@ -56,17 +55,22 @@ def section_by_slug(slug):
 # Home ---------------------------------------------------------------------------------------
 
 
-def section_blocks(sections, exclude_ids):
+def section_blocks(sections, exclude_ids, leads=None):
     """[(section, [articles])] for the home page in three queries, whatever the number of
     sections: each section's newest ids as an array from one correlated subquery (an index
     scan per section), then the cards. A UNION of one ORM query per section did the same
-    reads, but compiling its members cost more than rendering the cards they picked."""
+    reads, but compiling its members cost more than rendering the cards they picked.
+
+    `leads` ({section id: article id}) are the leads editors chose: read with the cards, put
+    first in their block, and left out of every block's newest. A lead readers cannot see, or
+    one already shown above, leaves the block to its newest stories."""
     if not sections:
         return []
+    leads = {section_id: pk for section_id, pk in (leads or {}).items() if pk not in exclude_ids}
     newest_in_section = (
         Article.objects.published()
         .filter(section_id=OuterRef("pk"))
-        .exclude(pk__in=exclude_ids)
+        .exclude(pk__in=[*exclude_ids, *leads.values()])
         .order_by("-publish_at", "-id")
         .values("pk")[:PER_SECTION_ON_HOME]
     )
@@ -74,28 +78,52 @@ def section_blocks(sections, exclude_ids):
         ArraySubquery(newest_in_section), flat=True
     )
     ids = [pk for id_list in id_lists for pk in id_list]
-    by_section = {}
-    for article in listed_articles().filter(pk__in=ids).order_by("-publish_at", "-id"):
-        by_section.setdefault(article.section_id, []).append(article)
-    return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
+    lead_ids = set(leads.values())
+    by_id, by_section = {}, {}
+    for article in listed_articles().filter(pk__in=[*ids, *lead_ids]).order_by("-publish_at", "-id"):
+        by_id[article.pk] = article
+        if article.pk not in lead_ids:
+            by_section.setdefault(article.section_id, []).append(article)
+    blocks = []
+    for section in sections:
+        lead = by_id.get(leads.get(section.pk))
+        articles = [lead] if lead else []
+        articles += by_section.get(section.pk, [])[: PER_SECTION_ON_HOME - len(articles)]
+        if articles:
+            blocks.append((section, articles))
+    return blocks
 
 
 @require_safe
 def home(request):
-    newest = list(listed_articles().order_by("-publish_at", "-id")[: 1 + SECONDARY_ON_HOME + LATEST_ON_HOME])
-    lead = newest[0] if newest else None
-    secondary = newest[1 : 1 + SECONDARY_ON_HOME]
-    latest = newest[1 + SECONDARY_ON_HOME :]
+    chosen = frontpage.chosen_stories()
+    home_places = chosen.get(frontpage.HOME, {})
+    newest = listed_articles()
+    if home_places:
+        # The chosen stories come first, in the same query as the newest: no query of their own.
+        newest = newest.alias(
+            chosen=Case(When(pk__in=home_places.values(), then=Value(1)), default=Value(0))
+        ).order_by("-chosen", "-publish_at", "-id")
+    else:
+        newest = newest.order_by("-publish_at", "-id")
+    rows = list(newest[: len(home_places) + frontpage.HOME_SLOTS + LATEST_ON_HOME])
+    front, rest = frontpage.fill_places(home_places, rows, frontpage.HOME_SLOTS)
+    lead = front[0] if front else None
+    # The lead and every story an editor chose are left out of the section blocks, as they
+    # are of the latest list. Top stories that only fill in as the newest stay in their blocks:
+    # on a small site, leaving them out would leave the sections empty.
+    shown = {lead.pk, *home_places.values()} if lead else set(home_places.values())
+    section_leads = {
+        section_id: places[1] for section_id, places in chosen.items() if section_id is not frontpage.HOME
+    }
     return render(
         request,
         "articles/home.html",
         {
             "lead": lead,
-            "secondary": secondary,
-            "latest": latest,
-            # Only the lead is left out of the blocks: on a small site, leaving out every top
-            # story would leave the sections empty.
-            "blocks": section_blocks(navigation_sections(), [lead.pk] if lead else []),
+            "secondary": front[1:],
+            "latest": rest[:LATEST_ON_HOME],
+            "blocks": section_blocks(navigation_sections(), shown, section_leads),
             "most_read": reads.most_read(),
         },
     )

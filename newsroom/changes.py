@@ -29,6 +29,7 @@ it runs at once.
     comments_changed        its generation    the article's own page
     live_entry_changed      its generation    the article's own page
     section/author/source   site generation   their pages (and an author's articles)
+    front_page_changed      site generation   the home page
     furniture_changed       site generation   nothing: such pages live s-maxage at most
     everything_changed      site generation   nothing
 
@@ -161,6 +162,15 @@ def author_changed(author):
     _move_site_generation()
     if purge.enabled():
         purge.purge_after_commit(purging.author_urls(author) | purging.author_article_urls(author))
+
+
+def front_page_changed(section=None):
+    """Editors chose, reordered or cleared the stories of the home page, or of `section`'s
+    lead, which shows in that section's block on the home page: only the home page shows
+    either. The home page is kept under the site generation, so that moves."""
+    _move_site_generation()
+    if purge.enabled():
+        purge.purge_after_commit(purging.front_page_urls(section))
 
 
 def furniture_changed():
