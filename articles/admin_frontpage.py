@@ -27,6 +27,12 @@ class SlotForm(forms.ModelForm):
         model = FrontPageSlot
         fields = ["position", "article", "expires_at"]
 
+    def validate_constraints(self):
+        # "A story once per page" is checked across the whole page by SlotFormSet.clean, in
+        # plain words; the row-by-row check against the database would refuse two slots that
+        # swap their stories in one save (the constraint is deferred to the commit for that).
+        pass
+
     def clean_article(self):
         article = self.cleaned_data["article"]
         if article.status != Article.Status.PUBLISHED:
@@ -55,6 +61,10 @@ class SlotFormSet(BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         form.fields["position"].choices = SECTION_PLACES if self.instance.section_id else HOME_PLACES
+
+    def validate_unique(self):
+        # Replaced by clean() below, which names the story and says what to do.
+        pass
 
     def clean(self):
         super().clean()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from accounts.roles import EDITOR, MODERATOR, WRITER
+from accounts.roles import CHIEF_EDITOR, EDITOR, MODERATOR, WRITER
 from tests.factories import AuthorFactory, UserFactory
 
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -74,6 +74,11 @@ def other_writer(db):
 @pytest.fixture
 def editor(db):
     return UserFactory(email="editor@example.org", display_name="Eddie Editor", roles=[EDITOR])
+
+
+@pytest.fixture
+def chief_editor(db):
+    return UserFactory(email="chief.editor@example.org", display_name="Cleo Chief", roles=[CHIEF_EDITOR])
 
 
 @pytest.fixture

@@ -67,6 +67,13 @@ def _axes_fields():
             "ip_address": "192.0.2.7", "username": "someone@example.org"}  # fmt: skip
 
 
+def _front_page():
+    section = SectionFactory()
+    page = _model("articles.FrontPage").objects.create(section=section)
+    page.slots.create(position=1, article=ArticleFactory(section=section))
+    return page
+
+
 BUILDERS = {
     "auth.group": lambda: Group.objects.create(name="Interns"),
     "sites.site": lambda: Site.objects.create(domain="mirror.example.org", name="Mirror"),
@@ -103,6 +110,8 @@ BUILDERS = {
     # another writer's, and tests/access/test_workflow_matrix.py each button.
     "articles.article": None,
     "articles.section": SectionFactory,
+    # A section's place, with a story chosen for it (the home page's place is the migration's).
+    "articles.frontpage": lambda: _front_page(),
     "articles.source": SourceFactory,
     "articles.sponsor": SponsorFactory,
     # A published live page (and an entry on one): writers see them, editors run them.

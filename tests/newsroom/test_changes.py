@@ -133,6 +133,21 @@ def test_furniture_and_bulk_changes_move_the_site_and_purge_nothing(announce, pu
     assert paths == set()
 
 
+@pytest.mark.parametrize("section", [False, True], ids=["home page", "a section's lead"])
+def test_front_page_changed_moves_the_site_and_purges_the_home_page_alone(
+    story, announce, purging, django_assert_num_queries, section
+):
+    # The home page and its section blocks are kept under the site generation; the section's
+    # own page lists newest first and does not change, nor does any article's generation.
+    with django_assert_num_queries(0):
+        site, article, paths = announce(
+            lambda: changes.front_page_changed(story.section if section else None)
+        )
+
+    assert (site, article) == (True, False)
+    assert paths == {"/"}
+
+
 def test_a_draft_or_a_scheduled_article_moves_the_site_but_purges_nothing(announce, purging):
     draft = ArticleFactory(status="draft", publish_at=None)
     scheduled = ArticleFactory(publish_at=timezone.now() + timedelta(hours=2))
