@@ -151,8 +151,67 @@ def _day_groups(articles, moment):
     ]
 
 
+def mark_corrections(article, records):
+    """Add "corrections" to the changed fields of each revision (newest first) that a
+    correction was published with: a correction is its own row, saved just after the
+    article's revision, so it belongs to the newest revision at or before its time."""
+    if not records:
+        return
+    after_page = (
+        article.history.filter(history_date__gt=records[0].history_date)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    published = list(
+        article.corrections.filter(published_at__gte=records[-1].history_date).values_list(
+            "published_at", flat=True
+        )
+    )
+    upper = after_page
+    for record in records:
+        count = sum(1 for at in published if at >= record.history_date and (upper is None or at < upper))
+        if count:
+            changes = list(getattr(record, "history_delta_changes", None) or [])
+            label = "correction added" if count == 1 else f"{count} corrections added"
+            changes.append({"field": label, "old": "", "new": ""})
+            record.history_delta_changes = changes
+        upper = record.history_date
+
+
+def is_empty_revision(record, is_oldest):
+    """A save that changed nothing: no field, no correction, no workflow step named."""
+    return (
+        not is_oldest
+        and record.history_type == "~"
+        and not getattr(record, "history_delta_changes", None)
+        and not record.history_change_reason
+    )
+
+
 class ArticleEditorialViews:
     """Mixed into ArticleAdmin; `self` is the ModelAdmin."""
+
+    # Revision history ---------------------------------------------------------------------
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """simple-history's changed fields, plus the corrections published with each
+        revision, and without the revisions of saves that changed nothing."""
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        if not records:
+            return
+        article = Article.objects.get(pk=records[0].id)
+        mark_corrections(article, records)
+        oldest = article.history.order_by("history_date", "history_id").values_list("pk", flat=True).first()
+        # The oldest revision on a page has no older one here to compare with: it stays.
+        kept = [
+            record
+            for index, record in enumerate(records)
+            if index == len(records) - 1 or not is_empty_revision(record, record.pk == oldest)
+        ]
+        if hasattr(historical_records, "object_list"):
+            historical_records.object_list = kept
 
     def get_editorial_urls(self):
         wrap = self.admin_site.admin_view

@@ -43,6 +43,21 @@ class BodyEditorWidget(AdminProseEditorWidget):
         creators = [script for script in prose_editor_presets()[self.preset] if script != prose_editor_js]
         return prose_editor_admin_media + Media(js=[prose_editor_js, EDITOR_CSP_SCRIPT, *creators])
 
+    def get_config(self):
+        # django-prose-editor adds its NoSpellCheck extension to every editor, which sets
+        # spellcheck="false" on the writing area: our writers want the browser's spell checker.
+        config = super().get_config()
+        if "extensions" in config:
+            config["extensions"] = {
+                name: options for name, options in config["extensions"].items() if name != "NoSpellCheck"
+            }
+        return config
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["spellcheck"] = "true"
+        return context
+
 
 class ArticleAdminForm(forms.ModelForm):
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
