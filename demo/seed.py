@@ -13,7 +13,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from accounts.models import User
-from accounts.roles import EDITOR, MODERATOR, WRITER, sync_roles
+from accounts.roles import CHIEF_EDITOR, EDITOR, MODERATOR, WRITER, sync_roles
 from articles import notifications
 from articles.models import Article, ArticleAuthor, Correction, Section, Source, Sponsor
 from articles.services import add_correction, publish_article, submit_for_review, withdraw_article
@@ -21,12 +21,14 @@ from authors.models import Author
 from demo import catalogue, images
 from demo.enquiries import seed_demo_advertising
 from demo.live import seed_demo_live
+from demo.site import seed_site_settings
 from demo.stories import STORIES, body_html
 from demo.subscriptions import seed_demo_subscriptions
 
 DEMO_PASSWORD = "newsroom-demo"  # noqa: S105 - development only, printed by make run
 DEMO_USERS = [
     # email, display name, role group (None: a reader without admin access)
+    ("chief@example.com", "Charlotte Chief", CHIEF_EDITOR),
     ("editor@example.com", "Elena Editor", EDITOR),
     ("writer@example.com", "Walter Writer", WRITER),
     ("moderator@example.com", "Morgan Moderator", MODERATOR),
@@ -67,7 +69,8 @@ def _attach_image(instance, field_name, make_file):
 
 def seed_users(tally):
     sync_roles()
-    groups = {group.name: group for group in Group.objects.filter(name__in=[EDITOR, WRITER, MODERATOR])}
+    roles = [CHIEF_EDITOR, EDITOR, WRITER, MODERATOR]
+    groups = {group.name: group for group in Group.objects.filter(name__in=roles)}
     users = {}
     for email, display_name, role in DEMO_USERS:
         user = User.objects.filter(email__iexact=email).first()
@@ -273,6 +276,8 @@ def seed_demo(out):
     out("Users and roles...")
     users = seed_users(tally)
     write_logins()
+    out("Site settings...")
+    seed_site_settings(tally)
     out("Sponsors, sections and partner sources...")
     sponsors, sections, sources = seed_catalogue(tally)
     out("Authors and tags...")

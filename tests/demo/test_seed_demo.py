@@ -118,6 +118,28 @@ def test_the_demo_logins_are_written_for_make_run(seeded, settings):
     assert "subscriber@example.com" in logins
 
 
+def test_the_demo_has_a_chief_editor_who_can_reach_the_site_settings(seeded, client, settings):
+    logins = (Path(settings.VAR_DIR) / "demo-logins.txt").read_text()
+    assert "chief@example.com" in logins
+    assert "Chief editor" in logins
+    assert client.login(email="chief@example.com", password=DEMO_PASSWORD)
+
+    page = client.get("/admin/newsroom/sitesettings/1/change/")
+
+    assert page.status_code == 200
+    assert 'name="_save"' in page.content.decode()
+
+
+def test_the_demo_names_its_publisher_and_sister_publications_on_every_page(seeded, client):
+    article = Article.objects.published().select_related("section").first()
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert "published by Ledger Media Cooperative" in html
+    assert "The Harbour Gazette" in html
+    assert "Valley Weekly" in html
+
+
 # Content --------------------------------------------------------------------------------------
 
 
@@ -241,7 +263,9 @@ def test_a_second_run_adds_nothing(seeded, media_root):
     assert counts() == before
     assert sorted(path for path in media_root.rglob("*") if path.is_file()) == files_before
     assert "articles: 0 created" in output
-    assert "users: 0 created, 5 already there" in output
+    assert "users: 0 created, 6 already there" in output
+    assert "site settings: 0 created, 1 already there" in output
+    assert "sister publications: 0 created, 2 already there" in output
     assert "advertising options: 0 created, 3 already there" in output
 
 
