@@ -60,7 +60,12 @@ class SlotForm(forms.ModelForm):
 class SlotFormSet(BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        form.fields["position"].choices = SECTION_PLACES if self.instance.section_id else HOME_PLACES
+        places = SECTION_PLACES if self.instance.section_id else HOME_PLACES
+        form.fields["position"].choices = places
+        if index is not None and form.instance.pk is None:
+            # An empty row offers the next place, so an untouched row is left out on save
+            # and the rows of a new page read lead, top story 1, top story 2.
+            form.initial["position"] = places[min(index, len(places) - 1)][0]
 
     def validate_unique(self):
         # Replaced by clean() below, which names the story and says what to do.
@@ -104,6 +109,14 @@ class SlotInline(admin.TabularInline):
     verbose_name = "chosen story"
     verbose_name_plural = "Chosen stories"
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "article":
+            # Stories are written in the article admin; here they are only chosen.
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_view_related = False
+        return field
+
     def get_max_num(self, request, obj=None, **kwargs):
         return obj.slot_count if obj else frontpage.HOME_SLOTS
 
@@ -116,26 +129,26 @@ class SlotInline(admin.TabularInline):
 class FrontPageAdmin(admin.ModelAdmin):
     inlines = [SlotInline]
     list_display = ["__str__", "chosen"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": ["section"],
-                "description": (
-                    "Choose the stories for each place, in order. A place left empty, or whose "
-                    "time has run out, shows the newest story, as before. A story chosen here is "
-                    "not repeated lower down the home page."
-                ),
-            },
-        )
-    ]
+    readonly_fields = ["shows"]
+    description = (
+        "Choose the stories for each place, in order. A place left empty, or whose time has run "
+        "out, shows the newest story, as before. A story chosen here is not repeated lower down "
+        "the home page."
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        # A page's place is fixed once made (its slots were chosen for it): only a new page
+        # asks which place it is for.
+        return [(None, {"fields": ["shows"] if obj else ["section"], "description": self.description})]
+
+    @admin.display(description="what readers see")
+    def shows(self, page):
+        if page.section_id:
+            return f"The first story of the {page.section.name} block on the home page."
+        return f"The home page's lead story and the {frontpage.TOP_STORIES} top stories beside it."
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("section").prefetch_related("slots__article")
-
-    def get_readonly_fields(self, request, obj=None):
-        # A page's place is fixed once made: its slots were chosen for it.
-        return ["section"] if obj else []
 
     @admin.display(description="chosen stories")
     def chosen(self, page):

@@ -55,29 +55,37 @@ def section_by_slug(slug):
 # Home ---------------------------------------------------------------------------------------
 
 
-def section_blocks(sections, exclude_ids, leads=None):
+def section_blocks(sections, exclude_ids, leads=None, shown_ids=()):
     """[(section, [articles])] for the home page in three queries, whatever the number of
     sections: each section's newest ids as an array from one correlated subquery (an index
     scan per section), then the cards. A UNION of one ORM query per section did the same
     reads, but compiling its members cost more than rendering the cards they picked.
 
-    `leads` ({section id: article id}) are the leads editors chose: read with the cards, put
-    first in their block, and left out of every block's newest. A lead readers cannot see, or
-    one already shown above, leaves the block to its newest stories."""
+    `exclude_ids` never appear in a block (the lead and the stories editors chose). Stories in
+    `shown_ids` (the other top stories and the latest list) give way to older ones, so a story
+    is not shown twice; only a section with nothing else to show keeps them, so a small site's
+    sections are not left empty. `leads` ({section id: article id}) are the leads editors
+    chose: read with the cards, put first in their block, and left out of every block's
+    newest. A lead readers cannot see, or one already shown above, leaves the block to its
+    newest stories."""
     if not sections:
         return []
     leads = {section_id: pk for section_id, pk in (leads or {}).items() if pk not in exclude_ids}
+    shown_ids = set(shown_ids) - set(leads.values())
     newest_in_section = (
         Article.objects.published()
         .filter(section_id=OuterRef("pk"))
         .exclude(pk__in=[*exclude_ids, *leads.values()])
         .order_by("-publish_at", "-id")
-        .values("pk")[:PER_SECTION_ON_HOME]
+        .values("pk")[: PER_SECTION_ON_HOME + len(shown_ids)]
     )
     id_lists = Section.objects.filter(pk__in=[section.pk for section in sections]).values_list(
         ArraySubquery(newest_in_section), flat=True
     )
-    ids = [pk for id_list in id_lists for pk in id_list]
+    ids = []
+    for id_list in id_lists:
+        unseen = [pk for pk in id_list if pk not in shown_ids]
+        ids += (unseen or id_list)[:PER_SECTION_ON_HOME]
     lead_ids = set(leads.values())
     by_id, by_section = {}, {}
     for article in listed_articles().filter(pk__in=[*ids, *lead_ids]).order_by("-publish_at", "-id"):
@@ -109,10 +117,11 @@ def home(request):
     rows = list(newest[: len(home_places) + frontpage.HOME_SLOTS + LATEST_ON_HOME])
     front, rest = frontpage.fill_places(home_places, rows, frontpage.HOME_SLOTS)
     lead = front[0] if front else None
-    # The lead and every story an editor chose are left out of the section blocks, as they
-    # are of the latest list. Top stories that only fill in as the newest stay in their blocks:
-    # on a small site, leaving them out would leave the sections empty.
-    shown = {lead.pk, *home_places.values()} if lead else set(home_places.values())
+    # The lead and every story an editor chose are never repeated below; the other top
+    # stories and the latest list give way to older stories in the section blocks.
+    excluded = {lead.pk, *home_places.values()} if lead else set(home_places.values())
+    latest = rest[:LATEST_ON_HOME]
+    shown = {article.pk for article in [*front, *latest]} - excluded
     section_leads = {
         section_id: places[1] for section_id, places in chosen.items() if section_id is not frontpage.HOME
     }
@@ -122,8 +131,8 @@ def home(request):
         {
             "lead": lead,
             "secondary": front[1:],
-            "latest": rest[:LATEST_ON_HOME],
-            "blocks": section_blocks(navigation_sections(), shown, section_leads),
+            "latest": latest,
+            "blocks": section_blocks(navigation_sections(), excluded, section_leads, shown),
             "most_read": reads.most_read(),
         },
     )

@@ -2,6 +2,7 @@
 lead, in order, each until an optional time; what is chosen is never repeated lower down; a
 place whose story is gone, hidden or out of time shows the newest story again."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -84,9 +85,27 @@ def test_the_chosen_lead_and_top_stories_show_in_their_places_and_nowhere_else(c
     for chosen in ("Story 3", "Story 4", "Story 5"):
         assert chosen not in regions["latest"], chosen
         assert chosen not in regions["blocks"], chosen
-    # The newest stories fill the latest list and the block.
+    # The newest stories fill the latest list; the block, with nothing older left, repeats them.
     assert "Story 0" in regions["latest"]
     assert "Story 0" in regions["blocks"]
+
+
+def test_with_enough_stories_no_story_is_shown_twice_on_the_home_page(client, politics):
+    now = timezone.now()
+    for number in range(16):
+        ArticleFactory(
+            headline=f"Item {number:02d}", section=politics, publish_at=now - timedelta(hours=number + 1)
+        )
+    choose(home_page(), 2, Article.objects.get(headline="Item 15"))
+
+    html = client.get("/").content.decode()
+
+    headlines = re.findall(r"Item \d\d", html)
+    assert len(headlines) == len(set(headlines)), sorted(headlines)
+    regions = home_regions(client)
+    assert "Item 15" in regions["top"]
+    # The block goes on where the latest list stops.
+    assert "Item 11" in regions["blocks"]
 
 
 def test_an_empty_place_between_chosen_ones_takes_the_newest_story(client, stories):
