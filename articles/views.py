@@ -114,17 +114,19 @@ def home(request):
         ).order_by("-chosen", "-publish_at", "-id")
     else:
         newest = newest.order_by("-publish_at", "-id")
-    rows = list(newest[: len(home_places) + frontpage.HOME_SLOTS + LATEST_ON_HOME])
-    front, rest = frontpage.fill_places(home_places, rows, frontpage.HOME_SLOTS)
-    lead = front[0] if front else None
-    # The lead and every story an editor chose are never repeated below; the other top
-    # stories and the latest list give way to older stories in the section blocks.
-    excluded = {lead.pk, *home_places.values()} if lead else set(home_places.values())
-    latest = rest[:LATEST_ON_HOME]
-    shown = {article.pk for article in [*front, *latest]} - excluded
     section_leads = {
         section_id: places[1] for section_id, places in chosen.items() if section_id is not frontpage.HOME
     }
+    limit = len(home_places) + frontpage.HOME_SLOTS + LATEST_ON_HOME + len(section_leads)
+    front, rest = frontpage.fill_places(home_places, list(newest[:limit]), frontpage.HOME_SLOTS)
+    lead = front[0] if front else None
+    # The lead and every story an editor chose are never repeated below (a section's chosen
+    # lead shows in its block, not in the latest list); the other top stories and the latest
+    # list give way to older stories in the section blocks.
+    excluded = {lead.pk, *home_places.values()} if lead else set(home_places.values())
+    section_lead_ids = set(section_leads.values()) - excluded
+    latest = [article for article in rest if article.pk not in section_lead_ids][:LATEST_ON_HOME]
+    shown = {article.pk for article in [*front, *latest]} - excluded
     return render(
         request,
         "articles/home.html",

@@ -129,6 +129,15 @@ def test_a_section_lead_opens_its_block_on_the_home_page(client, stories, politi
     assert blocks.count("Story 5<") == 1
 
 
+def test_a_section_lead_is_not_repeated_in_the_latest_list(client, stories, politics):
+    choose(FrontPage.objects.get_or_create(section=politics)[0], 1, stories[4])
+
+    regions = home_regions(client)
+
+    assert "Story 4" not in regions["latest"]
+    assert regions["blocks"].count("Story 4<") == 1
+
+
 def test_a_story_chosen_for_the_home_page_is_not_repeated_as_its_section_lead(client, stories, politics):
     choose(home_page(), 1, stories[5])
     choose(FrontPage.objects.get_or_create(section=politics)[0], 1, stories[5])
