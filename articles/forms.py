@@ -18,6 +18,7 @@ from taggit.utils import parse_tags
 from articles.models import Article
 
 MAX_TAG_LENGTH = Tag._meta.get_field("name").max_length
+FORM_TIMES = ("publish_at", "withdraw_at", "comments_close_at")
 
 
 def describe_change(revision):
@@ -93,6 +94,23 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["tags"].widget = widget
         if "loaded_version" in self.fields and self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        for name in self._shown_times():
+            # What the form shows, so an untouched time does not count as changed.
+            self.initial[name] = getattr(self.instance, name).replace(microsecond=0)
+
+    def _shown_times(self):
+        """The editorial times of a saved article that carry more than the form shows: the
+        admin's time input has whole seconds, and a time the clock set ("Publish now") has a
+        fraction of one, which the form would silently drop on every save."""
+        if not self.instance.pk:
+            return []
+        return [
+            name
+            for name in FORM_TIMES
+            if name in self.fields
+            and getattr(self.instance, name)
+            and getattr(self.instance, name).microsecond
+        ]
 
     def clean_new_tags(self):
         names = parse_tags(self.cleaned_data["new_tags"])
@@ -111,6 +129,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in self._shown_times():
+            # Unchanged as far as the form can tell: keep the stored time exactly, so the
+            # revision history does not list it as changed (and nothing moves by a fraction
+            # of a second, which preview revocation and scheduling compare against).
+            stored = getattr(self.instance, name)
+            if cleaned.get(name) == stored.replace(microsecond=0):
+                cleaned[name] = stored
         if self.instance.pk and "loaded_version" in self.fields:
             self._check_version(cleaned.get("loaded_version"))
         return cleaned

@@ -244,10 +244,6 @@ READER_TEXT_FIELDS = [
 QUIET_EDIT_PERIOD = timedelta(minutes=5)
 
 
-# The times an editor sets in the form, kept at its precision (Article.truncate_times).
-MINUTE_TIMES = ("publish_at", "withdraw_at", "comments_close_at")
-
-
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -427,7 +423,6 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Every writer of bodies passes here, not only the admin form.
         self.body = clean_body_html(self.body)
-        self.truncate_times(kwargs.get("update_fields"))
         if not self._state.adding:
             self.version += 1
             if kwargs.get("update_fields") is not None:
@@ -458,17 +453,6 @@ class Article(models.Model):
             day=f"{when.day:02d}",
             slug=self.slug,
         )
-
-    def truncate_times(self, only=None):
-        """Keep the editorial times at the minute, the precision the edit form shows: a time
-        kept to the second would come back from the form a few seconds different and be listed
-        as changed in the revision history on every save."""
-        for name in MINUTE_TIMES:
-            if only is not None and name not in only:
-                continue
-            moment = getattr(self, name)
-            if moment is not None:
-                setattr(self, name, moment.replace(second=0, microsecond=0))
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):

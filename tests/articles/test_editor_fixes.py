@@ -1,6 +1,7 @@
 """The edit page's small betrayals, fixed: the browser's spell checker works in the body, and
-the revision history lists only what really changed (times kept at the minute the form shows,
-saves that changed nothing left out, corrections named)."""
+the revision history lists only what really changed (a time the form shows to the second is
+not "changed" by its lost fraction, saves that changed nothing are left out, corrections are
+named)."""
 
 import json
 import re
@@ -53,16 +54,24 @@ def test_the_body_editor_leaves_the_spell_checker_on(client, editor, published):
     assert "Bold" in config["extensions"]
 
 
-def test_editorial_times_are_kept_at_the_minute(editor):
-    moment = timezone.now().replace(second=42, microsecond=123456) + timedelta(days=1)
+def test_an_untouched_time_keeps_its_exact_stored_value(editor, published):
+    stored = published.publish_at
+    assert stored.microsecond  # set by the clock, finer than the form shows
 
-    article = ArticleFactory(
-        publish_at=moment, withdraw_at=moment + timedelta(days=1), comments_close_at=moment
-    )
-    article.refresh_from_db()
+    response = submit_change_form(editor, change_url(published), _save="Save")
 
-    assert article.publish_at == moment.replace(second=0, microsecond=0)
-    assert article.withdraw_at.second == article.comments_close_at.second == 0
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.publish_at == stored
+
+
+def test_a_time_the_editor_changes_is_saved(editor, published):
+    later = timezone.localtime(published.publish_at - timedelta(hours=1))
+
+    submit_change_form(editor, change_url(published), publish_at_1=later.strftime("%H:%M:%S"), _save="Save")
+
+    published.refresh_from_db()
+    assert published.publish_at == later.replace(microsecond=0)
 
 
 def test_saving_a_published_article_unchanged_lists_no_false_change(client, editor, published):
