@@ -17,7 +17,7 @@ def create_places(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_article_revised_at"),
+        ("articles", "0011_live"),
     ]
 
     operations = [
