@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import live
-from articles.models import LiveEntry
+from articles.models import Article, LiveEntry
+from newsroom.lib import pagecache
 from newsroom.lib.generations import article_generation
 from tests.admin_forms import submit_change_form
 from tests.factories import ArticleFactory, AuthorFactory, LiveCoverageFactory, LiveEntryFactory
@@ -467,3 +468,16 @@ def test_a_new_entry_drops_the_cached_page_and_the_cached_poll(
     assert page["X-Page-Cache"] == "miss"
     assert "Second, just in." in page.content.decode()
     assert "Second, just in." in poll.json()["entries"][0]["html"]
+
+
+def test_a_cached_live_page_does_not_outlive_its_end_time(live_page):
+    # Its end time changes the page (summary shown, polling stopped) with no edit to announce it.
+    ends_at = timezone.now() + timedelta(minutes=7)
+    live_page.live.ends_at = ends_at
+    live_page.live.save()
+
+    assert Article.objects.next_scheduled_change(timezone.now()) == ends_at
+    assert pagecache.lifetime(timezone.now()) <= 7 * 60
+    live_page.live.ended = True
+    live_page.live.save()
+    assert Article.objects.next_scheduled_change(timezone.now()) != ends_at
