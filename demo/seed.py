@@ -186,8 +186,7 @@ def seed_articles(tally, *, users, sections, sources, sponsors, authors, out):
         if Article.objects.filter(slug=story.slug).exists():
             tally.record("articles", False)
             continue
-        # The demo replays a desk's history: nobody is emailed about it.
-        with transaction.atomic(), notifications.silenced():
+        with transaction.atomic():
             _create_story(
                 story,
                 number,
@@ -272,6 +271,13 @@ def seed_catalogue(tally):
 
 
 def seed_demo(out):
+    # The demo replays a desk's history (stories sent for review, published, a live page):
+    # nobody is emailed about it.
+    with notifications.silenced():
+        return _seed_demo(out)
+
+
+def _seed_demo(out):
     tally = Tally()
     out("Users and roles...")
     users = seed_users(tally)
