@@ -177,6 +177,7 @@ def test_an_editor_sees_what_waits_oldest_first_with_who_sent_it(client, writer,
     assert "Going out next week" not in html
     assert "Out this morning" in html
     assert "Corrections today (1)" in html
+    assert 'href="/admin/articles/frontpage/">Arrange the front page</a>' in html
 
 
 def test_a_moderator_sees_the_queue_counts_linking_to_each_tab(client, moderator):
