@@ -6,7 +6,7 @@ import pytest
 
 from accounts.services import delete_account
 from comments.dsa import file_appeal
-from comments.models import Comment, ModerationReason, Suspension, ThreadFollow
+from comments.models import Comment, Suspension, ThreadFollow
 from comments.services import remove_comment
 from tests.comments.conftest import form_data, post_url
 
@@ -47,16 +47,17 @@ def test_download_my_data_includes_the_readers_comments(client, commented):
     assert data["comments"]["threads_you_follow"][0]["email"] == "reader@example.org"
 
 
-def test_download_my_data_includes_decisions_about_the_reader_and_their_appeals(client, commented, moderator):
-    rule = ModerationReason.objects.create(name="Off topic", slug="off-topic", description="Stay on topic.")
-    remove_comment(comment=commented, by=moderator, reason=rule)
+def test_download_my_data_includes_decisions_about_the_reader_and_their_appeals(
+    client, commented, moderator, reasons
+):
+    remove_comment(comment=commented, by=moderator, reason=reasons["off-topic"])
     file_appeal(statement=commented.statements.get(), by=commented.user, text="It was on topic.")
 
     response = client.get("/accounts/my-data/")
 
     data = json.loads(b"".join(response.streaming_content) if response.streaming else response.content)
     [decision] = data["comments"]["decisions_about_you"]
-    assert (decision["decision"], decision["rule"]) == ("Comment removed", "Off topic")
+    assert (decision["decision"], decision["rule"]) == ("Comment removed", reasons["off-topic"].name)
     assert decision["automated"] is False
     [appeal] = data["comments"]["your_appeals"]
     assert (appeal["text"], appeal["outcome"]) == ("It was on topic.", "Waiting for a moderator")

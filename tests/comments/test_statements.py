@@ -43,7 +43,8 @@ def test_a_removal_sends_one_statement_naming_the_rule_the_person_and_the_appeal
 
     [message] = statements_to("troll@example.org")
     assert message.subject == "[The Civic Ledger] Your comment was removed: Abuse"
-    assert "Rule applied: Abuse: Insults, threats or harassment." in message.body
+    # The rule as the guidelines state it (the migration seeds its own wording).
+    assert f"Rule applied: Abuse: {reasons['abuse'].description}" in message.body
     assert "http://127.0.0.1:8000/comments/guidelines/#rule-abuse" in message.body
     assert "Who decided: Human — a moderator decided." in message.body
     assert "You are all idiots." in message.body
