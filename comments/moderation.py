@@ -209,25 +209,26 @@ def _scored(decision, *, policy, submission):
         )
         if not hold:
             return decision
-        return Decision(
-            publish=False,
-            held_reason=HeldReason.SCORE,
-            reader_message="Your comment is waiting for a moderator: our automatic check could not "
-            "read it just now, so a person will before it appears.",
-            moderator_note=_notes(
-                f"The automatic scorer could not answer ({failure}).", decision.moderator_note
-            ),
-            needs_review=decision.needs_review,
+        return _held_by_score(
+            decision,
+            "our automatic check could not read it just now, so a person will before it appears.",
+            f"The automatic scorer could not answer ({failure}).",
         )
     if score.value < threshold:
         return decision
+    return _held_by_score(
+        decision,
+        "our automatic check asked for a person to read it before it appears.",
+        f"Scored {score.value:.2f} (held from {threshold:g}): {score.reason}",
+    )
+
+
+def _held_by_score(decision, why, note):
+    """`decision` (one that would publish) turned into a hold by the scoring check."""
     return Decision(
         publish=False,
         held_reason=HeldReason.SCORE,
-        reader_message="Your comment is waiting for a moderator: our automatic check asked for a "
-        "person to read it before it appears.",
-        moderator_note=_notes(
-            f"Scored {score.value:.2f} (held from {threshold:g}): {score.reason}", decision.moderator_note
-        ),
+        reader_message=f"Your comment is waiting for a moderator: {why}",
+        moderator_note=_notes(note, decision.moderator_note),
         needs_review=decision.needs_review,
     )
