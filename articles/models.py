@@ -205,8 +205,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_page().defer("body", "search")
 
 
-# The text search configuration of the search column, and so of every query against it.
-SEARCH_CONFIG = "english"
+# The text search configuration of the search column, and so of every query against it:
+# English stemming with accents taken off first (migration 0013), so “Ekstrom” finds
+# “Ekström” and “cafe” finds “café”, and the other way round.
+SEARCH_CONFIG = "newsroom_search"
 
 
 def body_text():
@@ -673,6 +675,28 @@ class DailyReadCount(models.Model):
 
     def __str__(self):
         return f"{self.article_id} on {self.day}: {self.count}"
+
+
+class SearchWord(models.Model):
+    """A word readers could search for, with how many articles use it: the vocabulary that
+    “did you mean” suggestions come from (articles/search.py: suggested_query).
+
+    Filled from the free parts of articles (headline and standfirst, never a premium body), by
+    articles.tasks.remember_search_words as articles are published and by the
+    rebuild_search_words command for the archive. A word may outlive every article using it;
+    a suggestion is only offered after checking that it finds something."""
+
+    word = models.CharField(max_length=100, primary_key=True)
+    articles = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # The closest known words to a misspelt one, by shared trigrams (pg_trgm's %).
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="search_word_trgm"),
+        ]
+
+    def __str__(self):
+        return self.word
 
 
 # Live coverage ------------------------------------------------------------------------------

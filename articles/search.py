@@ -3,6 +3,10 @@ C, author names D), with web-search syntax: "a phrase", -exclude, this or that. 
 article's body is not in the column and its snippet is the standfirst alone, so search never
 reveals text only subscribers may read.
 
+Accents do not matter (the search configuration takes them off, articles/models.py), and a
+search that finds nothing suggests the closest known spelling of its words (suggested_query),
+from a vocabulary of the words in headlines and standfirsts (SearchWord).
+
 Very common words match most of the archive, and ranking every match would read every row.
 So only the MAX_CANDIDATES newest matches are ranked, and finding them must not read every
 match either: the archive is read a week at a time, newest first, until they are found
@@ -10,6 +14,7 @@ match either: the archive is read a week at a time, newest first, until they are
 """
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -24,7 +29,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import SEARCH_CONFIG, Article, PublicationWeek, body_text
+from articles.models import SEARCH_CONFIG, Article, PublicationWeek, SearchWord, body_text
 
 MAX_CANDIDATES = 300
 # How much of a body, tags removed, a result's snippet is chosen from.
@@ -197,10 +202,9 @@ class Matches:
     complete: bool  # False: more articles match than were ranked (the newest `count` were)
 
 
-def matching_articles(query_text, *, section=None, date_from=None, date_to=None):
-    """Published articles matching the query (Matches: how many, and the articles ranked,
-    each with `headline_text` and `snippet_text`, marked up with MARK_START and
-    MARK_END; see highlighted())."""
+def _filtered_matches(query_text, section, date_from, date_to):
+    """The search query, the published articles matching it and the filters, and the publish
+    times the date filters allow (None where they allow any)."""
     query = SearchQuery(query_text, search_type="websearch", config=SEARCH_CONFIG)
     matches = Article.objects.published().filter(search=query)
     if section is not None:
@@ -214,6 +218,14 @@ def matching_articles(query_text, *, section=None, date_from=None, date_to=None)
     if date_to and date_to < date.max:
         until = _local_midnight(date_to + timedelta(days=1))
         matches = matches.filter(publish_at__lt=until)
+    return query, matches, since, until
+
+
+def matching_articles(query_text, *, section=None, date_from=None, date_to=None):
+    """Published articles matching the query (Matches: how many, and the articles ranked,
+    each with `headline_text` and `snippet_text`, marked up with MARK_START and
+    MARK_END; see highlighted())."""
+    query, matches, since, until = _filtered_matches(query_text, section, date_from, date_to)
     candidates = best_of_newest(matches, query_text, MAX_CANDIDATES, since=since, until=until)
 
     # The snippet comes from the opening of the body: making one costs time for every word
@@ -266,3 +278,107 @@ def highlighted(marked_text):
     # Tags removed from the body leave runs of spaces behind; readers should not see them.
     text = escape(" ".join(html.unescape(marked_text or "").split()))
     return mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+# Vocabulary and suggestions ---------------------------------------------------------------------
+
+# Words shorter than this are left as typed: trigrams of a short word match too much.
+SHORTEST_SUGGESTED = 4
+# How alike (pg_trgm's similarity, 0 to 1) a known word must be to replace a typed one.
+SIMILAR_ENOUGH = 0.4
+# What web-search syntax gives meaning to, never replaced.
+OPERATORS = {"or", "and", "not"}
+WORD = re.compile(r"[^\W\d_]+")
+
+# The words of the free parts of articles, lower-cased with accents kept (“ekström”), letters
+# only, as PostgreSQL's “simple” configuration splits them; ts_stat counts the articles each is
+# in. ts_stat takes its query as text: only integers (ids) are ever written into it.
+VOCABULARY_SQL = """
+    INSERT INTO {vocabulary} (word, articles)
+    SELECT word, ndoc FROM ts_stat(
+        'SELECT to_tsvector(''simple'', headline || '' '' || standfirst) FROM {articles}
+         WHERE id BETWEEN {first:d} AND {last:d}'
+    )
+    WHERE char_length(word) BETWEEN {shortest:d} AND 100 AND word ~ '^[[:alpha:]]+$'
+    ON CONFLICT (word) DO {on_conflict}
+"""
+
+
+def _count_words(first_id, last_id, on_conflict):
+    vocabulary = SearchWord._meta.db_table
+    sql = VOCABULARY_SQL.format(
+        vocabulary=vocabulary,
+        articles=Article._meta.db_table,
+        first=int(first_id),
+        last=int(last_id),
+        shortest=SHORTEST_SUGGESTED,
+        on_conflict=on_conflict.format(vocabulary=vocabulary),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.rowcount
+
+
+def remember_words(article_id):
+    """Add the words of one article's headline and standfirst that the vocabulary lacks (each
+    counted once; the counts of known words wait for the next rebuild)."""
+    return _count_words(article_id, article_id, "NOTHING")
+
+
+def count_words(first_id, last_id):
+    """Add the words of the articles with ids in [first_id, last_id] to the vocabulary's
+    counts: rebuild_search_words calls it a batch at a time on an emptied vocabulary."""
+    return _count_words(first_id, last_id, "UPDATE SET articles = {vocabulary}.articles + EXCLUDED.articles")
+
+
+def suggested_query(query_text, *, section=None, date_from=None, date_to=None):
+    """The query with each unknown word replaced by the closest word in the vocabulary, if
+    that finds published articles within the same filters; None when there is nothing better
+    to offer. Two queries at
+    most: the closest words for all the typed ones at once, and whether the suggestion finds
+    anything (a vocabulary word may come from an article not yet, or no longer, visible, and
+    must not be offered)."""
+    typed = sorted(
+        {word.lower() for word in WORD.findall(query_text) if len(word) >= SHORTEST_SUGGESTED} - OPERATORS
+    )
+    if not typed:
+        return None
+    with connection.cursor() as cursor:
+        # For each typed word: whether it is known (its accents aside), else the most alike
+        # known word, the commoner first among equals. The trigram index answers `%`.
+        cursor.execute(
+            f"""
+            SELECT typed.word, closest.word, unaccent(closest.word) = unaccent(typed.word)
+            FROM unnest(%s::text[]) AS typed(word)
+            CROSS JOIN LATERAL (
+                SELECT known.word
+                FROM {SearchWord._meta.db_table} AS known
+                WHERE known.word %% typed.word
+                  AND similarity(known.word, typed.word) >= %s
+                ORDER BY unaccent(known.word) = unaccent(typed.word) DESC,
+                         similarity(known.word, typed.word) DESC, known.articles DESC, known.word
+                LIMIT 1
+            ) AS closest
+            """,  # noqa: S608 (the table name is ours; the values are parameters)
+            [typed, SIMILAR_ENOUGH],
+        )
+        replacements = {
+            typed_word: closest
+            for typed_word, closest, already_known in cursor.fetchall()
+            if not already_known
+        }
+    if not replacements:
+        return None
+    suggestion = WORD.sub(lambda match: _respelt(match.group(), replacements), query_text)
+    _, found, _, _ = _filtered_matches(suggestion, section, date_from, date_to)
+    return suggestion if found.exists() else None
+
+
+def _respelt(typed, replacements):
+    """The known spelling of a typed word, capitalised as it was typed (“Ekstrm” → “Ekström”)."""
+    known = replacements.get(typed.lower())
+    if known is None:
+        return typed
+    if typed.isupper():
+        return known.upper()
+    return known.capitalize() if typed[0].isupper() else known

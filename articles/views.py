@@ -23,7 +23,7 @@ from articles import frontpage, jsonld, live, reads
 from articles.models import Article, Correction, Section, SlugRedirect, Source
 from articles.pagination import keyset_page
 from articles.related import related_block
-from articles.search import SearchForm, highlighted, matching_articles
+from articles.search import SearchForm, highlighted, matching_articles, suggested_query
 from articles.templatetags.reading import navigation_sections, renditions
 from articles.video import video_provider
 from authors.models import Author
@@ -401,4 +401,8 @@ def search(request):
             article.headline_html = highlighted(article.headline_text)
             article.snippet = highlighted(article.snippet_text)
         context.update(results=page, paginator=paginator, capped=not matches.complete, filters=data)
+        if matches.count == 0:
+            context["suggestion"] = suggested_query(
+                data["q"], section=data["section"], date_from=data["date_from"], date_to=data["date_to"]
+            )
     return render(request, "articles/search.html", context)

@@ -21,6 +21,9 @@ Every consequence runs after the surrounding transaction commits: a reader who r
 in between would otherwise cache the old content under the new number. Outside a transaction
 it runs at once.
 
+Publishing or editing an article also adds its new words to search's vocabulary (the “did
+you mean” suggestions, articles/search.py), after commit, in the same way.
+
     event                   moves             CDN purge (with CDN_PURGER)
     article_published       site generation   the article's pages
     article_edited          site generation   its pages, as they were and as they are
@@ -41,7 +44,7 @@ import logging
 from django.core.cache import cache
 from django.db import transaction
 
-from articles import purging
+from articles import purging, search
 from newsroom.lib import purge
 from newsroom.lib.generations import ARTICLE_KEY, SITE_KEY
 
@@ -68,6 +71,14 @@ def _move_site_generation():
     transaction.on_commit(lambda: _bump(SITE_KEY))
 
 
+def _remember_search_words(article_id):
+    try:
+        search.remember_words(article_id)
+    except Exception as error:
+        # A missed word only means one suggestion fewer until rebuild_search_words runs.
+        logger.error("search words of article %s not added: %s: %s", article_id, type(error).__name__, error)
+
+
 # Articles -------------------------------------------------------------------------------------
 
 
@@ -84,6 +95,7 @@ def article_published(article):
     """An article became visible to readers now (a scheduled one announces itself through
     scheduled_time_reached when its time comes)."""
     _move_site_generation()
+    transaction.on_commit(lambda: _remember_search_words(article.pk))
     if purge.enabled() and article.is_published:
         purge.purge_after_commit(purging.article_urls(article))
 
@@ -94,6 +106,7 @@ def article_edited(article, *, shown_before=frozenset()):
     scheduled for later shows nowhere yet, but listings of editors' own previews may: the site
     generation still moves."""
     _move_site_generation()
+    transaction.on_commit(lambda: _remember_search_words(article.pk))
     if purge.enabled():
         urls = set(shown_before)
         if article.is_published:

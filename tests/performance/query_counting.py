@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from articles.pagination import encode_cursor
+from articles.search import remember_words
 from comments.models import Comment
 from enquiries.models import AdvertisingOption, RateCard
 from newsroom.lib import fragments
@@ -65,6 +66,8 @@ class Newsroom:
             AdvertisingOption.objects.create(
                 rate_card=RateCard.load(), name=f"Option {number}", price=number or None, position=number
             )
+            # As publishing does: its words join search's vocabulary.
+            remember_words(article.pk)
             self.articles.append(article)
 
     @property
@@ -105,6 +108,8 @@ PAGES = {
     "article": lambda site: site.articles[0].get_absolute_url(),
     "search": lambda site: "/search/?q=council+budget",
     "search with filters": lambda site: "/search/?q=budget&section=politics&date_from=2000-01-01",
+    # Nothing matches: the page looks for a better spelling (“council budget”) as well.
+    "search, misspelt": lambda site: "/search/?q=councel+budgett&section=politics",
     "corrections": lambda site: "/corrections/",
     "site RSS": lambda site: "/feed/",
     "site Atom": lambda site: "/feed/atom/",

@@ -24,6 +24,8 @@ BUDGETS = {
     "corrections": LISTING,
     "search": 4,
     "search with filters": 4,
+    # The closest known words, and whether they find anything.
+    "search, misspelt": 5,
     "site RSS": FEED,
     "site Atom": FEED,
     "section RSS": FEED,

@@ -8,6 +8,7 @@ run with them adds another N.
 
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from demo import bulk
@@ -77,6 +78,9 @@ class Command(BaseCommand):
         if comments:
             # Its own seed, derived from --seed, so the same command makes the same comments.
             load_bulk_comments(count=comments, out=self.say, seed=None if seed is None else seed + 1)
+        # The vocabulary of “did you mean”: the generated articles bypass publishing, which
+        # otherwise keeps it up to date.
+        call_command("rebuild_search_words", stdout=self.stdout)
         if articles or comments:
             self.stdout.write(
                 self.style.SUCCESS(f"seed_demo finished in {time.monotonic() - started:.1f} s.")
