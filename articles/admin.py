@@ -218,7 +218,10 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Search engines and sharing", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
+        (
+            "Search engines and sharing",
+            {"fields": ["seo_title", "seo_description", "licence_url"], "classes": ["collapse"]},
+        ),
         ("Record", {"fields": ["record"], "classes": ["collapse"]}),
     ]
     always_read_only = ["state", "first_published_at", "record"]
@@ -526,7 +529,7 @@ class SourceAdmin(AnnouncesChanges, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = IMAGE_FIELD_OVERRIDES
     fieldsets = [
-        (None, {"fields": ["name", "slug", "logo", "website", "attribution"]}),
+        (None, {"fields": ["name", "slug", "logo", "website", "attribution", "licence_url"]}),
         (
             "Feed import",
             {

@@ -81,7 +81,7 @@ class ArticleAdminForm(forms.ModelForm):
             "headline", "slug", "standfirst", "body", "section", "tags", "source", "original_url",
             "featured_image", "image_alt", "image_caption", "image_credit", "video_url", "sponsor",
             "is_premium", "comments_open", "comments_close_at", "seo_title", "seo_description",
-            "publish_at", "withdraw_at",
+            "licence_url", "publish_at", "withdraw_at",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

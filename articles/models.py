@@ -120,6 +120,12 @@ class Source(models.Model):
     default_tags = models.CharField(
         max_length=300, blank=True, help_text="Comma-separated tags added to every imported article."
     )
+    licence_url = models.URLField(
+        "licence address",
+        blank=True,
+        help_text="The licence under which we republish this partner's articles, named in their data "
+        "for search engines. Blank: the site's licence.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -296,6 +302,12 @@ class Article(models.Model):
     comments_open = models.BooleanField(default=True)
     comments_close_at = models.DateTimeField(
         null=True, blank=True, help_text="Blank: the site's comment policy decides when comments close."
+    )
+    licence_url = models.URLField(
+        "licence address",
+        blank=True,
+        help_text="Only if this article is under a licence of its own (a Creative Commons piece, say). "
+        "Blank: its partner source's licence, or the site's.",
     )
     seo_title = models.CharField("SEO title", max_length=70, blank=True)
     seo_description = models.CharField("SEO description", max_length=160, blank=True)

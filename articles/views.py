@@ -270,9 +270,29 @@ def structured_data(article, bylines, tags, absolute_url, canonical, images, fur
         data["articleSection"] = article.section.name
     if tags:
         data["keywords"] = [tag.name for tag in tags]
+    data |= licence(article, furniture, publisher)
     # Which part of a premium page is for subscribers is the subscriptions app's knowledge: it
     # registers what it adds in articles/jsonld.py, so articles never imports it.
     data |= jsonld.additions_for(article)
+    return data
+
+
+def licence(article, furniture, publisher):
+    """Whose the article is and under what terms, for schema.org: a partner's article is the
+    partner's copyright; the licence is the article's own, else its partner's, else the site's
+    (all set in the admin)."""
+    holder = article.source.name if article.source_id else publisher
+    year = (article.first_published_at or article.publish_at or timezone.now()).year
+    own_licence = article.licence_url or (article.source.licence_url if article.source_id else "")
+    # The site's licence name describes the site's licence only.
+    notice = f"© {year} {holder}." if own_licence else f"© {year} {holder}. {furniture.licence_name}".strip()
+    data = {
+        "copyrightHolder": {"@type": "Organization", "name": holder},
+        "copyrightYear": year,
+        "copyrightNotice": notice,
+    }
+    if own_licence or furniture.licence_url:
+        data["license"] = own_licence or furniture.licence_url
     return data
 
 

@@ -48,6 +48,18 @@ class SiteSettingsAdmin(AnnouncesChanges, SingletonModelAdmin):
         ("Advertising", {"fields": ["advertise_email", "advertise_url"]}),
         ("Newsletter", {"fields": ["newsletter_blurb", "newsletter_url"]}),
         ("Comments", {"fields": ["comment_guidelines_url"]}),
+        (
+            "Rights and crawlers",
+            {
+                "fields": [
+                    "licence_name",
+                    "licence_url",
+                    "tdm_reservation",
+                    "tdm_policy_url",
+                    "blocked_crawlers",
+                ]
+            },
+        ),
     ]
 
 

@@ -2,7 +2,9 @@
 
 from django.http import HttpResponseBadRequest
 
+from newsroom import rights
 from newsroom.lib import generations, pagecache
+from newsroom.models import SiteSettings
 
 
 class AnonymousPageCacheMiddleware:
@@ -72,3 +74,22 @@ class RefuseNullCharacterMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class RightsReservationMiddleware:
+    """Say on every page whether our text and data mining rights are reserved (W3C TDMRep's
+    `tdm-reservation` header; newsroom/rights.py). Inside the page cache, so a cached page keeps
+    the header it was rendered with; changing the setting moves the site generation. Not on the
+    admin's pages: they are not ours to license, and need not read the settings."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html") and not request.path.startswith(
+            "/admin/"
+        ):
+            for header, value in rights.tdm_headers(SiteSettings.cached()["settings"]).items():
+                response.headers.setdefault(header, value)
+        return response

@@ -1,5 +1,6 @@
 """Site furniture that staff edit in the admin: the footer's contacts, sister publications,
-the newsletter entry point and where the comment guidelines live.
+the newsletter entry point, where the comment guidelines live, and the rights we reserve
+(text and data mining, AI crawlers, the licence of our articles).
 
 One row holds it all (a singleton, created with defaults the first time a page asks), and
 pages read it from the cache under the site generation (the admin announces a change, see
@@ -9,6 +10,9 @@ Also here, because every app's mail goes through newsroom/lib/mail.py: the addre
 longer write to.
 """
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
@@ -24,6 +28,41 @@ def validate_link(value):
     if value.startswith("/") and not value.startswith("//"):
         return
     URLValidator(schemes=["http", "https"])(value)
+
+
+# Crawlers that gather text to train AI models, by the name each obeys in robots.txt. A
+# newsroom that wants them can clear the list in the admin.
+AI_CRAWLERS = [
+    "GPTBot",
+    "ChatGPT-User",
+    "ClaudeBot",
+    "anthropic-ai",
+    "CCBot",
+    "Google-Extended",
+    "Applebot-Extended",
+    "PerplexityBot",
+    "Bytespider",
+    "meta-externalagent",
+    "Amazonbot",
+    "cohere-ai",
+]
+# A robots.txt user-agent is a single product token: letters, digits and a few marks.
+CRAWLER_NAME = re.compile(r"^[A-Za-z0-9._-]{1,60}$")
+
+
+def crawler_names(text):
+    """The crawler names of the admin's one-per-line list, blank lines left out."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def validate_crawler_names(text):
+    for number, name in enumerate(text.splitlines(), start=1):
+        name = name.strip()
+        if name and not CRAWLER_NAME.match(name):
+            raise ValidationError(
+                f"Line {number} (“{name[:60]}”) is not a crawler's name. Give only the name it obeys in "
+                "robots.txt, such as GPTBot: letters, digits, dots, dashes and underscores, no spaces."
+            )
 
 
 class SiteSettings(SingletonModel):
@@ -75,6 +114,43 @@ class SiteSettings(SingletonModel):
         blank=True,
         default="/comments/guidelines/",
         validators=[validate_link],
+    )
+
+    tdm_reservation = models.BooleanField(
+        "reserve text and data mining rights",
+        default=True,
+        help_text="Tells machines (the W3C TDMRep protocol: a header on every page and "
+        "/.well-known/tdmrep.json) that our articles may not be mined, or used to train AI, "
+        "without a licence from us.",
+    )
+    tdm_policy_url = models.CharField(
+        "text and data mining policy",
+        max_length=300,
+        blank=True,
+        validators=[validate_link],
+        help_text="Where someone who wants to mine our articles learns how to ask: a page on this "
+        "site (/about/licensing/) or a full URL. Given only while the rights are reserved.",
+    )
+    blocked_crawlers = models.TextField(
+        "AI crawlers kept out",
+        blank=True,
+        default="\n".join(AI_CRAWLERS),
+        validators=[validate_crawler_names],
+        help_text="One crawler per line, by the name it obeys in robots.txt. Each is asked to stay "
+        "away from the whole site; search engines' own crawlers are not affected. Empty: none.",
+    )
+    licence_name = models.CharField(
+        "licence of our articles",
+        max_length=120,
+        blank=True,
+        default="All rights reserved",
+        help_text="Named in each article's data for search engines. An article or a partner source can "
+        "have its own.",
+    )
+    licence_url = models.URLField(
+        "licence address",
+        blank=True,
+        help_text="A page that states the licence (our terms of use, or a Creative Commons deed).",
     )
 
     class Meta:

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     # Before anything reads the address: a NUL in it is a 400 here, not a database error later.
     "newsroom.middleware.RefuseNullCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside the page cache: the text and data mining header is kept with each cached page.
+    "newsroom.middleware.RightsReservationMiddleware",
     # 304s for the pages that are rendered (the page cache answers its own).
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", article_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path(".well-known/tdmrep.json", views.tdmrep_json, name="tdmrep"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("comments/", include("comments.urls")),

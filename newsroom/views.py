@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from newsroom import rights
+from newsroom.models import SiteSettings
+
 logger = logging.getLogger(__name__)
 
 
@@ -35,7 +38,10 @@ def healthz(request):
 @cache_control(public=True, max_age=3600)
 @require_safe
 def robots_txt(request):
+    furniture = SiteSettings.cached()["settings"]
     lines = [
+        # AI crawlers named in the admin first: a crawler obeys the group naming it, not "*".
+        *rights.robots_groups(furniture),
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /accounts/",
@@ -48,6 +54,13 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}{reverse('articles:news-sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@cache_control(public=True, max_age=3600)
+@require_safe
+def tdmrep_json(request):
+    """Whether our text and data mining rights are reserved, for the whole site (W3C TDMRep)."""
+    return JsonResponse(rights.tdm_rules(SiteSettings.cached()["settings"]), safe=False)
 
 
 def page_not_found(request, exception):

@@ -171,4 +171,5 @@ def test_without_a_purger_events_queue_nothing_and_read_no_urls(
         changes.article_edited(story, shown_before=changes.visible_urls(story))
         changes.comments_changed(story.pk)
 
-    assert len(callbacks) == 2  # the two generations, nothing else
+    # The two generations and the edited article's search words, nothing else.
+    assert len(callbacks) == 3

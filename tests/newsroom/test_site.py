@@ -19,6 +19,7 @@ def test_unknown_address_gets_our_404_page(client):
     assert "We could not find that page" in response.content.decode()
 
 
+@pytest.mark.django_db
 def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
