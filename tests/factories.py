@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -48,6 +49,15 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not self.is_staff:
             self.is_staff = True
             self.save(update_fields=["is_staff"])
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """UserFactory(verified=True): the email address is confirmed, as allauth records it
+        when the link in its email is followed, so the person can sign in and comment."""
+        if create and extracted:
+            EmailAddress.objects.update_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class SponsorFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import cache
 
@@ -23,9 +22,7 @@ def _fresh_rate_limits():
 
 
 def make_verified_reader(email="ada@example.org", display_name="Ada L.", **kwargs):
-    user = UserFactory(email=email, display_name=display_name, password=PASSWORD, **kwargs)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+    return UserFactory(email=email, display_name=display_name, password=PASSWORD, verified=True, **kwargs)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ saying they are subscribed and reads a premium article whole; another cancels at
 comes back to a page saying so, with nothing granted."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from subscriptions.models import CheckoutAttempt, Plan, Subscription
@@ -47,8 +46,7 @@ def checkout_site(db):
         section=SectionFactory(name="Investigations", slug="investigations"),
         publish_at=timezone.now() - timezone.timedelta(hours=1),
     )
-    reader = UserFactory(email="rita@example.org", display_name="Rita Reader")
-    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
+    reader = UserFactory(email="rita@example.org", display_name="Rita Reader", verified=True)
     return {"article": article, "reader": reader}
 
 

@@ -5,7 +5,6 @@ desk shows; a moderator goes from the site's header to the moderation queue."""
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -73,8 +72,9 @@ def test_a_writer_submits_and_the_editor_is_told_and_sends_it_back_with_a_note(p
 
 def test_a_moderator_goes_from_the_sites_header_to_the_queue(page):
     page.set_default_timeout(60_000)
-    moderator = UserFactory(email="moderator@example.org", display_name="Mo Moderator", roles=["Moderator"])
-    EmailAddress.objects.create(user=moderator, email=moderator.email, verified=True, primary=True)
+    UserFactory(
+        email="moderator@example.org", display_name="Mo Moderator", roles=["Moderator"], verified=True
+    )
     article = ArticleFactory(headline="Market square to be repaved")
     Comment(
         article=article, content_object=article, site_id=1, user_name="Visitor", user_email="v@example.org",

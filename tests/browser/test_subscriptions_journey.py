@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.cache import cache
 from django.test import RequestFactory
@@ -65,8 +64,7 @@ def subscriptions_site(settings):
         # Inside yesterday's digest window, which ends at yesterday's send time.
         publish_at=timezone.make_aware(datetime.combine(yesterday, digest.send_time())) - timedelta(hours=2),
     )
-    subscriber = UserFactory(email="sam@example.org", display_name="Sam Subscriber")
-    EmailAddress.objects.create(user=subscriber, email=subscriber.email, verified=True, primary=True)
+    subscriber = UserFactory(email="sam@example.org", display_name="Sam Subscriber", verified=True)
     Subscription.objects.create(
         user=subscriber,
         plan=Plan.objects.get(slug="website"),

@@ -4,7 +4,6 @@ confirmed, form data a person would send, and the real task worker."""
 import time
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.core.management import call_command
 
@@ -34,9 +33,7 @@ def article(db):
 
 
 def make_verified_reader(email="ada@example.org", display_name="Ada Reader"):
-    user = UserFactory(email=email, display_name=display_name, password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+    return UserFactory(email=email, display_name=display_name, password=PASSWORD, verified=True)
 
 
 @pytest.fixture

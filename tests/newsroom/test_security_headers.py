@@ -8,7 +8,6 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
 
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
@@ -148,8 +147,7 @@ def test_in_production_session_and_csrf_cookies_are_secure_httponly_and_samesite
     assert production["SECURE_HSTS_SECONDS"] >= 31536000
     for name, value in production.items():
         setattr(settings, name, value)
-    user = UserFactory(email="ada@example.org", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    UserFactory(email="ada@example.org", password=PASSWORD, verified=True)
 
     form = client.get("/accounts/login/", secure=True)
     signed_in = client.post(

@@ -71,8 +71,7 @@ def assert_stays_on_site_from_the_address(response, payload):
 
 @pytest.fixture
 def member(db):
-    user = UserFactory(email="member@example.org", display_name="Mia Member")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = UserFactory(email="member@example.org", display_name="Mia Member", verified=True)
     return user
 
 

@@ -15,7 +15,7 @@ from subscriptions.models import EARLIEST_SUBSCRIPTION_DATE, LATEST_SUBSCRIPTION
 from subscriptions.services import renew_subscription, start_subscription
 from tests.factories import UserFactory
 
-from .conftest import subscribe, verified
+from .conftest import subscribe
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ OUT_OF_SPAN = [
 def test_a_stored_date_out_of_span_is_brought_back_and_every_page_answers(
     client, superuser, website_plan, premium_article, dates, still_current
 ):
-    reader = verified(UserFactory(email="rita@example.org"))
+    reader = UserFactory(email="rita@example.org", verified=True)
     subscription = subscribe(reader, website_plan, store_reference="sub_far")
     store_unchecked(subscription, **dates)
 

@@ -12,8 +12,6 @@ from subscriptions.models import NewsletterSubscriber
 from subscriptions.newsletter import confirm_token, unsubscribe_token
 from tests.factories import SectionFactory, UserFactory
 
-from .conftest import verified
-
 pytestmark = pytest.mark.django_db
 
 State = NewsletterSubscriber.State
@@ -182,7 +180,7 @@ def test_a_forged_unsubscribe_link_unsubscribes_nobody(client, confirmed_subscri
 
 
 def test_a_verified_reader_subscribes_from_their_account_at_once_and_changes_sections(client, sections):
-    reader = verified(UserFactory(email="rita@example.org"))
+    reader = UserFactory(email="rita@example.org", verified=True)
     client.force_login(reader)
 
     response = client.post(
@@ -229,7 +227,7 @@ def test_the_manage_page_needs_a_sign_in(client):
 def test_the_account_page_shows_the_newsletter_and_subscriptions(client, sections, website_plan):
     from .conftest import subscribe
 
-    reader = verified(UserFactory(email="rita@example.org"))
+    reader = UserFactory(email="rita@example.org", verified=True)
     subscribe(reader, website_plan)
     subscriber = NewsletterSubscriber.objects.create(
         email="rita@example.org", user=reader, state=State.CONFIRMED

@@ -20,8 +20,6 @@ from subscriptions import digest, newsletter
 from subscriptions.models import NewsletterSubscriber
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
-from .conftest import verified
-
 pytestmark = pytest.mark.django_db
 
 State = NewsletterSubscriber.State
@@ -416,7 +414,7 @@ def test_the_sign_up_page_leads_readers_to_their_choices(client):
 
 
 def test_a_signed_in_reader_changes_frequency_on_the_manage_page(client, sections):
-    reader = verified(UserFactory(email="rita@example.org"))
+    reader = UserFactory(email="rita@example.org", verified=True)
     subscriber = NewsletterSubscriber.objects.create(
         email="rita@example.org", user=reader, state=State.CONFIRMED
     )
@@ -434,7 +432,7 @@ def test_a_signed_in_reader_changes_frequency_on_the_manage_page(client, section
 
 
 def test_a_signed_in_reader_subscribes_weekly_from_the_manage_page(client, sections):
-    reader = verified(UserFactory(email="rita@example.org"))
+    reader = UserFactory(email="rita@example.org", verified=True)
     client.force_login(reader)
 
     client.post("/newsletter/manage/", {"action": "save", "frequency": "weekly"})
@@ -443,7 +441,7 @@ def test_a_signed_in_reader_subscribes_weekly_from_the_manage_page(client, secti
 
 
 def test_the_account_page_says_when_the_newsletter_comes_weekly(client, sections):
-    reader = verified(UserFactory(email="rita@example.org"))
+    reader = UserFactory(email="rita@example.org", verified=True)
     NewsletterSubscriber.objects.create(
         email="rita@example.org", user=reader, state=State.CONFIRMED, frequency=Frequency.WEEKLY
     )
@@ -494,7 +492,7 @@ def test_the_forms_name_the_weekly_day_from_the_setting(client, ada, settings):
 
 
 def test_after_the_reader_deletes_their_account_the_link_in_an_old_issue_changes_nothing(client, sections):
-    reader = verified(UserFactory(email="rita@example.org"))
+    reader = UserFactory(email="rita@example.org", verified=True)
     subscriber = NewsletterSubscriber.objects.create(
         email="rita@example.org", user=reader, state=State.CONFIRMED, frequency=Frequency.WEEKLY
     )

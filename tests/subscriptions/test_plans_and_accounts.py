@@ -14,7 +14,7 @@ from subscriptions.models import NewsletterSubscriber, Plan, Subscription
 from subscriptions.services import cancel_subscription, renew_subscription, start_subscription
 from tests.factories import UserFactory
 
-from .conftest import subscribe, verified
+from .conftest import subscribe
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def test_writers_and_moderators_cannot_see_subscribers(client, writer, moderator
 
 
 def test_the_data_export_holds_the_readers_subscriptions_and_newsletter(client, website_plan):
-    reader = verified(UserFactory(email="rita@example.org"))
+    reader = UserFactory(email="rita@example.org", verified=True)
     subscribe(reader, website_plan, store_reference="sub_55")
     NewsletterSubscriber.objects.create(email="RITA@example.org", state=NewsletterSubscriber.State.CONFIRMED)
     subscribe(UserFactory(email="someone@example.org"), website_plan, store_reference="sub_66")
@@ -169,7 +169,7 @@ def test_the_data_export_holds_the_readers_subscriptions_and_newsletter(client, 
 
 
 def test_deleting_the_account_cancels_subscriptions_and_removes_the_newsletter_sign_up(website_plan):
-    reader = verified(UserFactory(email="rita@example.org"))
+    reader = UserFactory(email="rita@example.org", verified=True)
     subscription = subscribe(reader, website_plan)
     NewsletterSubscriber.objects.create(email="rita@example.org", state=NewsletterSubscriber.State.CONFIRMED)
     NewsletterSubscriber.objects.create(email="other@example.org", state=NewsletterSubscriber.State.CONFIRMED)
