@@ -16,7 +16,6 @@ import django.contrib.postgres.indexes
 from django.contrib.postgres.operations import (
     AddIndexConcurrently,
     RemoveIndexConcurrently,
-    TrigramExtension,
     UnaccentExtension,
 )
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -74,7 +73,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(NO_TIMEOUT, reverse_sql=migrations.RunSQL.noop),
         UnaccentExtension(),
-        TrigramExtension(),
+        # pg_trgm is shared with the audit app's indexes: created if missing, never dropped here.
+        migrations.RunSQL("CREATE EXTENSION IF NOT EXISTS pg_trgm", reverse_sql=migrations.RunSQL.noop),
         migrations.RunSQL(CREATE_CONFIGURATION, reverse_sql=DROP_CONFIGURATION),
         RemoveIndexConcurrently(model_name="article", name="article_search_week_gin"),
         migrations.RemoveField(model_name="article", name="search"),
