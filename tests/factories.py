@@ -20,6 +20,7 @@ from articles.models import (
     Sponsor,
 )
 from authors.models import Author
+from comments.models import Comment
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -157,3 +158,36 @@ class LiveEntryFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     body = factory.Sequence(lambda n: f"<p>Update number {n} from the council chamber.</p>")
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A published comment by a reader with an account, on an article.
+
+    CommentFactory(article=a, user=u, comment="…"); user=None with user_email="…" for someone
+    without an account; held=True for one waiting for a moderator; is_removed=True for one a
+    moderator removed (removed then); parent_id=another's pk for a reply. Saved one by one:
+    django-comments-xtd numbers threads on save.
+    """
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    content_object = factory.SelfAttribute("article")
+    site_id = 1
+    user = factory.SubFactory(UserFactory)
+    user_name = factory.LazyAttribute(
+        lambda comment: comment.user.public_name if comment.user else "Val Visitor"
+    )
+    user_email = factory.LazyAttribute(
+        lambda comment: comment.user.email if comment.user else "val@example.org"
+    )
+    comment = factory.Sequence(lambda n: f"A view from a reader, number {n}.")
+    is_public = True
+    published_at = factory.LazyFunction(timezone.now)
+    is_removed = False
+    removed_at = factory.LazyAttribute(lambda made: made.published_at if made.is_removed else None)
+
+    class Params:
+        # Waiting for a moderator: readers have never seen it.
+        held = factory.Trait(is_public=False, published_at=None)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    CommentFactory,
     LiveCoverageFactory,
     LiveEntryFactory,
     SectionFactory,
@@ -24,18 +25,6 @@ from tests.factories import (
 
 def _model(label):
     return apps.get_model(label)
-
-
-def _comment(article=None, user=None, text="A view from a reader on the budget."):
-    Comment = _model("comments.Comment")
-    article = article or ArticleFactory()
-    user = user or UserFactory()
-    comment = Comment(
-        article=article, content_object=article, site_id=1, user=user, user_name=user.public_name,
-        user_email=user.email, comment=text, is_public=True, published_at=timezone.now(),
-    )  # fmt: skip
-    comment.save()
-    return comment
 
 
 def _reason():
@@ -131,15 +120,15 @@ BUILDERS = {
     "comments.articlecommentpolicy": lambda: _model("comments.ArticleCommentPolicy").objects.create(
         article=ArticleFactory()
     ),
-    "comments.comment": _comment,
+    "comments.comment": CommentFactory,
     "comments.report": lambda: _model("comments.Report").objects.create(
-        comment=_comment(), reporter=UserFactory(), reason=_reason()
+        comment=CommentFactory(), reporter=UserFactory(), reason=_reason()
     ),
     "comments.suspension": lambda: _model("comments.Suspension").objects.create(
         user=UserFactory(), reason="Spamming links."
     ),
     "comments.moderationlogentry": lambda: _model("comments.ModerationLogEntry").objects.create(
-        action="approved", comment=_comment()
+        action="approved", comment=CommentFactory()
     ),
     "subscriptions.plan": _plan,
     "subscriptions.subscription": lambda: _model("subscriptions.Subscription").objects.create(

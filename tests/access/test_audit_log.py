@@ -18,9 +18,9 @@ from audit.models import AppendOnlyError, AuditEntry
 from audit.services import record
 from comments.models import Comment, Suspension
 from enquiries.models import Enquiry
-from tests.access.builders import BUILDERS, _comment, _reason
+from tests.access.builders import BUILDERS, _reason
 from tests.articles.editorial_helpers import article_form, change_url
-from tests.factories import ArticleFactory, SponsorFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, SponsorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +218,7 @@ DECIDE = reverse("comments:moderation-decide")
 
 
 def test_moderation_decisions_are_recorded_with_their_reasons(client, moderator):
-    held, spam_one, spam_two, flagged = (_comment() for _ in range(4))
+    held, spam_one, spam_two, flagged = (CommentFactory() for _ in range(4))
     Comment.objects.filter(pk=held.pk).update(is_public=False, published_at=None, held_reason="new")
     Comment.objects.filter(pk=flagged.pk).update(needs_review=True)
     reason = _reason()
@@ -264,7 +264,7 @@ def test_a_comment_hidden_by_readers_reports_is_recorded_without_an_actor(client
     policy = CommentPolicy.load()
     policy.reports_to_hide = 1
     policy.save()
-    comment = _comment()
+    comment = CommentFactory()
 
     services.report_comment(comment=comment, reporter=UserFactory(), reason=_reason())
 

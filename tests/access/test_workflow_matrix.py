@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment, Suspension
-from tests.access.builders import _comment, _reason
+from tests.access.builders import _reason
 from tests.access.conftest import PERSONAS
 from tests.articles.editorial_helpers import article_form, change_url
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +148,7 @@ def bulk_withdraw(client, writer):
 
 
 def _held():
-    comment = _comment()
+    comment = CommentFactory()
     Comment.objects.filter(pk=comment.pk).update(is_public=False, published_at=None, held_reason="new")
     return comment
 
@@ -167,7 +167,7 @@ def approve(client, writer):
 
 
 def remove_two(client, writer):
-    comments = [_comment(), _comment()]
+    comments = [CommentFactory(), CommentFactory()]
     reason = _reason()
     response = client.post(
         reverse("comments:moderation-decide"),
@@ -178,7 +178,7 @@ def remove_two(client, writer):
 
 
 def clear_flag(client, writer):
-    comment = _comment()
+    comment = CommentFactory()
     Comment.objects.filter(pk=comment.pk).update(needs_review=True)
     response = client.post(reverse("comments:moderation-decide"), {"single": f"review:{comment.pk}"})
     comment.refresh_from_db()
@@ -201,7 +201,7 @@ def read_log(client, writer):
 
 
 def edit_others_comment(client, writer):
-    comment = _comment(text="My own words.")
+    comment = CommentFactory(comment="My own words.")
     url = reverse("comments:edit", kwargs={"comment_id": comment.pk})
     page = client.get(url)
     response = client.post(url, {"comment": "Words put in my mouth."})
@@ -211,7 +211,7 @@ def edit_others_comment(client, writer):
 
 
 def delete_others_comment(client, writer):
-    comment = _comment(text="My own words.")
+    comment = CommentFactory(comment="My own words.")
     url = reverse("comments:delete", kwargs={"comment_id": comment.pk})
     page = client.get(url)
     response = client.post(url)
@@ -269,7 +269,7 @@ def test_each_person_may_do_only_what_their_role_allows(client, sign_in, writer,
 
 
 def test_the_author_may_edit_and_delete_their_own_comment_the_control_for_the_matrix(client, reader):
-    comment = _comment(user=reader, text="My own words.")
+    comment = CommentFactory(user=reader, comment="My own words.")
     client.force_login(reader)
 
     client.post(reverse("comments:edit", kwargs={"comment_id": comment.pk}), {"comment": "Better words."})

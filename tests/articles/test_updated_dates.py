@@ -17,9 +17,8 @@ from django.utils.dateformat import format as date_format
 from articles.models import Article, Correction
 from articles.services import add_correction, withdraw_article
 from newsroom.lib.timestamps import machine_datetime
-from tests.access.builders import _comment
 from tests.articles.editorial_helpers import article_form, change_url
-from tests.factories import ArticleFactory, CorrectionFactory, SectionFactory
+from tests.factories import ArticleFactory, CommentFactory, CorrectionFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +198,7 @@ def test_existing_articles_keep_the_updated_time_they_showed_before(article):
 
 def test_every_datetime_attribute_on_reader_pages_has_at_most_millisecond_precision(client, article, editor):
     add_correction(article=article, text="The vote is on Thursday.", by=editor)
-    _comment(article=article)
+    CommentFactory(article=article)
     pages = [
         article.get_absolute_url(),
         "/",

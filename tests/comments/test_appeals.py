@@ -7,8 +7,7 @@ from django.core import mail
 from accounts.roles import EDITOR, MODERATOR
 from comments import dsa, services
 from comments.models import Appeal, Comment, ModerationLogEntry, Suspension
-from tests.access.builders import _comment
-from tests.factories import UserFactory
+from tests.factories import CommentFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policy")]
 
@@ -23,7 +22,11 @@ def second_moderator(db):
 @pytest.fixture
 def thread(article, commenter):
     """A thread of three: the commenter's reply sits between its parent and a later reply."""
-    parent = _comment(article, UserFactory(display_name="Alice Able"), "Where is the money coming from?")
+    parent = CommentFactory(
+        article=article,
+        user=UserFactory(display_name="Alice Able"),
+        comment="Where is the money coming from?",
+    )
     reply = Comment(
         article=article, content_object=article, site_id=1, user=commenter, user_name=commenter.public_name,
         user_email=commenter.email, comment="From the reserves, says the report.", parent_id=parent.pk,

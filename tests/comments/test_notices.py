@@ -7,8 +7,7 @@ from django.core import mail
 
 from accounts.roles import EDITOR, WRITER
 from comments.models import ModerationLogEntry, Notice, StatementOfReasons
-from tests.access.builders import _comment
-from tests.factories import UserFactory
+from tests.factories import CommentFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policy")]
 
@@ -20,7 +19,7 @@ SCRIPT = "<script>alert('notice')</script>"
 @pytest.fixture
 def comment(article):
     author = UserFactory(email="larry@example.org", display_name="Libel Larry")
-    return _comment(article, author, "The mayor took a bribe from the builder.")
+    return CommentFactory(article=article, user=author, comment="The mayor took a bribe from the builder.")
 
 
 def notice_data(comment=None, **fields):
@@ -115,7 +114,7 @@ def test_a_notice_must_point_at_a_comment_of_this_site(client, comment, location
 
 
 def test_a_comment_anchor_on_another_article_is_not_that_comment(client, comment):
-    other = _comment(text="Elsewhere.")
+    other = CommentFactory(comment="Elsewhere.")
     location = f"http://127.0.0.1:8000{other.article.get_absolute_url()}#comment-{comment.pk}"
 
     response = send(client, notice_data(comment, location=location))

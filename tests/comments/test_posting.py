@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comments.models import ArticleCommentPolicy, Comment, CommentPolicy, Moderation, Suspension
 from tests.comments.conftest import form_data, post_url
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,10 +147,7 @@ def test_a_trusted_commenter_publishes_even_under_pre_moderation(client, comment
     policy.trusted_after_approved = 2
     policy.save()
     for text in ("one", "two"):
-        Comment.objects.create(
-            article=article, content_object=article, site_id=1, user=commenter, comment=text,
-            published_at=timezone.now(),
-        )  # fmt: skip
+        CommentFactory(article=article, user=commenter, comment=text)
     client.force_login(commenter)
 
     post(client, article, "Third, from a trusted reader.")
@@ -163,10 +160,7 @@ def test_a_commenter_with_a_removal_is_not_trusted(client, commenter, article, p
     policy.trusted_after_approved = 2
     policy.save()
     for text in ("one", "two", "three"):
-        Comment.objects.create(
-            article=article, content_object=article, site_id=1, user=commenter, comment=text,
-            published_at=timezone.now(), is_removed=text == "three",
-        )  # fmt: skip
+        CommentFactory(article=article, user=commenter, comment=text, is_removed=text == "three")
     client.force_login(commenter)
 
     post(client, article, "Fourth.")

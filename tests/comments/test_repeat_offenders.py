@@ -5,11 +5,10 @@ import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from comments.models import Comment, CommentPolicy, Moderation
 from tests.comments.conftest import form_data, post_url
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +17,14 @@ TEXT = "The plan does not say where the money for the new homes comes from."
 
 def record(article, *, approved=0, removed=0, user=None, email=""):
     """Past comments of an account (or of an address without one), some of them removed."""
-    now = timezone.now()
     for n in range(approved + removed):
-        is_removed = n >= approved
-        Comment.objects.create(
-            article=article, content_object=article, site_id=1, user=user,
-            user_name=user.public_name if user else "Val Visitor", user_email=user.email if user else email,
-            comment=f"Earlier comment {n}.", is_public=True, published_at=now, is_removed=is_removed,
-            removed_at=now if is_removed else None,
-        )  # fmt: skip
+        CommentFactory(
+            article=article,
+            user=user,
+            **({} if user else {"user_email": email}),
+            comment=f"Earlier comment {n}.",
+            is_removed=n >= approved,
+        )
 
 
 def test_a_commenter_with_three_removals_waits_and_the_queue_says_why(

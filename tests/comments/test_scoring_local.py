@@ -3,7 +3,6 @@ policy's threshold and let it through under it; and no score ever publishes a co
 of the policy holds."""
 
 import pytest
-from django.utils import timezone
 
 from comments.models import Comment, Moderation
 from comments.scoring import (
@@ -16,7 +15,7 @@ from comments.scoring import (
     shouting,
 )
 from tests.comments.conftest import form_data, post_url
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +29,8 @@ def post(client, article, text):
 
 def past_comments(user, article, *, approved=0, removed=0):
     """A commenter's record: comments moderators approved and comments they removed."""
-    now = timezone.now()
     for n in range(approved + removed):
-        is_removed = n >= approved
-        Comment.objects.create(
-            article=article, content_object=article, site_id=1, user=user, user_name=user.public_name,
-            user_email=user.email, comment=f"Earlier comment {n}.", is_public=True, published_at=now,
-            is_removed=is_removed, removed_at=now if is_removed else None,
-        )  # fmt: skip
+        CommentFactory(article=article, user=user, comment=f"Earlier comment {n}.", is_removed=n >= approved)
 
 
 # The signals, as pure functions ----------------------------------------------------------------

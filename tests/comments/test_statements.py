@@ -10,9 +10,8 @@ from django.db import transaction
 
 from comments import services
 from comments.models import Comment, StatementOfReasons, Suspension
-from tests.access.builders import _comment
 from tests.comments.conftest import form_data, post_url
-from tests.factories import UserFactory
+from tests.factories import CommentFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policy")]
 
@@ -26,7 +25,7 @@ def troll(db):
 
 @pytest.fixture
 def comment(article, troll):
-    return _comment(article, troll, "You are all idiots.")
+    return CommentFactory(article=article, user=troll, comment="You are all idiots.")
 
 
 def statements_to(address):
@@ -110,7 +109,7 @@ def test_a_comment_held_by_scoring_or_its_authors_record_is_told_which_check_hel
 ):  # fmt: skip
     change_policy(hold_first_comments=0, **policy)
     for n in range(history):
-        removed = _comment(article, commenter, f"Removed {n}.")
+        removed = CommentFactory(article=article, user=commenter, comment=f"Removed {n}.")
         removed.is_removed = True
         removed.save()
     client.force_login(commenter)
@@ -128,7 +127,7 @@ def test_a_comment_held_by_scoring_or_its_authors_record_is_told_which_check_hel
 def test_approving_a_held_comment_sends_no_statement(
     client, moderator, article, troll, django_capture_on_commit_callbacks
 ):
-    held = _comment(article, troll, "Please let me in.")
+    held = CommentFactory(article=article, user=troll, comment="Please let me in.")
     held.is_public, held.published_at, held.held_reason = False, None, "new"
     held.save()
     client.force_login(moderator)

@@ -13,8 +13,7 @@ from django.utils import timezone
 from comments import dsa, services
 from comments.models import Appeal, Notice, Report
 from comments.statements import record_statement
-from tests.access.builders import _comment
-from tests.factories import UserFactory
+from tests.factories import CommentFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policy")]
 
@@ -41,7 +40,7 @@ def activity(reasons, moderator, second_moderator, n=1):
     """n of each kind of decision this month: a report decided in two hours, a notice, a
     removal appealed and reinstated, a removal appealed and upheld, and an automatic hold."""
     for _ in range(n):
-        comment = _comment()
+        comment = CommentFactory()
         report = Report.objects.create(comment=comment, reporter=UserFactory(), reason=reasons["spam"])
         Report.objects.filter(pk=report.pk).update(
             created_at=timezone.now() - timedelta(hours=2), resolved_at=timezone.now()
@@ -51,14 +50,14 @@ def activity(reasons, moderator, second_moderator, n=1):
             legal_ground="Law", explanation="Why", good_faith=True,
         )  # fmt: skip
         for outcome, reason in (("reinstate", reasons["abuse"]), ("uphold", reasons["spam"])):
-            removed = _comment()
+            removed = CommentFactory()
             services.remove_comment(comment=removed, by=moderator, reason=reason)
             statement = dsa.removal_statement(comment=removed, user=removed.user)
             appeal = dsa.file_appeal(statement=statement, by=removed.user, text="Please.")
             dsa.decide_appeal(
                 appeal=appeal, by=second_moderator, reinstate=outcome == "reinstate", note="Why."
             )
-        held = _comment()
+        held = CommentFactory()
         record_statement(decision="held", user=held.user, address="", held_by_check="links", comment=held)
 
 

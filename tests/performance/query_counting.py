@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from articles.pagination import encode_cursor
 from articles.search import remember_words
-from comments.models import Comment
 from enquiries.models import AdvertisingOption, RateCard
 from newsroom.lib import fragments
 from newsroom.models import SiteSettings
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    CommentFactory,
     CorrectionFactory,
     SectionFactory,
     SourceFactory,
@@ -80,17 +80,7 @@ def add_comments(article, count):
     """`count` published comments on `article` from five readers, each its own thread."""
     users = [UserFactory() for _ in range(5)]
     for number in range(count):
-        user = users[number % 5]
-        Comment.objects.create(
-            article=article,
-            content_object=article,
-            site_id=1,
-            user=user,
-            user_name=user.public_name,
-            user_email=user.email,
-            comment=f"Comment number {number}.",
-            published_at=timezone.now(),
-        )
+        CommentFactory(article=article, user=users[number % 5], comment=f"Comment number {number}.")
 
 
 def cursor_ahead_of(article):

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.services import publish_article, withdraw_article
-from comments.models import Comment, ModerationReason
+from comments.models import ModerationReason
 from comments.services import approve_comment, remove_comment
 from tests.admin_forms import submit_change_form
 from tests.articles.editorial_helpers import edit_in_admin
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory
 
 from .conftest import listing_urls
 
@@ -185,25 +185,11 @@ def test_no_page_outlives_midnight_because_the_masthead_shows_the_date(client, s
         assert fetch(client, "/")["X-Page-Cache"] == "miss"
 
 
-def comment_on(article, text, **fields):
-    user = UserFactory()
-    return Comment.objects.create(
-        article=article,
-        content_object=article,
-        site_id=1,
-        user=user,
-        user_name=user.public_name,
-        user_email=user.email,
-        comment=text,
-        **fields,
-    )
-
-
 def test_approving_a_held_comment_shows_it_on_the_cached_article_page(
     client, story, moderator, django_capture_on_commit_callbacks
 ):
-    held = comment_on(
-        story, "The wall will not stop a spring tide.", is_public=False, held_reason="First comment"
+    held = CommentFactory(
+        article=story, comment="The wall will not stop a spring tide.", held=True, held_reason="First comment"
     )
     warm(client, [story.get_absolute_url()])
     assert "spring tide" not in fetch(client, story.get_absolute_url()).content.decode()
@@ -219,7 +205,7 @@ def test_approving_a_held_comment_shows_it_on_the_cached_article_page(
 def test_removing_a_comment_takes_it_off_the_cached_article_page(
     client, story, moderator, django_capture_on_commit_callbacks
 ):
-    comment = comment_on(story, "Buy cheap watches here.", published_at=timezone.now())
+    comment = CommentFactory(article=story, comment="Buy cheap watches here.")
     warm(client, [story.get_absolute_url()])
     assert "cheap watches" in fetch(client, story.get_absolute_url()).content.decode()
     reason = ModerationReason.objects.get_or_create(
@@ -236,7 +222,7 @@ def test_a_comment_drops_only_its_own_article_page(
     client, story, moderator, django_capture_on_commit_callbacks
 ):
     other = ArticleFactory(headline="Library hours extended", section=story.section)
-    held = comment_on(story, "A comment.", is_public=False)
+    held = CommentFactory(article=story, comment="A comment.", held=True)
     warm(client, [story.get_absolute_url(), other.get_absolute_url(), "/"])
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,12 +8,11 @@ import pytest
 import redis
 from django.core.cache import caches
 
-from comments.models import Comment
 from comments.services import approve_comment
 from newsroom.lib import ratelimit
 from newsroom.lib.env import cache_from_url
 from tests.articles.editorial_helpers import edit_in_admin
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, CommentFactory
 from tests.scale_out.conftest import redis_client
 from tests.scale_out.processes import free_port, private_redis
 
@@ -145,14 +144,7 @@ def test_a_comment_drops_the_article_page_cached_in_redis_and_no_other(
 ):
     article = ArticleFactory(headline="Ferry fares frozen")
     other = ArticleFactory(headline="Tram line extended")
-    held = Comment.objects.create(
-        article=article,
-        content_object=article,
-        site_id=1,
-        user=moderator,
-        comment="About time.",
-        is_public=False,
-    )
+    held = CommentFactory(article=article, user=moderator, comment="About time.", held=True)
     for url in (article.get_absolute_url(), other.get_absolute_url(), "/"):
         client.get(url)
 
