@@ -24,7 +24,7 @@ from taggit.models import Tag
 from articles.models import Article, ArticleAuthor, Section, TaggedArticle
 from articles.templatetags.reading import navigation_sections
 from authors.models import Author
-from newsroom.lib import fragments
+from newsroom.lib import fragments, pagecache
 from newsroom.lib.text import xml_safe
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -178,16 +178,37 @@ def sitemap_index(request):
 
 @cache_control(public=True, max_age=300)
 @require_safe
-@xml_safe_content
 def news_sitemap(request):
-    now = timezone.now()
-    articles = (
+    """Articles first published in the last 48 hours (the news crawlers' rule: an older one is
+    refused, and a republished one is not news again). Kept as a piece like the others, but
+    never past the moment its oldest entry turns 48 hours old and must leave the list: no save
+    announces that moment, so neither the piece nor the page may outlive it."""
+    response, oldest_leaves_at = fragments.kept_until("news-sitemap", lambda: _render_news_sitemap(request))
+    if oldest_leaves_at is not None:
+        pagecache.expire_by(request, oldest_leaves_at)
+    return response
+
+
+def news_articles(now):
+    return (
         Article.objects.published(at=now)
-        .filter(publish_at__gte=now - NEWS_WINDOW)
+        .filter(first_published_at__gt=now - NEWS_WINDOW)
         .select_related("section")
-        .only("headline", "slug", "publish_at", "created_at", "section__slug")
-        .order_by("-publish_at", "-id")[:NEWS_LIMIT]
+        .only("headline", "slug", "publish_at", "first_published_at", "created_at", "section__slug")
+        .order_by("-first_published_at", "-id")[:NEWS_LIMIT]
     )
+
+
+def _render_news_sitemap(request):
+    """(the response, when its oldest entry leaves it) twice: as the value kept and its expiry."""
+    articles = list(news_articles(timezone.now()))
+    response = _news_sitemap_page(request, articles)
+    oldest_leaves_at = articles[-1].first_published_at + NEWS_WINDOW if articles else None
+    return (response, oldest_leaves_at), oldest_leaves_at
+
+
+@xml_safe_content
+def _news_sitemap_page(request, articles):
     return render(
         request,
         "articles/news_sitemap.xml",

@@ -51,6 +51,12 @@ def kept(name, compute, parts=()):
     return _cached(name, parts, lambda: (compute(), None))
 
 
+def kept_until(name, compute, parts=()):
+    """As kept, for a value that changes by itself at a moment it knows: `compute()` returns
+    (value, changes_at), and the entry expires by changes_at (None for no such moment)."""
+    return _cached(name, parts, compute)
+
+
 def _cached(name, parts, compute):
     generation = site_generation()
     if generation is None:

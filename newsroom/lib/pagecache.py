@@ -50,6 +50,8 @@ ARTICLE_ATTRIBUTE = "page_cache_article"
 # that holds it holds the full text, and is never stored, whatever the template did.
 PREMIUM_ATTRIBUTE = "page_cache_premium_marker"
 PREMIUM_MARKER_LENGTH = 60
+# Set by a view whose page changes by itself at a moment it knows (expire_by).
+EXPIRES_BY_ATTRIBUTE = "page_cache_expires_by"
 
 # Query parameters that say where a reader came from, never what the page shows: campaign
 # tags and the click ids ad networks and mail tools add. deploy/nginx/newsroom.conf names the
@@ -80,6 +82,12 @@ def mark_article_page(request, article):
     setattr(request, ARTICLE_ATTRIBUTE, (article.pk, article_generation(article.pk)))
     if article.is_premium:
         setattr(request, PREMIUM_ATTRIBUTE, premium_marker(article.body))
+
+
+def expire_by(request, moment):
+    """Called by a view whose page changes at `moment` with no event to say so (the news
+    sitemap, when its oldest entry ages out): the page is not kept past it."""
+    setattr(request, EXPIRES_BY_ATTRIBUTE, moment)
 
 
 def premium_marker(body):
@@ -304,6 +312,9 @@ def store(request, response, generation):
         return
     now = timezone.now()
     seconds = lifetime(now)
+    expires_by = getattr(request, EXPIRES_BY_ATTRIBUTE, None)
+    if expires_by is not None:
+        seconds = max(min(seconds, math.floor((expires_by - now).total_seconds())), 0)
     mark_public(response, seconds)
     # The render time is when this copy's content was last known to change: a reader's
     # If-Modified-Since then gets a 304 until an event or the clock replaces the entry.

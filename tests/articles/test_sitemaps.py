@@ -4,10 +4,12 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
 from articles import sitemaps
+from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +89,30 @@ def test_news_sitemap_lists_the_last_48_hours_with_publication_details(client):
     assert root.find(".//news:publication_date", NS).text.startswith(
         str(timezone.localdate(fresh.publish_at))
     )
+
+
+def test_news_sitemap_goes_by_first_publication_not_a_later_publish_time(client):
+    # Withdrawn and published again today: still three days old as news.
+    republished = ArticleFactory(publish_at=timezone.now() - timedelta(hours=1))
+    Article.objects.filter(pk=republished.pk).update(first_published_at=timezone.now() - timedelta(days=3))
+    assert locations(xml_of(client, "/news-sitemap.xml")) == []
+
+
+def test_news_sitemap_drops_an_article_the_moment_it_turns_48_hours_old(client, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ageing = ArticleFactory(publish_at=start - timedelta(hours=47, minutes=59))
+        fresh = ArticleFactory(publish_at=start - timedelta(hours=1))
+        expected = ["https://ledger.example.org" + article.get_absolute_url() for article in (fresh, ageing)]
+        assert locations(xml_of(client, "/news-sitemap.xml")) == expected
+        # Shared caches are told the same: not a second past the oldest entry's 48 hours.
+        response = client.get("/news-sitemap.xml")
+        assert response["X-Page-Cache"] == "hit"
+        assert "s-maxage=60," in response["Cache-Control"]
+    # Nothing was saved since: only the kept piece's own expiry can let the list change.
+    with time_machine.travel(start + timedelta(minutes=1, seconds=1), tick=False):
+        assert locations(xml_of(client, "/news-sitemap.xml")) == expected[:1]
 
 
 def test_robots_txt_names_both_sitemaps(client):
