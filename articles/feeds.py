@@ -78,6 +78,21 @@ def absolute(url):
     return url if urlsplit(url).scheme else settings.SITE_URL + url
 
 
+def with_feed_names(articles):
+    """`articles` with their authors' and tags' names as arrays on each row (feed_author_names,
+    feed_tag_names) rather than as prefetches (two or three more queries): a feed shows
+    nothing else of them."""
+    bylines = ArticleAuthor.objects.filter(article=OuterRef("pk")).order_by("position", "id")
+    tags = TaggedArticle.objects.filter(content_object=OuterRef("pk")).order_by("id")
+    # Each tag's name by its primary key: joined instead, PostgreSQL read the whole tag
+    # table once per item (6.6 against 0.4 ms for a feed of 30 at 100,000 articles).
+    tag_name = Subquery(Tag.objects.filter(pk=OuterRef("tag_id")).values("name"))
+    return articles.annotate(
+        feed_author_names=ArraySubquery(bylines.values("author__name")),
+        feed_tag_names=ArraySubquery(tags.values(name=tag_name)),
+    )
+
+
 class ArticleFeed(Feed):
     feed_type = RssWithContent
     description_template = None
@@ -95,20 +110,9 @@ class ArticleFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        # Authors and tags come as arrays of names on each row rather than as prefetches (two
-        # or three more queries): a feed shows nothing else of them.
-        bylines = ArticleAuthor.objects.filter(article=OuterRef("pk")).order_by("position", "id")
-        tags = TaggedArticle.objects.filter(content_object=OuterRef("pk")).order_by("id")
-        # Each tag's name by its primary key: joined instead, PostgreSQL read the whole tag
-        # table once per item (6.6 against 0.4 ms for a feed of 30 at 100,000 articles).
-        tag_name = Subquery(Tag.objects.filter(pk=OuterRef("tag_id")).values("name"))
         return list(
-            self.articles(obj)
+            with_feed_names(self.articles(obj))
             .select_related("section")
-            .annotate(
-                feed_author_names=ArraySubquery(bylines.values("author__name")),
-                feed_tag_names=ArraySubquery(tags.values(name=tag_name)),
-            )
             .order_by("-publish_at", "-id")[:ITEMS_PER_FEED]
         )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feeds, sitemaps, views
+from articles import feeds, ninjs, sitemaps, views
 
 app_name = "articles"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/live/<id:article_id>/entries/", views.live_updates, name="live-updates"),
     path("feed/", feeds.SiteRssFeed(), name="feed-rss"),
     path("feed/atom/", feeds.SiteAtomFeed(), name="feed-atom"),
+    path("feed/ninjs/", ninjs.site_feed, name="feed-ninjs"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
     path("sitemap-<str:section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
@@ -28,5 +29,6 @@ urlpatterns = [
     path("<slug:slug>/", views.section, name="section"),
     path("<slug:slug>/feed/", feeds.SectionRssFeed(), name="section-rss"),
     path("<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section-atom"),
+    path("<slug:slug>/feed/ninjs/", ninjs.section_feed, name="section-ninjs"),
     path("<slug:section>/<int:year>/<str:month>/<str:day>/<slug:slug>/", views.detail, name="detail"),
 ]

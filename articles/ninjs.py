@@ -1,0 +1,165 @@
+"""The ninjs feed for partners: recent published articles as IPTC ninjs 3.1 (News in JSON).
+
+ninjs describes one news object per document, so the feed is a small envelope (the feed's
+address, title and time, and the standard it follows) around "items", each article a full
+ninjs object that validates on its own against the published schema. A "composite" object
+with the articles as associations was the obvious envelope, but the 3.1 schema cannot
+validate one: each association must have a "name", and the ninjs type it refers to refuses
+any property it does not list itself (unevaluatedProperties), "name" included.
+
+What we decided, where the standard leaves it to the publisher:
+- Only what readers can see now (Article.objects.published()). A scheduled article is never
+  shown early, so no item carries embargoedUntil.
+- Urgency (1 highest, 9 lowest): 2 for a live page still running, 3 for a story editors put
+  on the home page or a section's lead, 5 for everything else.
+- Premium articles give their standfirst only, as plain text, and say so with
+  representationType "partial": the full text is for subscribers, as in RSS and Atom.
+- Rights: our own articles are ours (copyrightHolder is the publisher); a partner's article
+  keeps the partner as holder and its attribution as the usage terms.
+
+One query for the articles, whatever their number: section and source are joined, names of
+authors and tags come as arrays (feeds.with_feed_names), urgency as two EXISTS columns.
+"""
+
+import mimetypes
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from articles.feeds import ITEMS_PER_FEED, absolute, article_guid, with_feed_names
+from articles.models import Article, FrontPageSlot, LiveCoverage
+from articles.views import section_by_slug
+
+NINJS_VERSION = "3.1"
+NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
+CONTENT_TYPE = "application/json; charset=utf-8"
+
+URGENCY_LIVE = 2
+URGENCY_FRONT_PAGE = 3
+URGENCY_DEFAULT = 5
+
+
+def ninjs_articles(articles, now):
+    on_front_page = FrontPageSlot.objects.filter(article=OuterRef("pk")).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    live = LiveCoverage.objects.filter(article=OuterRef("pk"), ended=False).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+    )
+    return list(
+        with_feed_names(articles)
+        .select_related("section", "source")
+        .annotate(ninjs_on_front_page=Exists(on_front_page), ninjs_live=Exists(live))
+        .order_by("-publish_at", "-id")[:ITEMS_PER_FEED]
+    )
+
+
+def urgency(article):
+    if article.ninjs_live:
+        return URGENCY_LIVE
+    if article.ninjs_on_front_page:
+        return URGENCY_FRONT_PAGE
+    return URGENCY_DEFAULT
+
+
+def _datetime(value):
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def _rights(article):
+    """(copyright holder, usage terms) for the article."""
+    if article.source_id:
+        terms = article.source.attribution or f"First published by {article.source.name}."
+        return article.source.name, f"{terms} Ask {article.source.name} before republishing it."
+    return settings.SITE_NAME, (
+        f"For partners with a syndication agreement with {settings.SITE_NAME}. "
+        "Credit the author and link to the original article."
+    )
+
+
+def ninjs_item(article):
+    holder, terms = _rights(article)
+    published = article.first_published_at or article.publish_at
+    if article.is_premium:
+        bodies = [{"role": "summary", "contentType": "text/plain", "value": article.standfirst}]
+    else:
+        bodies = [{"role": "main", "contentType": "text/html", "value": article.body}]
+    subjects = []
+    if article.section_id:
+        subjects.append(
+            {
+                "name": article.section.name,
+                "rel": "section",
+                "uri": absolute(article.section.get_absolute_url()),
+            }
+        )
+    subjects += [{"name": name, "rel": "tag"} for name in article.feed_tag_names]
+    item = {
+        "uri": article_guid(article),
+        "type": "text",
+        "representationType": "partial" if article.is_premium else "full",
+        "version": str(article.version),
+        "firstCreated": _datetime(published),
+        "versionCreated": _datetime(article.modified_at),
+        "contentCreated": _datetime(article.created_at),
+        "pubStatus": "usable",
+        "urgency": urgency(article),
+        "language": "en",
+        "copyrightHolder": holder,
+        "copyrightNotice": f"© {timezone.localtime(published).year} {holder}",
+        "usageTerms": terms,
+        "headlines": [{"value": article.headline}],
+        "descriptions": [{"role": "summary", "value": article.standfirst}] if article.standfirst else [],
+        "bodies": bodies,
+        "by": ", ".join(article.feed_author_names),
+        "people": [{"name": name, "rel": "author"} for name in article.feed_author_names],
+        "subjects": subjects,
+        "altIds": [{"role": "url", "value": absolute(article.get_absolute_url())}],
+    }
+    if article.source_id:
+        item["infoSources"] = [{"name": article.source.name, "role": "originator"}]
+    if article.featured_image:
+        # The address only: asking storage for the size would cost a request per image.
+        mime_type = mimetypes.guess_type(article.featured_image.name)[0] or "image/jpeg"
+        item["renditions"] = [
+            {"name": "featured", "href": absolute(article.featured_image.url), "contentType": mime_type}
+        ]
+    return {name: value for name, value in item.items() if value not in ("", [])}
+
+
+def ninjs_document(*, uri, title, articles):
+    newest = max((article.modified_at for article in articles), default=timezone.now())
+    return {
+        "uri": uri,
+        "title": title,
+        "updated": _datetime(newest),
+        "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA},
+        "items": [ninjs_item(article) for article in articles],
+    }
+
+
+@require_safe
+def site_feed(request):
+    now = timezone.now()
+    articles = ninjs_articles(Article.objects.published(at=now), now)
+    document = ninjs_document(
+        uri=absolute(reverse("articles:feed-ninjs")), title=settings.SITE_NAME, articles=articles
+    )
+    return JsonResponse(document, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def section_feed(request, slug):
+    section = section_by_slug(slug)
+    now = timezone.now()
+    articles = ninjs_articles(Article.objects.published(at=now).filter(section=section), now)
+    document = ninjs_document(
+        uri=absolute(reverse("articles:section-ninjs", kwargs={"slug": section.slug})),
+        title=f"{section.name} · {settings.SITE_NAME}",
+        articles=articles,
+    )
+    return JsonResponse(document, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,152 @@
+"""The ninjs feed for partners, read as a partner's software reads it: validated against the
+published IPTC ninjs 3.1 schema, vendored in tests/syndication/."""
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from jsonschema import Draft202012Validator
+
+from articles.models import FrontPage, FrontPageSlot
+from tests.factories import ArticleFactory, AuthorFactory, LiveCoverageFactory, SectionFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA = json.loads((Path(__file__).parent.parent / "syndication" / "ninjs-schema_3.1.json").read_text())
+
+
+@pytest.fixture(autouse=True)
+def public_address(settings):
+    cache.clear()
+    settings.SITE_URL = "https://ledger.example.org"
+
+
+def ninjs_of(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"].startswith("application/json")
+    document = response.json()
+    validator = Draft202012Validator(SCHEMA)
+    for item in document["items"]:
+        errors = sorted(validator.iter_errors(item), key=str)
+        assert not errors, "\n".join(f"{list(error.absolute_path)}: {error.message}" for error in errors)
+    return document
+
+
+def items_by_headline(document):
+    return {item["headlines"][0]["value"]: item for item in document["items"]}
+
+
+def test_the_feed_validates_against_the_ninjs_schema_and_carries_what_partners_need(client):
+    politics = SectionFactory(name="Politics", slug="politics")
+    ada = AuthorFactory(name="Ada Lovelace")
+    article = ArticleFactory(
+        headline="Council <b>votes</b> on the budget",
+        section=politics,
+        authors=[ada],
+        tags=["Budget"],
+        body="<p>The vote was close.</p>",
+    )
+    document = ninjs_of(client, "/feed/ninjs/")
+    assert document["standard"] == {
+        "name": "ninjs",
+        "version": "3.1",
+        "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#",
+    }
+    [item] = document["items"]
+    assert item["uri"].startswith("tag:ledger.example.org,")
+    assert item["type"] == "text"
+    assert item["headlines"] == [{"value": "Council <b>votes</b> on the budget"}]
+    assert item["bodies"] == [
+        {"role": "main", "contentType": "text/html", "value": "<p>The vote was close.</p>"}
+    ]
+    assert item["by"] == "Ada Lovelace"
+    assert {"name": "Politics", "rel": "section", "uri": "https://ledger.example.org/politics/"} in item[
+        "subjects"
+    ]
+    assert {"name": "Budget", "rel": "tag"} in item["subjects"]
+    assert item["urgency"] == 5
+    assert item["copyrightHolder"] == "The Civic Ledger"
+    assert "syndication agreement" in item["usageTerms"]
+    assert item["altIds"] == [
+        {"role": "url", "value": "https://ledger.example.org" + article.get_absolute_url()}
+    ]
+    assert datetime.fromisoformat(item["firstCreated"]) == article.first_published_at.replace(microsecond=0)
+    assert "embargoedUntil" not in item
+
+
+def test_drafts_and_scheduled_articles_never_reach_partners(client):
+    ArticleFactory(headline="Out now")
+    ArticleFactory(headline="Still a draft", status="draft", publish_at=None)
+    ArticleFactory(headline="Under embargo", publish_at=timezone.now() + timedelta(hours=3))
+    document = ninjs_of(client, "/feed/ninjs/")
+    assert list(items_by_headline(document)) == ["Out now"]
+    assert "Under embargo" not in json.dumps(document)
+
+
+def test_premium_articles_give_their_standfirst_only(client):
+    ArticleFactory(
+        headline="Inside the deal",
+        is_premium=True,
+        standfirst="What the council agreed.",
+        body="<p>The secret terms subscribers pay for.</p>",
+    )
+    document = ninjs_of(client, "/feed/ninjs/")
+    item = items_by_headline(document)["Inside the deal"]
+    assert item["representationType"] == "partial"
+    assert item["bodies"] == [
+        {"role": "summary", "contentType": "text/plain", "value": "What the council agreed."}
+    ]
+    assert "secret terms" not in json.dumps(document)
+
+
+def test_urgency_follows_live_coverage_and_the_front_page(client):
+    live = ArticleFactory(headline="Live: the storm")
+    LiveCoverageFactory(article=live)
+    lead = ArticleFactory(headline="The lead story")
+    home, _ = FrontPage.objects.get_or_create(section=None)
+    FrontPageSlot.objects.create(page=home, article=lead, position=1)
+    ArticleFactory(headline="An ordinary day")
+    items = items_by_headline(ninjs_of(client, "/feed/ninjs/"))
+    assert items["Live: the storm"]["urgency"] == 2
+    assert items["The lead story"]["urgency"] == 3
+    assert items["An ordinary day"]["urgency"] == 5
+
+
+def test_a_partners_article_keeps_the_partners_rights(client):
+    partner = SourceFactory(name="Harbour Gazette", attribution="First published by the Harbour Gazette.")
+    ArticleFactory(headline="Ferry timetable changes", source=partner)
+    item = items_by_headline(ninjs_of(client, "/feed/ninjs/"))["Ferry timetable changes"]
+    assert item["copyrightHolder"] == "Harbour Gazette"
+    assert item["usageTerms"].startswith("First published by the Harbour Gazette.")
+    assert item["infoSources"] == [{"name": "Harbour Gazette", "role": "originator"}]
+
+
+def test_a_section_feed_holds_that_section_only(client):
+    politics, sport = SectionFactory(slug="politics"), SectionFactory(slug="sport")
+    ArticleFactory(headline="Budget passes", section=politics)
+    ArticleFactory(headline="Cup final", section=sport)
+    document = ninjs_of(client, "/politics/feed/ninjs/")
+    assert list(items_by_headline(document)) == ["Budget passes"]
+    assert document["uri"] == "https://ledger.example.org/politics/feed/ninjs/"
+    assert client.get("/no-such-section/feed/ninjs/").status_code == 404
+
+
+def test_the_feed_runs_the_same_few_queries_for_2_or_20_articles(client):
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            ninjs_of(client, "/feed/ninjs/")
+        return len(captured)
+
+    for _ in range(2):
+        ArticleFactory(tags=["Budget"], authors=[AuthorFactory(), AuthorFactory()])
+    few = queries()
+    for _ in range(18):
+        ArticleFactory(tags=["Budget", "Water"], source=SourceFactory())
+    assert queries() == few <= 3
