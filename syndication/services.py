@@ -25,12 +25,24 @@ from authors.models import Author
 from newsroom import changes
 from syndication.fetcher import FetchError, fetch
 from syndication.images import fetch_image_rendition
-from syndication.items import FeedError, ItemInvalid, item_from_entry, parse_feed
+from syndication.items import (
+    FeedError,
+    ItemInvalid,
+    item_from_entry,
+    item_from_ninjs,
+    looks_like_json,
+    ninjs_label,
+    parse_feed,
+    parse_ninjs,
+)
 from syndication.models import FeedState, ImportRun, ItemProblem, SourceImport
 
 logger = logging.getLogger(__name__)
 
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/json;q=0.9, application/xml;q=0.9, "
+    "text/xml;q=0.9, */*;q=0.1"
+)
 # First key of the two-part advisory lock that keeps two runs off the same source at once.
 SOURCE_LOCK_NAMESPACE = 0x5359  # "SY"
 
@@ -106,7 +118,12 @@ def _import_feed(source, source_import):
             source_import.status = SourceImport.Status.NOT_MODIFIED
             state.save()
             return
-        entries = parse_feed(response.content, url=response.url, content_type=response.content_type)
+        if looks_like_json(response.content, response.content_type):
+            entries = parse_ninjs(response.content)
+            read_item, label = item_from_ninjs, ninjs_label
+        else:
+            entries = parse_feed(response.content, url=response.url, content_type=response.content_type)
+            read_item, label = item_from_entry, _feed_entry_label
     except (FetchError, FeedError) as error:
         source_import.status = SourceImport.Status.FAILED
         source_import.error = str(error)
@@ -115,7 +132,7 @@ def _import_feed(source, source_import):
 
     source_import.fetched = len(entries)
     for entry in entries:
-        _import_entry(source, entry, source_import)
+        _import_entry(source, entry, source_import, read_item=read_item, label=label)
     source_import.status = SourceImport.Status.IMPORTED
 
     state.last_success_at = timezone.now()
@@ -128,11 +145,17 @@ def _import_feed(source, source_import):
     state.save()
 
 
-def _import_entry(source, entry, source_import):
-    title = (entry.get("title") or "")[:300]
-    guid = (entry.get("id") or entry.get("link") or "")[:500]
+def _feed_entry_label(entry):
+    return entry.get("id") or entry.get("link") or "", entry.get("title") or ""
+
+
+def _import_entry(source, entry, source_import, *, read_item, label):
+    """One entry of an RSS or Atom feed (read_item=item_from_entry) or a ninjs document
+    (item_from_ninjs): both make the same FeedItem, imported the same way."""
+    guid, title = label(entry)
+    guid, title = guid[:500], title[:300]
     try:
-        item = item_from_entry(entry)
+        item = read_item(entry)
         outcome, article, warnings = import_item(source=source, item=item)
     except ItemInvalid as reason:
         _note(source_import, ItemProblem.Kind.SKIPPED, guid, title, str(reason))
