@@ -46,10 +46,16 @@ class XmlSafeFeed:
 
 
 class RssWithContent(XmlSafeFeed, Rss201rev2Feed):
-    """RSS 2.0 with the full text of free articles in <content:encoded>."""
+    """RSS 2.0 with the full text of free articles in <content:encoded>, naming the WebSub hub
+    beside its own address (Django writes the rel="self" link from feed_url)."""
 
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:content": CONTENT_NAMESPACE}
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if settings.WEBSUB_HUB_URL:
+            handler.addQuickElement("atom:link", None, {"rel": "hub", "href": settings.WEBSUB_HUB_URL})
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -58,7 +64,13 @@ class RssWithContent(XmlSafeFeed, Rss201rev2Feed):
 
 
 class AtomWithContent(XmlSafeFeed, Atom1Feed):
-    """Atom with the full text of free articles in <content type="html">."""
+    """Atom with the full text of free articles in <content type="html">, naming the WebSub
+    hub beside its own address (Django writes the rel="self" link from feed_url)."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if settings.WEBSUB_HUB_URL:
+            handler.addQuickElement("link", "", {"rel": "hub", "href": settings.WEBSUB_HUB_URL})
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)

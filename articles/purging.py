@@ -66,6 +66,27 @@ def article_urls(article):
     return urls
 
 
+def article_feed_urls(article):
+    """The RSS and Atom feeds that list this article, for the WebSub hub (newsroom/lib/websub.py):
+    the site's, then its section's, source's, authors' and tags'. A deleted article (no pk)
+    has no tags or bylines left to ask about; the site, section and source feeds remain."""
+    feeds = [reverse("articles:feed-rss"), reverse("articles:feed-atom")]
+
+    def feeds_of(name, slug):
+        return [reverse(f"articles:{name}{suffix}", kwargs={"slug": slug}) for suffix in ("-rss", "-atom")]
+
+    if article.section_id:
+        feeds += feeds_of("section", article.section.slug)
+    if article.source_id:
+        feeds += feeds_of("source", article.source.slug)
+    if article.pk is not None:
+        for slug in Author.objects.filter(bylines__article=article).values_list("slug", flat=True):
+            feeds += feeds_of("author", slug)
+        for slug in TaggedArticle.objects.filter(content_object=article).values_list("tag__slug", flat=True):
+            feeds += feeds_of("tag", slug)
+    return list(dict.fromkeys(feeds))
+
+
 def article_page_urls(article_id):
     """The article's own page, when it is one readers can see: comments change only this page."""
     article = Article.objects.published().select_related("section").filter(pk=article_id).first()

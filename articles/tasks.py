@@ -1,7 +1,9 @@
 """The clock's part in what readers see: a scheduled publish or withdrawal changes pages with no
 save to announce it. Our own cached pages never outlive such a moment (newsroom/lib/pagecache.py:
 lifetime), but a CDN's copies do until they are told, so this task looks for the moments that
-have passed and announces them (newsroom/changes.py: scheduled_time_reached)."""
+have passed and announces them (newsroom/changes.py: scheduled_time_reached); so must the
+WebSub hub, whose subscribers would otherwise not hear of a scheduled article until it next
+changed."""
 
 from datetime import timedelta
 
@@ -11,17 +13,22 @@ from django.utils import timezone
 
 from articles.purging import scheduled_articles_between
 from newsroom import changes
-from newsroom.lib import purge
+from newsroom.lib import purge, websub
 from newsroom.lib.periodic import periodic_task
 
 # Where the periodic check remembers how far it has looked (shared by every worker).
 SCHEDULE_CHECKED_KEY = "purge:schedule-checked-until"
 
 
+def _anyone_to_tell():
+    return purge.enabled() or websub.enabled()
+
+
 def _schedule_interval():
-    # Only caches outside the app need telling: without a purger the task has nothing to do.
-    # It still runs, rarely, so that turning a purger on needs no new chain.
-    minutes = settings.CDN_PURGE_SCHEDULE_MINUTES if purge.enabled() else 60
+    # Only caches outside the app and the WebSub hub need telling: without a purger or a hub
+    # the task has nothing to do. It still runs, rarely, so that turning either on needs no
+    # new chain.
+    minutes = settings.CDN_PURGE_SCHEDULE_MINUTES if _anyone_to_tell() else 60
     return timedelta(minutes=max(minutes, 1))
 
 
@@ -29,7 +36,7 @@ def announce_due_scheduled_changes(now=None):
     """Announce the articles whose scheduled publish or withdrawal time has passed since the
     last look. Looking twice at the same moment only announces twice."""
     now = now or timezone.now()
-    if not purge.enabled():
+    if not _anyone_to_tell():
         cache.delete(SCHEDULE_CHECKED_KEY)
         return
     since = cache.get(SCHEDULE_CHECKED_KEY) or now - 2 * _schedule_interval()

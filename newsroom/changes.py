@@ -17,6 +17,12 @@ Caches outside the app (nginx's proxy cache, a CDN) cannot see our numbers, so t
 the exact URLs that changed (articles/purging.py knows which pages show what), in a task after
 commit, when settings.CDN_PURGER names a purger. Without one nothing is computed or queued.
 
+Subscribers to our feeds are told through a WebSub hub, when settings.WEBSUB_HUB_URL names
+one: each article event that changes what the feeds list (published, edited while readers can
+see it, withdrawn, its scheduled time reached) pings the hub for the feeds that list the
+article (articles/purging.py: article_feed_urls), in a task after commit
+(newsroom/lib/websub.py). Without a hub nothing is computed or queued.
+
 Every consequence runs after the surrounding transaction commits: a reader who renders a page
 in between would otherwise cache the old content under the new number. Outside a transaction
 it runs at once.
@@ -24,11 +30,11 @@ it runs at once.
 Publishing or editing an article also adds its new words to search's vocabulary (the “did
 you mean” suggestions, articles/search.py), after commit, in the same way.
 
-    event                   moves             CDN purge (with CDN_PURGER)
-    article_published       site generation   the article's pages
-    article_edited          site generation   its pages, as they were and as they are
-    article_withdrawn       site generation   its pages as they were
-    scheduled_time_reached  (nothing inside)  the pages of the articles concerned
+    event                   moves             CDN purge (with CDN_PURGER)        WebSub ping
+    article_published       site generation   the article's pages                its feeds
+    article_edited          site generation   its pages, as they were and are    its feeds, if seen
+    article_withdrawn       site generation   its pages as they were             its feeds, if seen
+    scheduled_time_reached  (nothing inside)  the pages of the articles concerned  their feeds
     comments_changed        its generation    the article's own page
     live_entry_changed      its generation    the article's own page
     section/author/source   site generation   their pages (and an author's articles)
@@ -43,9 +49,10 @@ import logging
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from articles import purging, search
-from newsroom.lib import purge
+from newsroom.lib import purge, websub
 from newsroom.lib.generations import ARTICLE_KEY, SITE_KEY
 
 logger = logging.getLogger(__name__)
@@ -91,6 +98,14 @@ def visible_urls(article):
     return purging.published_article_urls(article.pk)
 
 
+def _ping_feeds_of(*articles):
+    if websub.enabled():
+        feeds = []
+        for article in articles:
+            feeds += purging.article_feed_urls(article)
+        websub.ping_after_commit(feeds)
+
+
 def article_published(article):
     """An article became visible to readers now (a scheduled one announces itself through
     scheduled_time_reached when its time comes)."""
@@ -98,6 +113,8 @@ def article_published(article):
     transaction.on_commit(lambda: _remember_search_words(article.pk))
     if purge.enabled() and article.is_published:
         purge.purge_after_commit(purging.article_urls(article))
+    if article.is_published:
+        _ping_feeds_of(article)
 
 
 def article_edited(article, *, shown_before=frozenset()):
@@ -112,23 +129,30 @@ def article_edited(article, *, shown_before=frozenset()):
         if article.is_published:
             urls |= purging.article_urls(article)
         purge.purge_after_commit(urls)
+    if article.is_published:
+        _ping_feeds_of(article)
 
 
 def article_withdrawn(article, *, shown_before=frozenset()):
     """An article was taken down or deleted: the pages that showed it must stop showing it."""
     _move_site_generation()
     purge.purge_after_commit(set(shown_before))
+    if article.first_published_at and article.first_published_at <= timezone.now():
+        # It has been in the feeds: they drop it now.
+        _ping_feeds_of(article)
 
 
 def scheduled_time_reached(articles):
     """The clock reached the publish or withdrawal time of `articles` (no save announced it).
     Our own cached pages and pieces never outlive that moment (pagecache.lifetime), so only the
-    caches outside the app are told."""
+    caches outside the app and the WebSub hub are told."""
+    articles = list(articles)
     if purge.enabled():
         urls = set()
         for article in articles:
             urls |= purging.article_urls(article)
         purge.purge_after_commit(urls)
+    _ping_feeds_of(*articles)
 
 
 # Comments -------------------------------------------------------------------------------------

@@ -282,6 +282,13 @@ CDN_PURGE_BATCH_SIZE = env_int("CDN_PURGE_BATCH_SIZE", 30)
 # How often a worker looks for scheduled publications and withdrawals whose time has come.
 CDN_PURGE_SCHEDULE_MINUTES = env_int("CDN_PURGE_SCHEDULE_MINUTES", 1)
 
+# WebSub (newsroom/lib/websub.py): the hub our RSS and Atom feeds name, pinged in a retried
+# task after each change to what they list. Empty: feeds name no hub and nothing is pinged.
+WEBSUB_HUB_URL = env_str("WEBSUB_HUB_URL")
+WEBSUB_TIMEOUT_SECONDS = 5
+# The site's feeds and those of the article's section, tags, authors and source, at most.
+WEBSUB_MAX_FEEDS_PER_PING = 20
+
 AUTH_USER_MODEL = "accounts.User"
 # Email is unique case-insensitively through the user_email_unique_ci constraint on
 # Lower("email"); the auth check only recognises unique=True and would warn wrongly.
