@@ -192,7 +192,10 @@ def news_sitemap(request):
 def news_articles(now):
     return (
         Article.objects.published(at=now)
-        .filter(first_published_at__gt=now - NEWS_WINDOW)
+        # The publish time bound serves the (status, publish_at) index: an article's publish
+        # time is its first publication or a later republication, never before (an editor
+        # backdating it past 48 hours says it is not news either).
+        .filter(publish_at__gt=now - NEWS_WINDOW, first_published_at__gt=now - NEWS_WINDOW)
         .select_related("section")
         .only("headline", "slug", "publish_at", "first_published_at", "created_at", "section__slug")
         .order_by("-first_published_at", "-id")[:NEWS_LIMIT]
