@@ -88,6 +88,9 @@ ROLE_PERMISSIONS = {
         "enquiries.view_share",
         "enquiries.change_share",
         "enquiries.view_sharerecipient",
+        # Editors work the corrections queue: publish a correction from a report, or decline it.
+        "enquiries.view_errorreport",
+        "enquiries.change_errorreport",
         # Editors keep the advertising options page (/advertise/) up to date.
         "enquiries.view_ratecard",
         "enquiries.change_ratecard",

@@ -19,9 +19,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape, linebreaks
 from taggit.models import Tag
 
-from articles.models import Article, ArticleAuthor, Source, TaggedArticle
+from articles.models import Article, ArticleAuthor, Correction, Source, TaggedArticle
 from articles.views import section_by_slug
 from authors.models import Author
 from newsroom.lib.text import xml_safe_values
@@ -300,3 +301,53 @@ class SourceRssFeed(SourceFeedMixin, ArticleFeed):
 
 class SourceAtomFeed(SourceFeedMixin, ArticleAtomFeed):
     url_name = "articles:source-atom"
+
+
+# Corrections -------------------------------------------------------------------------------
+
+
+class XmlSafeRss(XmlSafeFeed, Rss201rev2Feed):
+    pass
+
+
+class CorrectionsRssFeed(Feed):
+    """/corrections/feed/: every correction readers can see, newest first, in one query. Each
+    item is the correction's text, linking to the corrections box of its article."""
+
+    feed_type = XmlSafeRss
+    description_template = None
+
+    def title(self):
+        return f"Corrections · {settings.SITE_NAME}"
+
+    def link(self):
+        return absolute(reverse("articles:corrections"))
+
+    def feed_url(self):
+        return absolute(reverse("articles:corrections-rss"))
+
+    def description(self):
+        return f"Every correction {settings.SITE_NAME} makes to its published articles, newest first."
+
+    def items(self):
+        return list(Correction.objects.visible().select_related("article__section")[:ITEMS_PER_FEED])
+
+    def item_title(self, correction):
+        return f"Correction: {correction.article.headline}"
+
+    def item_description(self, correction):
+        # Readers treat an RSS description as HTML; the text is plain, so it is escaped here.
+        return linebreaks(escape(correction.text))
+
+    def item_link(self, correction):
+        return absolute(correction.article.get_absolute_url()) + "#corrections-heading"
+
+    def item_guid(self, correction):
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        made = timezone.localdate(correction.published_at)
+        return f"tag:{host},{made.isoformat()}:correction-{correction.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, correction):
+        return correction.published_at

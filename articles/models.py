@@ -631,6 +631,12 @@ class ArticleAuthor(models.Model):
         return self.role or self.author.role
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def visible(self):
+        """Corrections to articles readers can see: /corrections/ and its feed."""
+        return self.filter(article__in=Article.objects.published().values("pk"))
+
+
 class Correction(models.Model):
     """A dated note appended to a published article, shown to readers and on /corrections/."""
 
@@ -645,6 +651,8 @@ class Correction(models.Model):
         related_name="+",
         editable=False,
     )
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at"]

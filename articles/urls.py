@@ -9,6 +9,7 @@ urlpatterns = [
     # Fixed prefixes first: section slugs take the rest of the top level.
     path("search/", views.search, name="search"),
     path("corrections/", views.corrections, name="corrections"),
+    path("corrections/feed/", feeds.CorrectionsRssFeed(), name="corrections-rss"),
     path("api/reads/<id:article_id>/", views.record_read, name="record-read"),
     path("api/live/<id:article_id>/entries/", views.live_updates, name="live-updates"),
     path("feed/", feeds.SiteRssFeed(), name="feed-rss"),

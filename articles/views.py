@@ -177,9 +177,11 @@ def source(request, slug):
 
 @require_safe
 def corrections(request):
-    visible = Correction.objects.filter(article__in=Article.objects.published().values("pk"))
     page = keyset_page(
-        visible.select_related("article__section"), request.GET, time_field="published_at", per_page=30
+        Correction.objects.visible().select_related("article__section"),
+        request.GET,
+        time_field="published_at",
+        per_page=30,
     )
     return render(request, "articles/corrections.html", {"page": page})
 

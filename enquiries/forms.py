@@ -247,3 +247,86 @@ class EnquiryForm(BotTrapForm):
 
     def check_limits(self, cleaned_data):
         return limits.enquiry_refusals(ip_address=self.ip_address, email=cleaned_data["email"])
+
+
+ERROR_MAX_LENGTH = 2000
+QUOTE_MAX_LENGTH = 500
+EVIDENCE_MAX_LENGTH = 1000
+
+
+def _plain_text_field(label, *, limit, help_text, rows, required=False, required_message=""):
+    field = forms.CharField(
+        label=label,
+        required=required,
+        max_length=limit,
+        help_text=help_text,
+        validators=[checks.refuse_control_characters_except_newlines],
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_message,
+            "max_length": "This is %(show_value)s characters long; the limit is %(limit_value)s. "
+            "Please shorten it: everything you wrote is still here.",
+        },
+    )
+    # No maxlength attribute on the box (Django adds one for max_length): a browser cuts a long
+    # paste short without a word, and the reader loses text. The form says what is too long
+    # and keeps all of it.
+    del field.widget.attrs["maxlength"]
+    return field
+
+
+class ErrorReportForm(BotTrapForm):
+    """A reader tells the editors what an article got wrong. Their address is required, so we
+    can tell them what became of it."""
+
+    stamp_form = "error-report"
+
+    description = _plain_text_field(
+        "What is wrong",
+        limit=ERROR_MAX_LENGTH,
+        help_text=f"Plain text, up to {ERROR_MAX_LENGTH:,} characters. Tell us what the article "
+        "says and what is right.",
+        rows=6,
+        required=True,
+        required_message="Please tell us what is wrong.",
+    )
+    quote = _plain_text_field(
+        "Where in the article",
+        limit=QUOTE_MAX_LENGTH,
+        help_text="Copy the sentence or words that are wrong, if you can.",
+        rows=2,
+    )
+    evidence = _plain_text_field(
+        "Source or evidence",
+        limit=EVIDENCE_MAX_LENGTH,
+        help_text="A link or a reference that shows what is right.",
+        rows=2,
+    )
+    name = name_field("Your name")
+    email = email_field(
+        "Your email address",
+        help_text="We tell you what we did about your report, and use it for nothing else.",
+    )
+
+    field_order = ["description", "quote", "evidence", "name", "email", "website"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        if self.user is not None and self.user.is_authenticated:
+            self.fields["name"].initial = self.user.display_name
+            self.fields["email"].initial = self.user.email
+
+    def clean_description(self):
+        return checks.normalise_newlines(self.cleaned_data["description"]).strip()
+
+    def clean_quote(self):
+        return checks.normalise_newlines(self.cleaned_data["quote"]).strip()
+
+    def clean_evidence(self):
+        return checks.normalise_newlines(self.cleaned_data["evidence"]).strip()
+
+    def check_limits(self, cleaned_data):
+        return limits.enquiry_refusals(
+            ip_address=self.ip_address, email=cleaned_data["email"], scope="error-report"
+        )

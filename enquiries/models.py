@@ -5,10 +5,10 @@ advertising options page that the advertising team keeps."""
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django_prose_editor.fields import ProseEditorField
 
-from articles.models import BODY_EDITOR_EXTENSIONS, Article
+from articles.models import BODY_EDITOR_EXTENSIONS, Article, Correction, Section
 from newsroom.lib.sanitize import clean_body_html
 from newsroom.lib.singleton import SingletonModel
 
@@ -215,3 +215,86 @@ class AdvertisingOption(models.Model):
     def save(self, *args, **kwargs):
         self.currency = self.currency.upper()
         super().save(*args, **kwargs)
+
+
+# Reports of errors in articles -------------------------------------------------------------
+
+
+class ErrorReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ErrorReport.Status.NEW)
+
+    def looked_after_by(self, user):
+        """The reports `user` is told of: those about their sections, and those about articles
+        of a section with no desk editors (or of none), which every editor is told of."""
+        staffed = Section.desk_editors.through.objects.filter(section_id=OuterRef("article__section_id"))
+        return self.filter(
+            Q(article__section__in=Section.objects.filter(desk_editors=user)) | ~Exists(staffed)
+        )
+
+
+class ErrorReport(models.Model):
+    """A reader telling us an article got something wrong. It waits in the corrections queue
+    until an editor publishes a correction from it or declines it; the reader is told either way.
+
+    Everything the reader typed is plain text, shown escaped wherever it appears."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "Waiting"
+        CORRECTED = "corrected", "Corrected"
+        DECLINED = "declined", "Declined"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="error_reports")
+    description = models.TextField("what is wrong", max_length=2000)
+    quote = models.TextField("where in the article", max_length=500, blank=True)
+    evidence = models.TextField("source or evidence", max_length=1000, blank=True)
+    name = models.CharField(max_length=80, blank=True)
+    email = models.EmailField(max_length=254)
+    status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
+    correction = models.ForeignKey(
+        Correction,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="error_reports",
+        help_text="The correction published from this report.",
+    )
+    decline_reason = models.TextField("reason for declining", max_length=1000, blank=True)
+    desk_note = models.TextField(
+        "notes for the desk",
+        max_length=2000,
+        blank=True,
+        help_text="What you checked and with whom. Never sent to the reader.",
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ErrorReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "error report"
+        indexes = [
+            # The corrections queue and the desk: open reports, oldest first.
+            models.Index(fields=["status", "created_at"], name="errorreport_status_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="new") | Q(handled_at__isnull=False),
+                name="errorreport_handled_says_when",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Error report on “{self.article}” ({self.created_at:%d %b %Y})"
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.NEW

@@ -7,16 +7,21 @@ runs in the task worker and may be retried, so it sends only what has not been s
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import notifications
+from articles import services as editorial
 from articles.models import Article
-from enquiries.models import Enquiry, Share, ShareRecipient
+from enquiries import checks
+from enquiries.models import Enquiry, ErrorReport, Share, ShareRecipient
 from newsroom.lib.mail import build_email
 from newsroom.lib.sanitize import plain_text
 from newsroom.lib.tasks import enqueue_on_commit
 from newsroom.models import SiteSettings
+from newsroom.tasks import send_templated_email
 
 logger = logging.getLogger(__name__)
 
@@ -171,3 +176,128 @@ def deliver_enquiry(enquiry_id):
 def mark_enquiries(queryset, state):
     """Set the state of the given enquiries; returns how many changed."""
     return queryset.exclude(state=state).update(state=state)
+
+
+# Reports of errors -------------------------------------------------------------------------
+#
+# A report is stored and its emails queued for after the commit: the reader's receipt, and the
+# report itself to the section's desk. An editor then publishes a correction from it or
+# declines it, and the reader is told which. The reader's receipt repeats none of their words,
+# so the form cannot be used to send our name and someone's text to a stranger's address.
+
+
+def desk_addresses(article):
+    """Who is told of a report: the section's desk editors, else the section's editorial
+    address, else every editor (as articles/notifications.py does for the review queue)."""
+    section = article.section
+    if section is not None:
+        desk = sorted({person.email for person in section.desk_editors.all() if person.is_active})
+        if desk:
+            return desk
+        if section.editorial_email:
+            return [section.editorial_email]
+    return sorted({person.email for person in notifications.editors()}) or [
+        settings.ENQUIRIES_EDITORIAL_EMAIL
+    ]
+
+
+def _report_context(report):
+    article = report.article
+    return {
+        "headline": article.headline,
+        "article_url": settings.SITE_URL + article.get_absolute_url(),
+        "report_id": report.pk,
+    }
+
+
+def submit_error_report(
+    *, article, description, email, quote="", evidence="", name="", user=None, ip_address=None
+):
+    """Store the report in the corrections queue; the reader gets a receipt, the desk the report."""
+    with transaction.atomic():
+        report = ErrorReport.objects.create(
+            article=article,
+            description=description,
+            quote=quote,
+            evidence=evidence,
+            name=name,
+            email=email,
+            user=user if user is not None and user.is_authenticated else None,
+            ip_address=ip_address or None,
+        )
+        context = _report_context(report)
+        enqueue_on_commit(send_templated_email, "email/error_report_received", context, to=[email])
+        desk_context = {
+            **context,
+            "section": article.section.name if article.section else "",
+            "description": description,
+            "quote": quote,
+            "evidence": evidence,
+            "name": name,
+            "email": email,
+            "admin_url": settings.SITE_URL + reverse("admin:enquiries_errorreport_change", args=[report.pk]),
+        }
+        for address in desk_addresses(article):
+            enqueue_on_commit(
+                send_templated_email, "email/error_report_desk", desk_context, to=[address], reply_to=[email]
+            )
+    return report
+
+
+class ReportAlreadyHandled(ValidationError):
+    """Another editor dealt with the report first (two tabs, two editors)."""
+
+
+def _take_open_report(report):
+    locked = (
+        ErrorReport.objects.select_for_update(of=("self",))
+        .select_related("article__section")
+        .get(pk=report.pk)
+    )
+    if not locked.is_open:
+        raise ReportAlreadyHandled(
+            f"This report was already {locked.get_status_display().lower()}, so nothing was changed."
+        )
+    return locked
+
+
+@transaction.atomic
+def publish_correction_from_report(*, report, text, by):
+    """One step: the correction goes on the article (and /corrections/, its feed and the
+    article's "Updated" time, through add_correction), the report is closed with it, and the
+    reader is told once it has all committed."""
+    report = _take_open_report(report)
+    correction = editorial.add_correction(article=report.article, text=text, by=by)
+    report.status = ErrorReport.Status.CORRECTED
+    report.correction = correction
+    report.handled_by = by
+    report.handled_at = timezone.now()
+    report.save(update_fields=["status", "correction", "handled_by", "handled_at"])
+    enqueue_on_commit(
+        send_templated_email,
+        "email/error_report_corrected",
+        {**_report_context(report), "correction": correction.text},
+        to=[report.email],
+    )
+    return correction
+
+
+@transaction.atomic
+def decline_error_report(*, report, reason, by):
+    """Close the report without a correction; the reader is told why."""
+    reason = checks.normalise_newlines(reason).strip()
+    if not reason:
+        raise ValidationError("Say briefly why: the reader is told.")
+    report = _take_open_report(report)
+    report.status = ErrorReport.Status.DECLINED
+    report.decline_reason = reason
+    report.handled_by = by
+    report.handled_at = timezone.now()
+    report.save(update_fields=["status", "decline_reason", "handled_by", "handled_at"])
+    enqueue_on_commit(
+        send_templated_email,
+        "email/error_report_declined",
+        {**_report_context(report), "reason": reason},
+        to=[report.email],
+    )
+    return report

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.views import published_article_or_404
 from enquiries import services
-from enquiries.forms import EnquiryForm, ShareForm
+from enquiries.forms import EnquiryForm, ErrorReportForm, ShareForm
 from enquiries.models import Enquiry, RateCard
 from newsroom.lib.client_ip import client_ip
 
@@ -165,6 +165,44 @@ def advertise(request):
 @never_cache
 def advertise_sent(request):
     return _enquiry_sent(request, Enquiry.Kind.ADVERTISE)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_error(request, article_id):
+    article = published_article_or_404(article_id)
+    form_kwargs = {"user": request.user, "ip_address": client_ip(request)}
+    if request.method == "POST":
+        form = ErrorReportForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.submit_error_report(
+                article=article,
+                description=data["description"],
+                quote=data["quote"],
+                evidence=data["evidence"],
+                name=data["name"],
+                email=data["email"],
+                user=request.user,
+                ip_address=client_ip(request),
+            )
+            messages.success(
+                request,
+                f"Thank you. Your report is with the editors, and we will email {data['email']} "
+                "to say what we did about it.",
+            )
+            return redirect("enquiries:report-error-sent", article_id=article.pk)
+    else:
+        form = ErrorReportForm(**form_kwargs)
+    return render(request, "enquiries/report_error.html", {"article": article, "form": form})
+
+
+@never_cache
+def report_error_sent(request, article_id):
+    article = published_article_or_404(article_id)
+    if not _has_confirmation(request):
+        return redirect("enquiries:report-error", article_id=article.pk)
+    return render(request, "enquiries/report_error_sent.html", {"article": article})
 
 
 @require_safe

@@ -2,8 +2,9 @@
 
 A writer finds their drafts (those an editor sent back first, with the editor's note), and
 what they have waiting for review; an editor, what waits for review (oldest first, with who
-sent it and when), what is scheduled in the next two days, what was published today and
-today's corrections; a moderator, what waits in each tab of the moderation queue. Someone
+sent it and when), what is scheduled in the next two days, what was published today,
+today's corrections and the corrections pending (readers' error reports still open for the
+sections they look after, oldest first); a moderator, what waits in each tab of the moderation queue. Someone
 with several roles sees each part. A fixed number of queries for each part, however many
 articles there are.
 """
@@ -17,6 +18,7 @@ from django.utils import timezone
 from articles.models import Article, Correction
 from audit.models import AuditEntry
 from comments.models import Appeal, Comment, Notice
+from enquiries.models import ErrorReport
 
 SCHEDULED_AHEAD = timedelta(hours=48)
 # Each list shows at most this many; its count says how many there are in all.
@@ -57,7 +59,7 @@ def writer_desk(user):
     }
 
 
-def editor_desk(now):
+def editor_desk(now, user):
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     waiting = (
         Article.objects.in_review()
@@ -88,7 +90,15 @@ def editor_desk(now):
             .select_related("article")
             .order_by("-published_at")
         ),
+        "corrections_pending": _pending_reports(user),
     }
+
+
+def _pending_reports(user):
+    reports = (
+        ErrorReport.objects.open().looked_after_by(user).select_related("article").order_by("created_at")
+    )
+    return {"count": reports.count(), "reports": list(reports[:LISTED])}
 
 
 def moderator_desk():
@@ -105,7 +115,7 @@ def desk_for(user, now=None):
     if user.has_perm("articles.change_article"):
         desk["writer"] = writer_desk(user)
     if user.has_perm("articles.publish_article"):
-        desk["editor"] = editor_desk(now)
+        desk["editor"] = editor_desk(now, user)
     if user.has_perm("comments.moderate_comment"):
         desk["moderator"] = moderator_desk()
     return desk

@@ -136,9 +136,11 @@ def _share_refusal(scope, identity, limit, verdict):
     )
 
 
-def enquiry_refusals(*, ip_address, email):
+def enquiry_refusals(*, ip_address, email, scope="enquiry"):
+    """`scope` keeps each form's counts apart: reporting an error does not use up the
+    allowance for writing to the newsroom."""
     per_ip = ratelimit.hit(
-        "enquiry-ip",
+        f"{scope}-ip",
         network_of(ip_address),
         limit=settings.ENQUIRIES_PER_IP_PER_HOUR,
         period=HOUR,
@@ -154,7 +156,7 @@ def enquiry_refusals(*, ip_address, email):
             )
         ]
     per_address = ratelimit.hit(
-        "enquiry-address", email, limit=settings.ENQUIRIES_PER_ADDRESS_PER_DAY, period=DAY
+        f"{scope}-address", email, limit=settings.ENQUIRIES_PER_ADDRESS_PER_DAY, period=DAY
     )
     if per_address.unavailable:
         return [(None, FAULT)]

@@ -157,6 +157,9 @@ BUILDERS = {
         sender_name="Rita", sender_email="rita@example.org", article=ArticleFactory()
     ),
     "enquiries.ratecard": lambda: _model("enquiries.RateCard").load(),
+    "enquiries.errorreport": lambda: _model("enquiries.ErrorReport").objects.create(
+        article=ArticleFactory(), description="The date is wrong.", email="rita@example.org"
+    ),
     "enquiries.enquiry": lambda: _model("enquiries.Enquiry").objects.create(
         kind="subscribe",
         name="Rita",

@@ -61,6 +61,7 @@ EDITOR = {
     "enquiries.enquiry": "lch",
     "enquiries.share": "lch",
     "enquiries.ratecard": "lch",
+    "enquiries.errorreport": "lch",  # the corrections queue: notes; publishing is its own page
     "articles.frontpage": "lacdh",
 }
 # Everything an editor may do, and the site: its settings, the partner feeds' logs, accounts
@@ -102,6 +103,7 @@ SUPERUSER = {
     "enquiries.share": "lcdh",
     "enquiries.enquiry": "lcdh",
     "enquiries.ratecard": "lch",
+    "enquiries.errorreport": "lcdh",
     "syndication.importrun": "lvh",
     "syndication.sourceimport": "lvh",
     # django-axes shows every field read-only but keeps a Save button that records nothing.

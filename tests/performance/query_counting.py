@@ -101,6 +101,7 @@ PAGES = {
     # Nothing matches: the page looks for a better spelling (“council budget”) as well.
     "search, misspelt": lambda site: "/search/?q=councel+budgett&section=politics",
     "corrections": lambda site: "/corrections/",
+    "corrections RSS": lambda site: "/corrections/feed/",
     "site RSS": lambda site: "/feed/",
     "site Atom": lambda site: "/feed/atom/",
     "section RSS": lambda site: "/politics/feed/",

@@ -22,6 +22,7 @@ BUDGETS = {
     "author": LISTING,
     "source": LISTING,
     "corrections": LISTING,
+    "corrections RSS": FEED,
     "search": 4,
     "search with filters": 4,
     # The closest known words, and whether they find anything.
