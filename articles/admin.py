@@ -22,7 +22,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from articles import admin_frontpage, notifications, services  # noqa: F401 (admin_frontpage registers the front page)
 from articles.admin_views import ArticleEditorialViews
 from articles.forms import ArticleAdminForm, BodyEditorWidget
-from articles.models import Article, ArticleAuthor, Correction, Section, SlugRedirect, Source, Sponsor
+from articles.models import (
+    MINOR_EDIT_REASON,
+    Article,
+    ArticleAuthor,
+    Correction,
+    Section,
+    SlugRedirect,
+    Source,
+    Sponsor,
+)
 from authors.models import Author
 from newsroom import changes
 from newsroom.admin import AnnouncesChanges
@@ -197,7 +206,7 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
     save_on_top = False
 
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body", "loaded_version"]}),
+        (None, {"fields": ["headline", "slug", "standfirst", "body", "minor_edit", "loaded_version"]}),
         ("Where it appears", {"fields": ["section", "tags", "new_tags", "source", "original_url"]}),
         (
             "Image and video",
@@ -226,7 +235,7 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
     ]
     always_read_only = ["state", "first_published_at", "record"]
     # Fields that exist only on the edit form; a read-only view has nothing to show for them.
-    form_only_fields = {"loaded_version", "new_tags"}
+    form_only_fields = {"loaded_version", "new_tags", "minor_edit"}
 
     class Media:
         css = {"all": ["articles/admin/editorial.css"]}
@@ -317,6 +326,9 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
             obj._change_reason = "Created"
+        elif form.cleaned_data.get("minor_edit"):
+            obj._minor_edit = True
+            obj._change_reason = MINOR_EDIT_REASON
         # Where readers could see it before this save (an old address, a section it leaves),
         # announced with the change once the inlines are saved too (save_related).
         form.shown_before = changes.visible_urls(obj) if change else set()
@@ -324,6 +336,7 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
         finally:
             obj.__dict__.pop("_change_reason", None)
+            obj.__dict__.pop("_minor_edit", None)
 
     def delete_model(self, request, obj):
         shown_before = changes.visible_urls(obj)

@@ -67,6 +67,12 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         help_text="Start typing to find a tag.",
     )
+    minor_edit = forms.BooleanField(
+        label="Minor edit",
+        required=False,
+        help_text="A typo or layout fix: left out of the public change log, and the “Updated” "
+        "time stays as it is.",
+    )
     new_tags = forms.CharField(
         label="New tags",
         required=False,

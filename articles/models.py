@@ -251,6 +251,9 @@ READER_TEXT_FIELDS = [
 ]  # fmt: skip
 # Slips noticed in the first minutes after publication are fixed without announcing an update.
 QUIET_EDIT_PERIOD = timedelta(minutes=5)
+# The revision reason of an edit its editor marked minor (a typo, a layout fix): it leaves
+# "Updated" alone and stays out of the public change log (articles/changelog.py).
+MINOR_EDIT_REASON = "Minor edit"
 
 
 class Article(models.Model):
@@ -444,17 +447,24 @@ class Article(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         if self.status == self.Status.PUBLISHED and self.first_published_at is None and self.publish_at:
             self.first_published_at = self.publish_at
-        if self._reader_text_changed(kwargs.get("update_fields")):
+        if self._reader_text_changed(kwargs.get("update_fields")) and not getattr(self, "_minor_edit", False):
             self.revised_at = timezone.now()
+            # The revision carries the same moment, so the change log's latest edit is exactly
+            # the "Updated" time and dateModified (simple-history reads _history_date).
+            self._history_date = self.revised_at
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "revised_at"}
         old_slug = getattr(self, "_loaded_slug", None)
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if old_slug and old_slug != self.slug:
-                SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
-                # The new slug may be one this article (or another) once had.
-                SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                if old_slug and old_slug != self.slug:
+                    SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+                    # The new slug may be one this article (or another) once had.
+                    SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        finally:
+            # Never stamped on the next save of this instance.
+            self.__dict__.pop("_history_date", None)
         self._loaded_slug = self.slug
         self._loaded_reader_text = self._reader_text()
 

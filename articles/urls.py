@@ -32,4 +32,7 @@ urlpatterns = [
     path("<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section-atom"),
     path("<slug:slug>/feed/ninjs/", ninjs.section_feed, name="section-ninjs"),
     path("<slug:section>/<int:year>/<str:month>/<str:day>/<slug:slug>/", views.detail, name="detail"),
+    path(
+        "<slug:section>/<int:year>/<str:month>/<str:day>/<slug:slug>/changes/", views.changes, name="changes"
+    ),
 ]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
 from articles import frontpage, jsonld, live, reads
+from articles.changelog import public_changes
 from articles.models import Article, Correction, Section, SlugRedirect, Source
 from articles.pagination import keyset_page
 from articles.related import related_block
@@ -235,6 +236,19 @@ def detail(request, section, year, month, day, slug):
         return redirect(canonical, permanent=True)
     mark_article_page(request, article)
     return render(request, "articles/detail.html", article_page_context(request, article))
+
+
+@require_safe
+def changes(request, section, year, month, day, slug):
+    """What changed in a published article since it came out: its listed edits and its
+    corrections (articles/changelog.py)."""
+    article = article_for_page(slug)
+    if article is None:
+        raise Http404("No such article")
+    canonical = article.get_absolute_url() + "changes/"
+    if request.path != canonical:
+        return redirect(canonical, permanent=True)
+    return render(request, "articles/changes.html", {"article": article, "changes": public_changes(article)})
 
 
 def _iso(moment):

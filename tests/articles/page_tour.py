@@ -58,6 +58,8 @@ def public_pages(client):
         "register": "/accounts/signup/",
         "email this article": f"/enquiries/email/{free.pk}/",
         "article enquiry": f"/enquiries/article/{free.pk}/",
+        "report an error": f"/enquiries/error/{free.pk}/",
+        "what changed": discussed.get_absolute_url() + "changes/",
         "subscribe enquiry": "/enquiries/subscribe/",
         "advertising options": "/advertise/",
         "not found": "/no-such-page/at-all/",

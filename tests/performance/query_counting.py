@@ -96,6 +96,7 @@ PAGES = {
     "author": lambda site: "/authors/writer-0/",
     "source": lambda site: "/sources/partner/",
     "article": lambda site: site.articles[0].get_absolute_url(),
+    "what changed": lambda site: site.articles[0].get_absolute_url() + "changes/",
     "search": lambda site: "/search/?q=council+budget",
     "search with filters": lambda site: "/search/?q=budget&section=politics&date_from=2000-01-01",
     # Nothing matches: the page looks for a better spelling (“council budget”) as well.

@@ -23,6 +23,8 @@ BUDGETS = {
     "source": LISTING,
     "corrections": LISTING,
     "corrections RSS": FEED,
+    # The article as its page loads it (with bylines, tags, corrections), then its revisions.
+    "what changed": 5,
     "search": 4,
     "search with filters": 4,
     # The closest known words, and whether they find anything.
