@@ -44,6 +44,9 @@ ROLE_PERMISSIONS = {
         "articles.view_correction",
         "authors.view_author",
         "taggit.view_tag",
+        # Reads the story budget; changes only the stories assigned to them (planning/admin.py).
+        "planning.view_plannedstory",
+        "planning.change_plannedstory",
     ],
     # Edits and publishes anything, withdraws, manages sections, authors, sources, sponsors,
     # and chooses the stories of the front page.
@@ -95,6 +98,9 @@ ROLE_PERMISSIONS = {
         "enquiries.view_ratecard",
         "enquiries.change_ratecard",
         *[f"enquiries.{action}_advertisingoption" for action in ("add", "change", "delete", "view")],
+        # Editors plan the story budget and assign its stories to writers.
+        *[f"planning.{action}_plannedstory" for action in ("add", "change", "delete", "view")],
+        "planning.change_any_plannedstory",
     ],
     # Runs the site: everything an editor does (added below), plus the site settings, the
     # partner feeds' import logs and the staff and reader accounts (never superusers: the user

@@ -1,12 +1,12 @@
 """The desk: what the admin's home page shows each member of staff above the list of models.
 
-A writer finds their drafts (those an editor sent back first, with the editor's note), and
-what they have waiting for review; an editor, what waits for review (oldest first, with who
-sent it and when), what is scheduled in the next two days, what was published today,
-today's corrections and the corrections pending (readers' error reports still open for the
-sections they look after, oldest first); a moderator, what waits in each tab of the moderation queue. Someone
-with several roles sees each part. A fixed number of queries for each part, however many
-articles there are.
+A writer finds their drafts (those an editor sent back first, with the editor's note), what
+they have waiting for review, and the planned stories assigned to them (overdue ones marked);
+an editor, what waits for review (oldest first, with who sent it and when), what is scheduled
+in the next two days, what was published today, today's corrections and the corrections
+pending (readers' error reports still open for the sections they look after, oldest first);
+a moderator, what waits in each tab of the moderation queue. Someone with several roles sees
+each part. A fixed number of queries for each part, however many articles there are.
 """
 
 from datetime import timedelta
@@ -19,6 +19,7 @@ from articles.models import Article, Correction
 from audit.models import AuditEntry
 from comments.models import Appeal, Comment, Notice
 from enquiries.models import ErrorReport
+from planning.models import PlannedStory
 
 SCHEDULED_AHEAD = timedelta(hours=48)
 # Each list shows at most this many; its count says how many there are in all.
@@ -53,9 +54,11 @@ def writer_desk(user):
         )
         .order_by("-updated_at")
     )
+    assignments = PlannedStory.objects.assigned_to(user).open().select_related("desk").order_by("due_at")
     return {
         "drafts": _listed(drafts),
         "in_review": _listed(mine.in_review().order_by("-updated_at")),
+        "assignments": {"count": assignments.count(), "stories": list(assignments[:LISTED])},
     }
 
 

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django_comments",
     "comments",
     "enquiries",
+    # The story budget: planned stories, never read by a public page.
+    "planning",
     # Demo content and `manage.py seed_demo`: it imports the apps above, none imports it.
     "demo",
 ]

@@ -21,6 +21,7 @@ from articles.models import (
 )
 from authors.models import Author
 from comments.models import Comment
+from planning.models import PlannedStory
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -191,3 +192,14 @@ class CommentFactory(factory.django.DjangoModelFactory):
     class Params:
         # Waiting for a moderator: readers have never seen it.
         held = factory.Trait(is_public=False, published_at=None)
+
+
+class PlannedStoryFactory(factory.django.DjangoModelFactory):
+    """A story on the budget, an idea due in a few hours; pass assignee= and status= to assign it."""
+
+    class Meta:
+        model = PlannedStory
+
+    slug_line = factory.Sequence(lambda n: f"Harbour dredging plan {n}")
+    desk = factory.SubFactory(SectionFactory)
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=4))

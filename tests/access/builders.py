@@ -63,6 +63,14 @@ def _front_page():
     return page
 
 
+def _planned_story():
+    # Assigned to someone other than the matrix's writer persona, who may only read it.
+    return _model("planning.PlannedStory").objects.create(
+        slug_line="Council budget vote", desk=SectionFactory(), assignee=UserFactory(roles=["Writer"]),
+        due_at=timezone.now() + timedelta(hours=6), status="assigned",
+    )  # fmt: skip
+
+
 BUILDERS = {
     "auth.group": lambda: Group.objects.create(name="Interns"),
     "sites.site": lambda: Site.objects.create(domain="mirror.example.org", name="Mirror"),
@@ -160,6 +168,7 @@ BUILDERS = {
     "enquiries.errorreport": lambda: _model("enquiries.ErrorReport").objects.create(
         article=ArticleFactory(), description="The date is wrong.", email="rita@example.org"
     ),
+    "planning.plannedstory": _planned_story,
     "enquiries.enquiry": lambda: _model("enquiries.Enquiry").objects.create(
         kind="subscribe",
         name="Rita",

@@ -37,6 +37,8 @@ WRITER = {
     "articles.sponsor": "lvh",
     "authors.author": "lvh",
     "taggit.tag": "lvh",
+    # The whole budget to read; only their own assignments to change (tests/planning).
+    "planning.plannedstory": "lvh",
 }
 EDITOR = {
     "articles.article": "lacdh",
@@ -63,6 +65,7 @@ EDITOR = {
     "enquiries.ratecard": "lch",
     "enquiries.errorreport": "lch",  # the corrections queue: notes; publishing is its own page
     "articles.frontpage": "lacdh",
+    "planning.plannedstory": "lacdh",
 }
 # Everything an editor may do, and the site: its settings, the partner feeds' logs, accounts
 # (never a superuser's, which the builder's user is not; tests/accounts covers that).
