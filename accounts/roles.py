@@ -26,6 +26,7 @@ _EDITORIAL_MODELS = [
     "correction",
     "frontpage",
     "frontpageslot",
+    "picture",
 ]
 
 ROLE_PERMISSIONS = {
@@ -44,6 +45,10 @@ ROLE_PERMISSIONS = {
         "articles.view_correction",
         "authors.view_author",
         "taggit.view_tag",
+        # Adds pictures to the library for their texts; changes only their own (admin_pictures.py).
+        "articles.add_picture",
+        "articles.change_picture",
+        "articles.view_picture",
         # Reads the story budget; changes only the stories assigned to them (planning/admin.py).
         "planning.view_plannedstory",
         "planning.change_plannedstory",

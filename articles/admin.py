@@ -584,5 +584,6 @@ class SlugRedirectAdmin(admin.ModelAdmin):
         return False
 
 
-# The live pages' admin registers itself; kept in its own module, as the editorial views are.
-from articles import live_admin  # noqa: E402, F401
+# The live pages' admin and the picture library's register themselves; kept in their own
+# modules, as the editorial views are (the library's uses this module's image settings).
+from articles import admin_pictures, live_admin  # noqa: E402, F401

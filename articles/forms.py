@@ -1,10 +1,14 @@
 """The article form of the admin: tags picked with autocomplete (plus new ones typed in), and
 the version number that catches a save over somebody else's newer change."""
 
+from html.parser import HTMLParser
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django_prose_editor.widgets import (
     AdminProseEditorWidget,
     prose_editor_admin_media,
@@ -16,6 +20,7 @@ from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from articles.models import Article
+from newsroom.lib.sanitize import clean_body_html
 
 MAX_TAG_LENGTH = Tag._meta.get_field("name").max_length
 FORM_TIMES = ("publish_at", "withdraw_at", "comments_close_at")
@@ -36,13 +41,41 @@ def describe_change(revision):
 # See the script: it keeps the editor within our Content Security Policy. It must run after
 # the editor's core module and before the module that creates the editors.
 EDITOR_CSP_SCRIPT = Script("articles/admin/prose-editor-csp.js", type="module")
+# The "Insert a picture from the library" button of a text that may hold pictures.
+PICTURE_CHOOSER_SCRIPT = Script("articles/admin/picture-chooser.js", type="module")
+PICTURES_MISSING_ALT = "Every picture in the text needs a description for readers who cannot see it."
+
+
+class _PictureReader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.undescribed = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img" and not (dict(attrs).get("alt") or "").strip():
+            self.undescribed += 1
+
+    handle_startendtag = handle_starttag
+
+
+def undescribed_pictures(html):
+    """How many <img> elements of an HTML fragment have no description (alt text)."""
+    reader = _PictureReader()
+    reader.feed(html or "")
+    reader.close()
+    return reader.undescribed
 
 
 class BodyEditorWidget(AdminProseEditorWidget):
     @property
     def media(self):
         creators = [script for script in prose_editor_presets()[self.preset] if script != prose_editor_js]
-        return prose_editor_admin_media + Media(js=[prose_editor_js, EDITOR_CSP_SCRIPT, *creators])
+        return prose_editor_admin_media + Media(
+            js=[prose_editor_js, EDITOR_CSP_SCRIPT, *creators, PICTURE_CHOOSER_SCRIPT]
+        )
+
+    def takes_pictures(self):
+        return "Figure" in (self.config or {}).get("extensions", {})
 
     def get_config(self):
         # django-prose-editor adds its NoSpellCheck extension to every editor, which sets
@@ -52,7 +85,21 @@ class BodyEditorWidget(AdminProseEditorWidget):
             config["extensions"] = {
                 name: options for name, options in config["extensions"].items() if name != "NoSpellCheck"
             }
+        if self.takes_pictures():
+            # The editor's own picture dialog gets a "Browse..." button that opens the library.
+            config["extensions"]["Figure"] = {"pickerUrl": reverse("admin:articles_picture_choose")}
         return config
+
+    def render(self, name, value, attrs=None, renderer=None):
+        editor = super().render(name, value, attrs, renderer)
+        if not self.takes_pictures():
+            return editor
+        return format_html(
+            '{}<p class="body-picture"><button type="button" class="button" data-chooser-url="{}">'
+            "Insert a picture from the library</button></p>",
+            editor,
+            reverse("admin:articles_picture_choose"),
+        )
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -117,6 +164,19 @@ class ArticleAdminForm(forms.ModelForm):
             and getattr(self.instance, name)
             and getattr(self.instance, name).microsecond
         ]
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        # Counted in the text as it will be stored: pictures from elsewhere are dropped anyway.
+        missing = undescribed_pictures(clean_body_html(body))
+        if missing:
+            # The text comes back as typed, so nothing is lost while the descriptions are added.
+            count = "One picture has" if missing == 1 else f"{missing} pictures have"
+            raise forms.ValidationError(
+                f"{PICTURES_MISSING_ALT} {count} none: click the picture, then the picture button "
+                "in the toolbar, and fill in “Alternative Text”."
+            )
+        return body
 
     def clean_new_tags(self):
         names = parse_tags(self.cleaned_data["new_tags"])

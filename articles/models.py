@@ -38,6 +38,8 @@ BODY_EDITOR_EXTENSIONS = {
     "TableHeader": True,
     "TableCell": True,
 }
+# An article's text may also hold pictures from the library (Picture), with their captions.
+ARTICLE_BODY_EXTENSIONS = BODY_EDITOR_EXTENSIONS | {"Figure": True, "Image": True, "Caption": True}
 
 
 class Sponsor(models.Model):
@@ -270,7 +272,7 @@ class Article(models.Model):
         blank=True,
         help_text="The summary under the headline; also the search and feed summary.",
     )
-    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=clean_body_html, blank=True)
+    body = ProseEditorField(extensions=ARTICLE_BODY_EXTENSIONS, sanitize=clean_body_html, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True)
     tags = TaggableManager(through=TaggedArticle, blank=True)
     authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles", blank=True)
@@ -938,3 +940,45 @@ class FrontPageSlot(models.Model):
 
     def __str__(self):
         return f"{self.page}, place {self.position}: {self.article}"
+
+
+PICTURE_ALT_MISSING = "Describe what the picture shows, for readers who cannot see it."
+
+
+class Picture(models.Model):
+    """A picture in the library, ready to go into an article's text with its description.
+
+    The text keeps its own copy of the address, description and caption, as written when the
+    picture went in; changing a picture here later does not change articles already written.
+    """
+
+    image = UploadedImageField(upload_to="pictures/%Y/%m/")
+    alt_text = models.CharField(
+        "description",
+        max_length=250,
+        help_text="What the picture shows, read out to readers who cannot see it.",
+        error_messages={"blank": PICTURE_ALT_MISSING, "null": PICTURE_ALT_MISSING},
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=150, blank=True, help_text="Who took or owns it, e.g. “Jo Bloggs”.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.alt_text
+
+    @property
+    def caption_with_credit(self):
+        """The words under the picture in an article: its caption, then who it is by."""
+        credit = f"Picture: {self.credit}" if self.credit else ""
+        return " ".join(part for part in (self.caption, credit) if part)

@@ -2,13 +2,16 @@
 and history pages. A model registered without a builder here fails the matrix with a message
 saying so: a new admin page cannot go untested by accident."""
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from tests.factories import (
     ArticleFactory,
@@ -71,6 +74,15 @@ def _planned_story():
     )  # fmt: skip
 
 
+def _picture():
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 90, 160)).save(buffer, "PNG")
+    picture = _model("articles.Picture")(alt_text="The harbour at dawn", caption="Boats at rest.")
+    picture.image.save("harbour.png", ContentFile(buffer.getvalue()), save=False)
+    picture.save()
+    return picture
+
+
 BUILDERS = {
     "auth.group": lambda: Group.objects.create(name="Interns"),
     "sites.site": lambda: Site.objects.create(domain="mirror.example.org", name="Mirror"),
@@ -117,6 +129,8 @@ BUILDERS = {
     "articles.slugredirect": lambda: _model("articles.SlugRedirect").objects.create(
         old_slug="an-old-address", article=ArticleFactory()
     ),
+    # Someone else's picture (tests/access/conftest.py keeps its file in a temporary folder).
+    "articles.picture": _picture,
     "syndication.importrun": _import_run,
     "syndication.sourceimport": lambda: _model("syndication.SourceImport").objects.create(
         run=_import_run(), source=SourceFactory(), feed_url="https://partner.example.org/feed/"

@@ -39,6 +39,8 @@ WRITER = {
     "taggit.tag": "lvh",
     # The whole budget to read; only their own assignments to change (tests/planning).
     "planning.plannedstory": "lvh",
+    # Writers add pictures and change their own (tests/articles/test_picture_library.py).
+    "articles.picture": "lavh",
 }
 EDITOR = {
     "articles.article": "lacdh",
@@ -66,6 +68,7 @@ EDITOR = {
     "enquiries.errorreport": "lch",  # the corrections queue: notes; publishing is its own page
     "articles.frontpage": "lacdh",
     "planning.plannedstory": "lacdh",
+    "articles.picture": "lacdh",
 }
 # Everything an editor may do, and the site: its settings, the partner feeds' logs, accounts
 # (never a superuser's, which the builder's user is not; tests/accounts covers that).
