@@ -116,7 +116,7 @@ class PlannedStoryAdmin(admin.ModelAdmin):
         always = ["created_by", "created_at"]
         if can_plan(request.user):
             return always
-        return [name for name in self.fields if name not in WRITER_FIELDS] + always
+        return [name for name in self.fields if name not in WRITER_FIELDS]
 
     def get_autocomplete_fields(self, request):
         # Editors pick from every article; a writer's own few fit a plain list.
