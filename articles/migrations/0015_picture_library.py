@@ -9,7 +9,7 @@ import newsroom.lib.images
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_front_page"),
+        ("articles", "0014_rights_and_licences"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
