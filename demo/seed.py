@@ -21,6 +21,7 @@ from authors.models import Author
 from demo import catalogue, images
 from demo.enquiries import seed_demo_advertising
 from demo.live import seed_demo_live
+from demo.planning import seed_demo_planning
 from demo.site import seed_site_settings
 from demo.stories import STORIES, body_html
 from demo.subscriptions import seed_demo_subscriptions
@@ -294,6 +295,7 @@ def _seed_demo(out):
         tally, users=users, sections=sections, sources=sources, sponsors=sponsors, authors=authors, out=out
     )
     seed_demo_live(users=users, sections=sections, authors=authors, tally=tally, out=out)
+    seed_demo_planning(users=users, sections=sections, tally=tally, out=out)
     seed_demo_subscriptions(users=users, tally=tally, out=out)
     seed_demo_advertising(users=users, tally=tally, out=out)
     return tally

@@ -27,6 +27,7 @@ from comments.models import Comment
 from demo import bulk
 from demo.seed import DEMO_PASSWORD
 from newsroom.lib.sanitize import plain_text
+from planning.models import PlannedStory
 
 
 def run_seed(*args):
@@ -227,6 +228,26 @@ def test_the_demo_has_a_live_page_with_a_pinned_and_a_corrected_entry(seeded, cl
     assert "Latest updates" in page
     assert "Key points so far" in page
     assert "An earlier version gave the Fiscal Council" in page
+
+
+def test_the_demo_writer_has_assignments_on_the_story_budget_one_of_them_late(seeded, client):
+    writer = User.objects.get(email="writer@example.com")
+    client.force_login(writer)
+
+    desk = client.get("/admin/").content.decode()
+
+    assert PlannedStory.objects.assigned_to(writer).open().count() >= 3
+    assert PlannedStory.objects.assigned_to(writer).overdue().exists()
+    assert "My assignments" in desk
+    assert "ferry timetable cuts" in desk
+    # The live page was planned too, and the budget links to it.
+    assert PlannedStory.objects.filter(article__live__isnull=False).exists()
+
+
+def test_the_demo_finds_words_spelt_wrong_and_without_their_accents(seeded, client):
+    response = client.get("/search/", {"q": "assembley budjet"})
+
+    assert response.context["suggestion"] == "assembly budget"
 
 
 def test_demo_pictures_are_real_images_of_the_right_size(seeded):
