@@ -106,6 +106,8 @@ ROLE_PERMISSIONS = {
         # Editors plan the story budget and assign its stories to writers.
         *[f"planning.{action}_plannedstory" for action in ("add", "change", "delete", "view")],
         "planning.change_any_plannedstory",
+        # Editors read the publisher's policies they work by; the chief editor changes them.
+        "newsroom.view_policypage",
     ],
     # Runs the site: everything an editor does (added below), plus the site settings, the
     # partner feeds' import logs and the staff and reader accounts (never superusers: the user
@@ -114,6 +116,8 @@ ROLE_PERMISSIONS = {
         "newsroom.view_sitesettings",
         "newsroom.change_sitesettings",
         *[f"newsroom.{action}_sisterpublication" for action in ("add", "change", "delete", "view")],
+        # The publisher's policies speak for the whole site, as its settings do.
+        *[f"newsroom.{action}_policypage" for action in ("add", "change", "delete", "view")],
         "syndication.view_importrun",
         "syndication.view_sourceimport",
         "accounts.add_user",

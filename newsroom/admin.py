@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from newsroom import changes
 from newsroom.lib.singleton import SingletonModelAdmin
-from newsroom.models import SisterPublication, SiteSettings, SuppressedAddress
+from newsroom.models import PolicyPage, SisterPublication, SiteSettings, SuppressedAddress
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -61,6 +61,18 @@ class SiteSettingsAdmin(AnnouncesChanges, SingletonModelAdmin):
             },
         ),
     ]
+
+
+@admin.register(PolicyPage)
+class PolicyPageAdmin(AnnouncesChanges, admin.ModelAdmin):
+    """The publisher's policies. Every save moves the site generation: the footer links to
+    them and the site's JSON-LD names them on every page."""
+
+    list_display = ["title", "kind", "updated_at"]
+    fields = ["kind", "title", "body"]
+
+    def view_on_site(self, page):
+        return page.get_absolute_url()
 
 
 @admin.register(SuppressedAddress)

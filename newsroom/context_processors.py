@@ -4,7 +4,7 @@ from django.utils.functional import SimpleLazyObject
 
 from newsroom.lib import pagecache
 from newsroom.lib.generations import site_generation
-from newsroom.models import SiteSettings
+from newsroom.models import PolicyPage, SiteSettings
 
 
 def fragment_seconds():
@@ -31,6 +31,8 @@ def site(request):
         # The store where the magazine and PDF reports are sold ("View store" in the footer).
         "store_url": settings.STORE_URL,
         "site_furniture": SimpleLazyObject(SiteSettings.cached),
+        # The footer's "How we work" links, read only when the footer is rendered.
+        "site_policies": SimpleLazyObject(PolicyPage.cached_links),
         "at_home": request.path == "/",
         "site_generation": site_generation,
         "fragment_seconds": fragment_seconds,

@@ -17,9 +17,12 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
 
 from newsroom.lib import fragments
+from newsroom.lib.sanitize import clean_body_html
 from newsroom.lib.singleton import SingletonModel
 
 
@@ -187,6 +190,78 @@ class SisterPublication(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PolicyPage(models.Model):
+    """One of the publisher's policies (corrections, ethics...), a page at /about/<kind>/ that
+    the chief editor keeps up to date. The site-wide JSON-LD names each one under its own
+    schema.org property (SCHEMA_PROPERTIES), so search engines find them."""
+
+    class Kind(models.TextChoices):
+        CORRECTIONS = "corrections", "Corrections policy"
+        ETHICS = "ethics", "Ethics policy"
+        OWNERSHIP_FUNDING = "ownership-funding", "Ownership and funding"
+        MASTHEAD = "masthead", "Masthead"
+        ACTIONABLE_FEEDBACK = "actionable-feedback", "Feedback policy"
+        NO_BYLINES = "no-bylines", "Unsigned articles policy"
+
+    SCHEMA_PROPERTIES = {
+        Kind.CORRECTIONS: "correctionsPolicy",
+        Kind.ETHICS: "ethicsPolicy",
+        Kind.OWNERSHIP_FUNDING: "ownershipFundingInfo",
+        Kind.MASTHEAD: "masthead",
+        Kind.ACTIONABLE_FEEDBACK: "actionableFeedbackPolicy",
+        Kind.NO_BYLINES: "noBylinesPolicy",
+    }
+
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind,
+        unique=True,
+        help_text="Which policy this is; also its address.",
+        error_messages={"unique": "There is already a page for this policy: edit that one instead."},
+    )
+    title = models.CharField(max_length=120)
+    body = ProseEditorField(
+        extensions={
+            "Bold": True,
+            "Italic": True,
+            "Heading": {"levels": [2, 3]},
+            "BulletList": True,
+            "OrderedList": True,
+            "ListItem": True,
+            "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        },
+        sanitize=clean_body_html,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = "policy page"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Every writer passes here (the admin, the demo, the shell), not only the editor widget.
+        self.body = clean_body_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("policy-page", kwargs={"kind": self.kind})
+
+    @classmethod
+    def cached_links(cls):
+        """[(kind, title, path)] of every policy page, from the cache when warm: for the footer
+        and the site's JSON-LD, which every page may show."""
+
+        def read():
+            order = list(cls.Kind)
+            pages = sorted(cls.objects.only("kind", "title"), key=lambda page: order.index(page.kind))
+            return [(page.kind, page.title, page.get_absolute_url()) for page in pages]
+
+        return fragments.kept("policy-pages", read)
 
 
 class SuppressedAddressQuerySet(models.QuerySet):

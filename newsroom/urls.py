@@ -23,6 +23,7 @@ urlpatterns = [
     path("newsletter/", include("subscriptions.newsletter_urls")),
     path("enquiries/", include("enquiries.urls")),
     path("advertise/", enquiry_views.advertising_options, name="advertising-options"),
+    path("about/<slug:kind>/", views.policy_page, name="policy-page"),
     path("preview/<str:token>/", article_preview.preview, name="article-preview"),
     path("gift/", include("subscriptions.gift_urls")),
     path("mail/events/<slug:provider>/", mail_events.mail_events, name="mail-events"),

@@ -6,14 +6,14 @@ from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from newsroom import rights
-from newsroom.models import SiteSettings
+from newsroom.models import PolicyPage, SiteSettings
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,14 @@ def robots_txt(request):
 def tdmrep_json(request):
     """Whether our text and data mining rights are reserved, for the whole site (W3C TDMRep)."""
     return JsonResponse(rights.tdm_rules(SiteSettings.cached()["settings"]), safe=False)
+
+
+@require_safe
+def policy_page(request, kind):
+    """One of the publisher's policies at /about/<kind>/: the same for every reader, so the
+    page cache keeps it until the site generation moves (its admin announces every save)."""
+    page = get_object_or_404(PolicyPage, kind=kind)
+    return render(request, "newsroom/policy_page.html", {"policy": page})
 
 
 def page_not_found(request, exception):

@@ -107,6 +107,9 @@ BUILDERS = {
     "axes.accesslog": lambda: _model("axes.AccessLog").objects.create(**_axes_fields()),
     "axes.accessfailurelog": lambda: _model("axes.AccessFailureLog").objects.create(**_axes_fields()),
     "newsroom.sitesettings": lambda: _model("newsroom.SiteSettings").load(),
+    "newsroom.policypage": lambda: _model("newsroom.PolicyPage").objects.create(
+        kind="ethics", title="Our ethics", body="<p>We check what we publish.</p>"
+    ),
     "newsroom.suppressedaddress": lambda: _model("newsroom.SuppressedAddress").objects.create(
         email="bounced@example.org", reason="bounced", provider="Mailgun"
     ),

@@ -69,11 +69,14 @@ EDITOR = {
     "articles.frontpage": "lacdh",
     "planning.plannedstory": "lacdh",
     "articles.picture": "lacdh",
+    # Editors read the publisher's policies; the chief editor keeps them.
+    "newsroom.policypage": "lvh",
 }
 # Everything an editor may do, and the site: its settings, the partner feeds' logs, accounts
 # (never a superuser's, which the builder's user is not; tests/accounts covers that).
 CHIEF_EDITOR = EDITOR | {
     "newsroom.sitesettings": "lch",
+    "newsroom.policypage": "lacdh",
     "syndication.importrun": "lvh",
     "syndication.sourceimport": "lvh",
     "accounts.user": "lach",
