@@ -186,6 +186,7 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
     list_display = ["headline", "state", "section", "byline", "source", "publish_at"]
     list_filter = [
         StateFilter,
+        "type_of_work",
         "section",
         "source",
         NewsroomAuthorFilter,
@@ -207,6 +208,13 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "minor_edit", "loaded_version"]}),
+        (
+            "What kind of story",
+            {
+                "fields": ["type_of_work", "dateline", "sources_and_method"],
+                "description": "Tell readers what they are reading, where it was reported and how.",
+            },
+        ),
         ("Where it appears", {"fields": ["section", "tags", "new_tags", "source", "original_url"]}),
         (
             "Image and video",

@@ -120,6 +120,8 @@ class LiveCoverageAdmin(FollowsArticle, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         articles = [coverage.article for coverage in queryset.select_related("article")]
         super().delete_queryset(request, queryset)
+        # A bulk delete skips LiveCoverage.delete(), which would do this for one row.
+        LiveCoverage.articles_no_longer_live([article.pk for article in articles])
         for article in articles:
             changes.article_edited(article)
 

@@ -249,13 +249,38 @@ class PublicationWeek(Func):
 # shows as the article. Not the workflow, the section, tags, sponsor or search fields.
 READER_TEXT_FIELDS = [
     "headline", "standfirst", "body", "featured_image", "image_alt", "image_caption",
-    "image_credit", "video_url",
+    "image_credit", "video_url", "dateline", "sources_and_method",
 ]  # fmt: skip
 # Slips noticed in the first minutes after publication are fixed without announcing an update.
 QUIET_EDIT_PERIOD = timedelta(minutes=5)
 # The revision reason of an edit its editor marked minor (a typo, a layout fix): it leaves
 # "Updated" alone and stays out of the public change log (articles/changelog.py).
 MINOR_EDIT_REASON = "Minor edit"
+
+
+class TypeOfWork(models.TextChoices):
+    """What kind of journalism an article is, as readers are told by its label and search
+    engines by its schema.org type (SCHEMA_TYPES). The one rule, kept by Article.save() and
+    LiveCoverage.save(): an article with a live page is live, else one with its own sponsor is
+    sponsored; a sponsored section's articles keep their type (the section's sponsor note
+    discloses it)."""
+
+    NEWS = "news", "News"
+    ANALYSIS = "analysis", "Analysis"
+    OPINION = "opinion", "Opinion"
+    REVIEW = "review", "Review"
+    SPONSORED = "sponsored", "Sponsored"
+    LIVE = "live", "Live"
+
+
+SCHEMA_TYPES = {
+    TypeOfWork.NEWS: "NewsArticle",
+    TypeOfWork.ANALYSIS: "AnalysisNewsArticle",
+    TypeOfWork.OPINION: "OpinionNewsArticle",
+    TypeOfWork.REVIEW: "ReviewNewsArticle",
+    TypeOfWork.SPONSORED: "AdvertiserContentArticle",
+    TypeOfWork.LIVE: "LiveBlogPosting",
+}
 
 
 class Article(models.Model):
@@ -265,6 +290,8 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    TypeOfWork = TypeOfWork
+
     headline = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, help_text="The last part of the address.")
     standfirst = models.TextField(
@@ -273,6 +300,23 @@ class Article(models.Model):
         help_text="The summary under the headline; also the search and feed summary.",
     )
     body = ProseEditorField(extensions=ARTICLE_BODY_EXTENSIONS, sanitize=clean_body_html, blank=True)
+    type_of_work = models.CharField(
+        "type of work",
+        max_length=10,
+        choices=TypeOfWork,
+        default=TypeOfWork.NEWS,
+        help_text="Shown as a label beside the headline. An article with its own sponsor is always "
+        "sponsored, and one with a live page always live.",
+    )
+    dateline = models.CharField(
+        max_length=60, blank=True, help_text="Optional: where the story was reported, such as “BRUSSELS”."
+    )
+    sources_and_method = models.TextField(
+        "sources and method",
+        max_length=2000,
+        blank=True,
+        help_text="Optional: how we reported this story and whom we spoke to, shown in a box after the text.",
+    )
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True)
     tags = TaggableManager(through=TaggedArticle, blank=True)
     authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles", blank=True)
@@ -443,6 +487,9 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Every writer of bodies passes here, not only the admin form.
         self.body = clean_body_html(self.body)
+        # Paid-for content is disclosed as such whatever type was picked (see TypeOfWork).
+        if self.sponsor_id and self.type_of_work != TypeOfWork.LIVE:
+            self.type_of_work = TypeOfWork.SPONSORED
         if not self._state.adding:
             self.version += 1
             if kwargs.get("update_fields") is not None:
@@ -613,6 +660,42 @@ class Article(models.Model):
             raise ValidationError({"withdraw_at": "The withdrawal time must come after the publish time."})
         if self.featured_image and not self.image_alt.strip():
             raise ValidationError({"image_alt": "Describe the image for readers who cannot see it."})
+        self._clean_type_of_work()
+
+    def _clean_type_of_work(self):
+        has_live_page = self.pk is not None and LiveCoverage.objects.filter(article_id=self.pk).exists()
+        if self.type_of_work == TypeOfWork.LIVE and not has_live_page:
+            raise ValidationError(
+                {
+                    "type_of_work": "An article becomes live when you start a live page for it under "
+                    "“Live pages”. Choose another type until then."
+                }
+            )
+        if has_live_page and self.type_of_work != TypeOfWork.LIVE:
+            raise ValidationError(
+                {
+                    "type_of_work": "This article has a live page, so it stays “Live”. Delete its live "
+                    "page first to give it another type."
+                }
+            )
+        if self.type_of_work == TypeOfWork.SPONSORED and not self.sponsor_id:
+            raise ValidationError(
+                {
+                    "sponsor": "A sponsored article needs its sponsor: choose who paid for it, "
+                    "or pick another type."
+                }
+            )
+
+    @property
+    def schema_type(self):
+        """The schema.org type search engines are given for this article."""
+        return SCHEMA_TYPES[self.type_of_work]
+
+    @property
+    def shows_type_label(self):
+        """Whether cards and the page name the type: plain news needs no label, and a sponsored
+        article already carries its "Sponsored" label from its sponsor."""
+        return self.type_of_work not in {TypeOfWork.NEWS, TypeOfWork.SPONSORED}
 
 
 class ArticleAuthor(models.Model):
@@ -766,7 +849,26 @@ class LiveCoverage(models.Model):
         now = timezone.now()
         if self.ended and (self.ends_at is None or self.ends_at > now):
             self.ends_at = now
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # A live page makes its article live (TypeOfWork): stored on the article so cards
+            # and the admin's filter read it from the row they already have. update() leaves
+            # the article's version and "Updated" time alone: readers' text did not change.
+            Article.objects.filter(pk=self.article_id).update(type_of_work=TypeOfWork.LIVE)
+
+    def delete(self, *args, **kwargs):
+        article_id = self.article_id  # the coverage's key: None once deleted
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            self.articles_no_longer_live([article_id])
+        return result
+
+    @staticmethod
+    def articles_no_longer_live(article_ids):
+        """Articles whose live page was deleted go back to news (editors may pick another)."""
+        Article.objects.filter(pk__in=article_ids, type_of_work=TypeOfWork.LIVE).update(
+            type_of_work=TypeOfWork.NEWS
+        )
 
     @property
     def has_ended(self):

@@ -33,7 +33,7 @@ from newsroom.lib.numbers import parse_id
 from newsroom.lib.pagecache import mark_article_page
 from newsroom.lib.paginators import KnownCountPaginator, numbered_page
 from newsroom.lib.timestamps import machine_datetime
-from newsroom.models import SiteSettings
+from newsroom.organization import organization_block, organization_data
 
 LATEST_ON_HOME = 8
 PER_SECTION_ON_HOME = 4
@@ -137,6 +137,7 @@ def home(request):
             "latest": latest,
             "blocks": section_blocks(navigation_sections(), excluded, section_leads, shown),
             "most_read": reads.most_read(),
+            "organization_data": organization_block(),
         },
     )
 
@@ -166,7 +167,28 @@ def tag(request, slug):
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = keyset_page(listed_articles().filter(bylines__author=author), request.GET)
-    return render(request, "articles/author.html", {"author": author, "page": page})
+    context = {"author": author, "page": page, "profile_data": profile_data(author)}
+    return render(request, "articles/author.html", context)
+
+
+def profile_data(author):
+    """schema.org ProfilePage about the author as a Person, from what the page shows."""
+    person = {
+        "@type": "Person",
+        "name": author.name,
+        "url": settings.SITE_URL + author.get_absolute_url(),
+    }
+    if author.role:
+        person["jobTitle"] = author.role
+    if author.organisation:
+        person["affiliation"] = {"@type": "Organization", "name": author.organisation}
+    if author.bio:
+        person["description"] = author.bio
+    if author.expertise_list:
+        person["knowsAbout"] = author.expertise_list
+    if author.fediverse_profile_url:
+        person["sameAs"] = [author.fediverse_profile_url]
+    return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": person}
 
 
 @require_safe
@@ -256,12 +278,12 @@ def _iso(moment):
     return machine_datetime(moment) or None
 
 
-def structured_data(article, bylines, tags, absolute_url, canonical, images, furniture, description):
-    """schema.org NewsArticle for search engines, built from what the page shows."""
-    publisher = furniture.publisher_name or settings.SITE_NAME
+def structured_data(article, bylines, tags, absolute_url, canonical, images, description):
+    """schema.org NewsArticle (or the subtype its type of work names) for search engines,
+    built from what the page shows."""
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": article.schema_type,
         "headline": article.headline[:110],
         "description": description,
         "datePublished": _iso(article.publish_at),
@@ -277,9 +299,11 @@ def structured_data(article, bylines, tags, absolute_url, canonical, images, fur
             }
             for byline in bylines
         ],
-        "publisher": {"@type": "Organization", "name": publisher, "url": settings.SITE_URL + "/"},
+        "publisher": organization_data(),
         "isAccessibleForFree": not article.is_premium,
     }
+    if article.dateline:
+        data["dateline"] = article.dateline
     if images:
         data["image"] = [settings.SITE_URL + copy.url for copy in images]
     if article.section_id:
@@ -333,11 +357,10 @@ def article_page_context(request, article, *, preview=False):
     absolute = settings.SITE_URL + article.get_absolute_url()
     canonical = article.canonical_url or absolute
     images = renditions(article.featured_image)
-    furniture = SiteSettings.cached()["settings"]
     # Sanitised to plain text on every call; the page shows it four times.
     description = article.meta_description
     trail = breadcrumb_trail(article)
-    data = structured_data(article, bylines, tags, absolute, canonical, images, furniture, description)
+    data = structured_data(article, bylines, tags, absolute, canonical, images, description)
     live_region = live.region_for(article, preview=preview)
     if live_region is not None:
         data = live.structured_data(live_region, data)

@@ -17,7 +17,10 @@ class AuthorAdmin(AnnouncesChanges, admin.ModelAdmin):
     # Also what the byline autocomplete of the article form searches.
     search_fields = ["name", "organisation", "role"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "role", "organisation", "bio", "photo", "user"]
+    fields = [
+        "name", "slug", "role", "organisation", "bio", "photo",
+        "expertise", "contact", "fediverse_handle", "user",
+    ]  # fmt: skip
     # newsroom.lib.images checks the photo and says what is wrong with it in plain words.
     formfield_overrides = {
         models.ImageField: {

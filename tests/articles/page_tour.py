@@ -4,6 +4,7 @@ has one of everything. The HTML checker (test_valid_html.py) and the wording che
 
 from django.utils import timezone
 
+from newsroom.models import PolicyPage
 from subscriptions.models import Plan
 from tests.factories import ArticleFactory, CorrectionFactory, SourceFactory
 from tests.performance.query_counting import Newsroom, add_comments
@@ -24,6 +25,23 @@ def public_pages(client):
         headline="A guide to saving energy", sponsor=site.sponsor, section=site.sections[2]
     )
     premium = ArticleFactory(headline="Inside the budget talks", is_premium=True, section=site.sections[0])
+    # The trust indicators: a type, a dateline, a sources note, an author's profile and handle.
+    profiled = site.authors[0]
+    profiled.expertise = "Council budgets, planning"
+    profiled.contact = "writer@example.org"
+    profiled.fediverse_handle = "@writer@social.example.org"
+    profiled.save()
+    analysis = ArticleFactory(
+        headline="Where the budget goes",
+        type_of_work="analysis",
+        dateline="HARBOURTON",
+        sources_and_method="The council's budget book, line by line.",
+        authors=[profiled],
+        section=site.sections[0],
+    )
+    PolicyPage.objects.create(
+        kind="corrections", title="How we correct mistakes", body="<p>We say so on the article.</p>"
+    )
     discussed = ArticleFactory(headline="Clinics brace for winter", section=site.sections[2], publish_at=now)
     add_comments(discussed, 3)
     CorrectionFactory(article=discussed, text="An earlier version misnamed the clinic.")
@@ -46,6 +64,8 @@ def public_pages(client):
         "premium teaser": premium.get_absolute_url(),
         "syndicated article": syndicated.get_absolute_url(),
         "sponsored article": sponsored.get_absolute_url(),
+        "analysis with dateline and sources": analysis.get_absolute_url(),
+        "policy page": "/about/corrections/",
         "article with comments": discussed.get_absolute_url(),
         "search with results": "/search/?q=council+budget",
         "search with none": "/search/?q=zebra+crossing",

@@ -89,11 +89,11 @@ def test_json_ld_describes_a_news_article_with_authors_publisher_and_image(clien
             "url": "https://ledger.example.org/authors/ben-reporter/",
         },
     ]
-    assert data["publisher"] == {
-        "@type": "Organization",
-        "name": "The Civic Ledger",
-        "url": "https://ledger.example.org/",
-    }
+    publisher = data["publisher"]
+    assert publisher["@type"] == "NewsMediaOrganization"
+    assert publisher["name"] == "The Civic Ledger"
+    assert publisher["url"] == "https://ledger.example.org/"
+    assert publisher["logo"]["url"].startswith("https://ledger.example.org/static/img/")
     assert data["image"]
     assert all(url.startswith("https://ledger.example.org/media/cache/") for url in data["image"])
     assert data["mainEntityOfPage"] == "https://ledger.example.org" + article.get_absolute_url()
