@@ -25,6 +25,7 @@ from demo.planning import seed_demo_planning
 from demo.site import seed_site_settings
 from demo.stories import STORIES, body_html
 from demo.subscriptions import seed_demo_subscriptions
+from demo.trust import describe_author, describe_story, seed_policy_pages
 
 DEMO_PASSWORD = "newsroom-demo"  # noqa: S105 - development only, printed by make run
 DEMO_USERS = [
@@ -170,6 +171,7 @@ def seed_authors(tally, users):
             "photo",
             lambda spec=spec: images.portrait(spec["name"], spec["colour"], f"{spec['slug']}.png"),
         )
+        describe_author(author, tally)
         authors[author.slug] = author
     return authors
 
@@ -220,6 +222,7 @@ def _create_story(story, number, *, now, editor, writer, sections, sources, spon
         created_by=writer if story.by_writer else editor,
         status=Article.Status.DRAFT,
     )
+    describe_story(article, story)
     if story.image:
         article.image_alt, article.image_caption, article.image_credit = story.image
         article.featured_image.save(
@@ -285,6 +288,7 @@ def _seed_demo(out):
     write_logins()
     out("Site settings...")
     seed_site_settings(tally)
+    seed_policy_pages(tally)
     out("Sponsors, sections and partner sources...")
     sponsors, sections, sources = seed_catalogue(tally)
     out("Authors and tags...")
