@@ -71,9 +71,6 @@ class PolicyPageAdmin(AnnouncesChanges, admin.ModelAdmin):
     list_display = ["title", "kind", "updated_at"]
     fields = ["kind", "title", "body"]
 
-    def view_on_site(self, page):
-        return page.get_absolute_url()
-
 
 @admin.register(SuppressedAddress)
 class SuppressedAddressAdmin(admin.ModelAdmin):

@@ -27,6 +27,7 @@ from comments.models import Comment
 from demo import bulk
 from demo.seed import DEMO_PASSWORD
 from newsroom.lib.sanitize import plain_text
+from newsroom.models import PolicyPage
 from planning.models import PlannedStory
 
 
@@ -177,6 +178,22 @@ def test_the_demo_articles_include_every_kind_of_piece(seeded):
     assert Correction.objects.filter(article__in=visible).count() >= 1
 
 
+def test_the_demo_shows_its_trust_indicators_and_all_six_policy_pages(seeded, client):
+    visible = Article.objects.published()
+    types = set(visible.values_list("type_of_work", flat=True))
+    assert {"news", "analysis", "opinion", "sponsored", "live"} <= types
+    noted = visible.exclude(dateline="").exclude(sources_and_method="").first()
+    assert noted is not None
+    assert Author.objects.exclude(fediverse_handle="").exclude(expertise="").exclude(contact="").exists()
+    assert PolicyPage.objects.count() == len(PolicyPage.Kind)
+
+    html = client.get(noted.get_absolute_url()).content.decode()
+
+    assert '<aside class="sources-box"' in html
+    for kind in PolicyPage.Kind:
+        assert f'href="/about/{kind}/"' in html
+
+
 def test_every_published_demo_article_is_complete(seeded):
     headlines, standfirsts = set(), set()
     for article in Article.objects.published().prefetch_related("bylines", "tags"):
@@ -288,6 +305,7 @@ def test_a_second_run_adds_nothing(seeded, media_root):
     assert "site settings: 0 created, 1 already there" in output
     assert "sister publications: 0 created, 2 already there" in output
     assert "advertising options: 0 created, 3 already there" in output
+    assert "policy pages: 0 created, 6 already there" in output
 
 
 # Generated articles for benchmarks ------------------------------------------------------------
