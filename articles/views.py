@@ -33,6 +33,7 @@ from newsroom.lib.numbers import parse_id
 from newsroom.lib.pagecache import mark_article_page
 from newsroom.lib.paginators import KnownCountPaginator, numbered_page
 from newsroom.lib.timestamps import machine_datetime
+from newsroom.models import SiteSettings
 from newsroom.organization import organization_block, organization_data
 
 LATEST_ON_HOME = 8
@@ -310,7 +311,7 @@ def structured_data(article, bylines, tags, absolute_url, canonical, images, des
         data["articleSection"] = article.section.name
     if tags:
         data["keywords"] = [tag.name for tag in tags]
-    data |= licence(article, furniture, publisher)
+    data |= licence(article, SiteSettings.cached()["settings"], data["publisher"]["name"])
     # Which part of a premium page is for subscribers is the subscriptions app's knowledge: it
     # registers what it adds in articles/jsonld.py, so articles never imports it.
     data |= jsonld.additions_for(article)

@@ -13,7 +13,7 @@ def type_existing_articles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_front_page"),
+        ("articles", "0015_picture_library"),
     ]
 
     operations = [

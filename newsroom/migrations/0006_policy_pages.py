@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0004_advertise_url_leads_to_options"),
+        ("newsroom", "0005_rights_and_licences"),
     ]
 
     operations = [
