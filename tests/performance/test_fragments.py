@@ -26,9 +26,7 @@ from newsroom.lib import generations
 from newsroom.models import SiteSettings
 from tests.admin_forms import submit_change_form
 from tests.articles.editorial_helpers import edit_in_admin
-from tests.factories import ArticleFactory
-
-from .test_page_cache import comment_on
+from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -52,7 +50,7 @@ def without_nonces(html):
 
 def test_the_page_built_from_kept_pieces_is_the_page_built_from_the_database(signed_in, story, settings):
     ArticleFactory(headline="Harbour toll debated", section=story.section, tags=["Harbour"])
-    comment_on(story, "The wall needs a gate.", published_at=timezone.now())
+    CommentFactory(article=story, comment="The wall needs a gate.")
     settings.FRAGMENT_CACHE_ENABLED = False
     from_database = without_nonces(page_text(signed_in, story))
     settings.FRAGMENT_CACHE_ENABLED = True
@@ -72,7 +70,7 @@ def test_the_page_built_from_kept_pieces_is_the_page_built_from_the_database(sig
 def test_a_new_comment_rebuilds_the_comments_and_nothing_else(
     signed_in, story, moderator, django_capture_on_commit_callbacks
 ):
-    held = comment_on(story, "Spring tides reach the road.", is_public=False)
+    held = CommentFactory(article=story, comment="Spring tides reach the road.", held=True)
     assert "Spring tides" not in page_text(signed_in, story)
 
     with django_capture_on_commit_callbacks(execute=True):
