@@ -8,6 +8,7 @@ do what comes from services.can_edit / can_publish, checked object by object.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -19,7 +20,7 @@ from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorField
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import admin_frontpage, notifications, services  # noqa: F401 (admin_frontpage registers the front page)
+from articles import admin_frontpage, editing, notifications, services  # noqa: F401 (admin_frontpage registers the front page)
 from articles.admin_views import ArticleEditorialViews
 from articles.forms import ArticleAdminForm, BodyEditorWidget
 from articles.models import (
@@ -124,7 +125,9 @@ class EditableWithArticle:
     """An inline may change what its article's editor may change, and nothing more."""
 
     def _article_editable(self, request, obj):
-        return obj is None or services.can_edit(request.user, obj)
+        # An article someone else is editing is read-only, inlines included (articles.editing).
+        locked = getattr(request, "article_edit_lock", None) is not None
+        return obj is None or (services.can_edit(request.user, obj) and not locked)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._article_editable(request, obj)
@@ -291,6 +294,7 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         allowed = self._is_editorial(request) and super().has_change_permission(request, obj)
+        allowed = allowed and not self.locked_by_other(request, obj)
         return allowed and (obj is None or services.can_edit(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
@@ -328,6 +332,23 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
     def get_urls(self):
         return self.get_editorial_urls() + super().get_urls()
 
+    # Editing: the lock and the unsaved copy (articles/editing.py) -------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and self.has_change_permission(request, article):
+            refused = self.enter_change_page(request, article)
+            if refused is not None:
+                return refused
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        restored = self.restored_values(request, obj)
+        if restored:
+            form = type(form.__name__, (form,), {"restored_values": restored})
+        return form
+
     # Saving -------------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
@@ -345,6 +366,8 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
         finally:
             obj.__dict__.pop("_change_reason", None)
             obj.__dict__.pop("_minor_edit", None)
+        # Saved for real: the unsaved copy the form may have been restored from is spent.
+        editing.forget_autosave(user=request.user, article=obj if change else None)
 
     def delete_model(self, request, obj):
         shown_before = changes.visible_urls(obj)
@@ -421,6 +444,7 @@ class ArticleAdmin(ArticleEditorialViews, SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow_buttons"] = self.workflow_buttons(request, obj)
+        context |= self.editing_context(request, obj)
         # An editor returning an article from review can write its writer a note.
         context["return_note_max_length"] = RETURN_NOTE_MAX_LENGTH
         context["can_return_with_note"] = (

@@ -1,5 +1,6 @@
 """Editorial pages inside the article admin: preview and shareable preview links, the
-comparison of two revisions (and restoring one), and the planning page.
+comparison of two revisions (and restoring one), the planning page, and the edit lock and
+autosave endpoints of the edit page (articles/editing.py).
 
 They are methods of a mixin so they share the article admin's permission checks: who may see
 an article in the admin may preview it and read its history; who may edit it may share a
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,7 +24,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from articles import preview, services
+from articles import editing, preview, services
+from articles.forms import AutosaveForm
 from articles.models import Article
 from newsroom.lib.numbers import parse_id
 from newsroom.lib.sanitize import plain_text
@@ -233,6 +235,17 @@ class ArticleEditorialViews:
                 wrap(self.restore_view),
                 name="articles_article_restore",
             ),
+            # The add form's autosave: a new article has no id yet, and no lock.
+            path("autosave/", wrap(self.autosave_view), name="articles_article_autosave_new"),
+            path("autosave/discard/", wrap(self.discard_autosave_view), name="articles_article_discard_new"),
+            path("<path:object_id>/autosave/", wrap(self.autosave_view), name="articles_article_autosave"),
+            path(
+                "<path:object_id>/autosave/discard/",
+                wrap(self.discard_autosave_view),
+                name="articles_article_discard",
+            ),
+            path("<path:object_id>/release/", wrap(self.release_view), name="articles_article_release"),
+            path("<path:object_id>/take-over/", wrap(self.take_over_view), name="articles_article_take_over"),
         ]
 
     def _article_for(self, request, object_id, *, edit=False):
@@ -332,6 +345,174 @@ class ArticleEditorialViews:
                 request, f"Kept the current {', '.join(gone)}: the revision's choice no longer exists."
             )
         self.log_change(request, article, [{"changed": {"fields": ["restored revision"]}}])
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    # Edit locks and autosaves -------------------------------------------------------------
+
+    def locked_by_other(self, request, article):
+        """Whether this request's change page found someone else editing `article`: the page
+        is then shown read-only (has_change_permission says no for this request only)."""
+        lock = getattr(request, "article_edit_lock", None)
+        return lock is not None and article is not None and lock.article_id == article.pk
+
+    def enter_change_page(self, request, article):
+        """Claim the article's lock for its change page, or note who holds it. Returns a
+        redirect instead when a save comes from someone who does not hold a live lock: their
+        text is kept as their draft copy and nothing else happens."""
+        if request.method != "POST":
+            lock = editing.claim_lock(article=article, user=request.user)
+            if lock.user_id != request.user.pk:
+                lock.article = article
+                request.article_edit_lock = lock
+            return None
+        lock = editing.lock_held_by_other(article=article, user=request.user)
+        if lock is None:
+            editing.claim_lock(article=article, user=request.user)
+            return None
+        refusal = (
+            f"Not saved: {editing.holder_name(lock)} has been editing this article since "
+            f"{editing.clock(lock.since)}."
+        )
+        posted = AutosaveForm(request.POST)
+        if not posted.is_valid():
+            refusal += f" {posted.problem()}"
+        elif editing.keep_autosave(user=request.user, article=article, fields=posted.fields_sent()):
+            refusal += " Your text is kept as your draft copy: take over editing to restore it and save."
+        else:
+            refusal += " Your text was the same as the article's, so nothing is lost."
+        messages.error(request, refusal)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def restored_values(self, request, article):
+        """The unsaved copy's values when the editor asked to restore it, else {}."""
+        if request.method != "GET" or "restore_autosave" not in request.GET:
+            return {}
+        if not hasattr(request, "_restored_autosave"):
+            request._restored_autosave = editing.restorable_autosave(user=request.user, article=article)
+        saved = request._restored_autosave
+        return editing.restored_values(saved) if saved is not None else {}
+
+    def editing_context(self, request, article):
+        """What the edit page says and needs about locks and autosaves."""
+        if self.locked_by_other(request, article):
+            lock = request.article_edit_lock
+            return {
+                "edit_lock": {
+                    "holder": editing.holder_name(lock),
+                    "since": editing.clock(lock.since),
+                    "may_take_over": editing.may_take_over(request.user, lock),
+                    "take_over_url": reverse("admin:articles_article_take_over", args=[article.pk]),
+                }
+            }
+        if article is None:
+            if not self.has_add_permission(request):
+                return {}
+            urls = {
+                "autosave_url": reverse("admin:articles_article_autosave_new"),
+                "discard_url": reverse("admin:articles_article_discard_new"),
+                "release_url": "",
+            }
+        else:
+            if not self.has_change_permission(request, article):
+                return {}
+            urls = {
+                "autosave_url": reverse("admin:articles_article_autosave", args=[article.pk]),
+                "discard_url": reverse("admin:articles_article_discard", args=[article.pk]),
+                "release_url": reverse("admin:articles_article_release", args=[article.pk]),
+            }
+        context = {
+            "autosave": urls
+            | {
+                "interval": editing.AUTOSAVE_SECONDS,
+                "heartbeat": editing.heartbeat_seconds(),
+            }
+        }
+        if request.method != "GET":
+            return context
+        if self.restored_values(request, article):
+            saved_at = editing.clock(request._restored_autosave.saved_at)
+            context["autosave_restored"] = saved_at
+        else:
+            saved = editing.restorable_autosave(user=request.user, article=article)
+            if saved is not None:
+                context["autosave_offer"] = {
+                    "saved_at": editing.clock(saved.saved_at),
+                    "discard_url": urls["discard_url"],
+                    "saved_since": article is not None and article.updated_at > saved.saved_at,
+                }
+        return context
+
+    def autosave_view(self, request, object_id=None):
+        return require_POST(self._autosave)(request, object_id)
+
+    def _autosave(self, request, object_id):
+        article = self._editable_or_new(request, object_id)
+        form = AutosaveForm(request.POST)
+        if not form.is_valid():
+            return JsonResponse({"state": "refused", "message": form.problem()}, status=400)
+        fields = form.fields_sent()
+        saved = editing.keep_autosave(user=request.user, article=article, fields=fields) if fields else None
+        if article is not None:
+            # The same request renews the lock: an open page is a live editor.
+            lock = editing.claim_lock(article=article, user=request.user)
+            if lock.user_id != request.user.pk:
+                return JsonResponse(
+                    {
+                        "state": "taken",
+                        "message": f"{editing.holder_name(lock)} took over editing this article at "
+                        f"{editing.clock(lock.since)}. Nothing more is saved from this page; what you "
+                        "had not saved is kept as your draft copy.",
+                    }
+                )
+        if saved is not None:
+            return JsonResponse(
+                {"state": "saved", "message": f"Saved as a draft copy at {editing.clock(saved.saved_at)}."}
+            )
+        return JsonResponse({"state": "held", "message": ""})
+
+    def _editable_or_new(self, request, object_id):
+        if object_id is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            return None
+        return self._article_for(request, object_id, edit=True)
+
+    def discard_autosave_view(self, request, object_id=None):
+        return require_POST(self._discard_autosave)(request, object_id)
+
+    def _discard_autosave(self, request, object_id):
+        article = self._editable_or_new(request, object_id)
+        editing.forget_autosave(user=request.user, article=article)
+        messages.info(request, "Discarded your unsaved changes.")
+        if article is None:
+            return HttpResponseRedirect(reverse("admin:articles_article_add"))
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def release_view(self, request, object_id):
+        return require_POST(self._release)(request, object_id)
+
+    def _release(self, request, object_id):
+        # Letting go of one's own lock needs no permission beyond seeing the article: the
+        # article may have left the person's hands (sent for review, published) meanwhile.
+        article = self._article_for(request, object_id)
+        editing.release_lock(article=article, user=request.user)
+        return HttpResponse(status=204)
+
+    def take_over_view(self, request, object_id):
+        return require_POST(self._take_over)(request, object_id)
+
+    def _take_over(self, request, object_id):
+        article = self._article_for(request, object_id, edit=True)
+        try:
+            previous = editing.take_over(article=article, by=request.user)
+        except PermissionDenied as refusal:
+            context = self._page_context(request, article, "You cannot take over editing")
+            context["reason"] = str(refusal)
+            return TemplateResponse(
+                request, "admin/articles/article/take_over_refused.html", context, status=403
+            )
+        told = f" {previous.get_full_name() or previous.email} has been told by email." if previous else ""
+        messages.success(request, f"You are now editing “{article.headline}”.{told}")
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     # Planning -----------------------------------------------------------------------------

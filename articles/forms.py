@@ -137,9 +137,14 @@ class ArticleAdminForm(forms.ModelForm):
             "licence_url", "publish_at", "withdraw_at",
         ]  # fmt: skip
 
+    # Filled by the admin when the editor asks to restore their unsaved copy (articles.editing).
+    restored_values = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
+        if not self.is_bound:
+            self.initial.update({name: v for name, v in self.restored_values.items() if name in self.fields})
         if "tags" in self.fields:
             # Built here, not on the class: the widget needs the admin site, loaded after forms.
             widget = AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site)
@@ -232,3 +237,40 @@ class ArticleAdminForm(forms.ModelForm):
         super()._save_m2m()
         if self.cleaned_data.get("new_tags"):
             self.instance.tags.add(*self.cleaned_data["new_tags"])
+
+
+# Generous limits: an autosave is a safety copy, refused only when it is clearly not an
+# article's text; the edit form's own limits apply when the article is saved.
+AUTOSAVE_FIELD_MAX_LENGTH = 5_000
+AUTOSAVE_BODY_MAX_LENGTH = 1_000_000
+
+
+class AutosaveForm(forms.Form):
+    """The text fields the edit page sends every few seconds (articles.editing.AUTOSAVED_FIELDS)."""
+
+    headline = forms.CharField(required=False, strip=False, max_length=AUTOSAVE_FIELD_MAX_LENGTH)
+    slug = forms.CharField(required=False, strip=False, max_length=AUTOSAVE_FIELD_MAX_LENGTH)
+    standfirst = forms.CharField(required=False, strip=False, max_length=AUTOSAVE_FIELD_MAX_LENGTH)
+    body = forms.CharField(required=False, strip=False, max_length=AUTOSAVE_BODY_MAX_LENGTH)
+    image_alt = forms.CharField(required=False, strip=False, max_length=AUTOSAVE_FIELD_MAX_LENGTH)
+    image_caption = forms.CharField(required=False, strip=False, max_length=AUTOSAVE_FIELD_MAX_LENGTH)
+    image_credit = forms.CharField(required=False, strip=False, max_length=AUTOSAVE_FIELD_MAX_LENGTH)
+    seo_title = forms.CharField(required=False, strip=False, max_length=AUTOSAVE_FIELD_MAX_LENGTH)
+    seo_description = forms.CharField(required=False, strip=False, max_length=AUTOSAVE_FIELD_MAX_LENGTH)
+    loaded_version = forms.IntegerField(required=False, min_value=1)
+
+    def fields_sent(self):
+        """The cleaned values of the fields the request carried (a field left out is not
+        emptied), the version as text for the JSON column."""
+        sent = {name: value for name, value in self.cleaned_data.items() if name in self.data}
+        if sent.get("loaded_version") is not None:
+            sent["loaded_version"] = str(sent["loaded_version"])
+        else:
+            sent.pop("loaded_version", None)
+        return sent
+
+    def problem(self):
+        """What is wrong, in one sentence for the page's status line."""
+        name, errors = next(iter(self.errors.items()))
+        label = name.replace("_", " ").capitalize()
+        return f"The draft copy was not kept. {label}: {errors[0]}"

@@ -1084,3 +1084,39 @@ class Picture(models.Model):
         """The words under the picture in an article: its caption, then who it is by."""
         credit = f"Picture: {self.credit}" if self.credit else ""
         return " ".join(part for part in (self.caption, credit) if part)
+
+
+class EditLock(models.Model):
+    """Who is editing an article in the admin right now. The open edit page renews it with
+    each autosave; without renewal it lapses after EDIT_LOCK_SECONDS (see articles.editing)."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="edit_lock")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.user} editing {self.article}"
+
+
+class Autosave(models.Model):
+    """One person's unsaved text of one article (or of a new article: no article), kept apart
+    from the article so that it publishes nothing and leaves no revision."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    fields = models.JSONField()
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # One copy per person and article, and one per person for the add form (null).
+            models.UniqueConstraint(
+                fields=["user", "article"], name="autosave_once_per_user_and_article", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}'s unsaved copy of {self.article or 'a new article'}"

@@ -7,6 +7,7 @@ nobody), names the article and who moved it, and links straight to its edit page
     sent for review      the section's desk editors (every editor when it names none)
     back to draft        the writer who created it, with the editor's note
     published/scheduled  its authors who have an account
+    editing taken over   whoever was editing it (articles/editing.py: take_over)
 
 Nobody is told of their own action, and each person gets an email of their own. Inside
 `silenced()` (loading demo content, which replays a newsroom's history rather than acting in
@@ -103,3 +104,14 @@ def published(article, *, by, scheduled):
     else:
         subject, message = f"Published: {article.headline}", f"{_name(by)} published your article."
     _tell(authors, by=by, subject=subject, message=message, article=article)
+
+
+def editing_taken_over(article, *, by, previous):
+    _tell(
+        [previous],
+        by=by,
+        subject=f"Taken over: {article.headline}",
+        message=f"{_name(by)} took over editing this article from you. Anything you had not saved "
+        "is kept as your draft copy: open the article when they are done to restore it.",
+        article=article,
+    )

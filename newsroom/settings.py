@@ -638,6 +638,9 @@ SITE_NAME = env_str("SITE_NAME", "The Civic Ledger")
 SITE_TAGLINE = env_str("SITE_TAGLINE", "Public affairs, reported and explained")
 # How long a shared article preview link works before it expires.
 ARTICLE_PREVIEW_MAX_AGE_HOURS = env_int("ARTICLE_PREVIEW_MAX_AGE_HOURS", 48)
+# How long an article's edit lock outlives the last sign of life from its editor's open page
+# (which renews it every few seconds while open; see articles/editing.py).
+EDIT_LOCK_SECONDS = env_int("EDIT_LOCK_SECONDS", 120)
 
 # Security. Production is the default: every setting below is what `check --deploy` wants,
 # and `make serve` relaxes only what plain HTTP on 127.0.0.1 needs.

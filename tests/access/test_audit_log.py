@@ -156,6 +156,8 @@ def test_each_workflow_step_leaves_its_entry(client, writer, editor):
     article = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, created_by=writer)
     client.force_login(writer)
     press(client, article, "_submit_review")
+    # The writer leaves the page, letting go of the edit lock (articles/editing.py) the save held.
+    client.post(reverse("admin:articles_article_release", args=[article.pk]))
     client.force_login(editor)
     article.refresh_from_db()
     press(client, article, "_publish", publish_at=timezone.now() + timedelta(days=1))

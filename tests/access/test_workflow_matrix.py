@@ -16,7 +16,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from accounts.roles import EDITOR
+from articles import editing
+from articles.models import Article, Autosave, EditLock
 from comments.models import Comment, Suspension
 from tests.access.builders import _reason
 from tests.access.conftest import PERSONAS
@@ -49,6 +51,13 @@ EXPECTED = {
     ),
     "withdraw articles with the bulk action": row(
         writer="ok", editor="done", moderator="denied", superuser="done"
+    ),
+    # Edit locks (articles/editing.py): a published article an editor is working on stays theirs.
+    "take over an editor's edit lock on a published article": row(
+        writer="denied", editor="done", moderator="denied", superuser="done"
+    ),
+    "autosave another writer's draft": row(
+        writer="denied", editor="done", moderator="denied", superuser="done"
     ),
     "open the moderation queue": row(
         reader="denied", subscriber="denied",
@@ -147,6 +156,22 @@ def bulk_withdraw(client, writer):
     )
 
 
+def take_over_lock(client, writer):
+    article = ArticleFactory(created_by=writer)
+    holder = UserFactory(display_name="Holly Holder", roles=[EDITOR])
+    editing.claim_lock(article=article, user=holder)
+    response = client.post(reverse("admin:articles_article_take_over", args=[article.pk]))
+    return response, EditLock.objects.get(article=article).user != holder
+
+
+def autosave_others_draft(client, writer):
+    article = _draft(UserFactory(roles=["Writer"]))
+    response = client.post(
+        reverse("admin:articles_article_autosave", args=[article.pk]), {"body": "<p>Words of my own.</p>"}
+    )
+    return response, Autosave.objects.filter(article=article).exists()
+
+
 def _held():
     comment = CommentFactory()
     Comment.objects.filter(pk=comment.pk).update(is_public=False, published_at=None, held_reason="new")
@@ -227,6 +252,8 @@ CASES = {
     "schedule a writer's draft": schedule,
     "withdraw a writer's published article": withdraw,
     "withdraw articles with the bulk action": bulk_withdraw,
+    "take over an editor's edit lock on a published article": take_over_lock,
+    "autosave another writer's draft": autosave_others_draft,
     "open the moderation queue": open_queue,
     "approve a held comment": approve,
     "remove two comments at once, naming the rule broken": remove_two,

@@ -160,6 +160,8 @@ def test_a_save_over_a_newer_change_is_refused_naming_who_and_when_and_keeps_the
     colleague = UserFactory(display_name="Carla Colleague", roles=["Editor"])
     client.force_login(colleague)
     follow_messages(client, client.post(change_url(article), article_form(article, standfirst="Her update.")))
+    # She leaves the page, letting go of the edit lock (articles/editing.py) her save held.
+    client.post(reverse("admin:articles_article_release", args=[article.pk]))
     changed_at = timezone.localtime(article.history.first().history_date)
 
     client.force_login(editor)  # ...and saves after the colleague did.
