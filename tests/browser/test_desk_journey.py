@@ -3,12 +3,13 @@ their email and at the top of the admin's home page, returns it with a note that
 desk shows; a moderator goes from the site's header to the moderation queue."""
 
 import re
+import time
 
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import Article, EditLock
 from comments.models import Comment
 from tests.conftest import save_screenshot
 from tests.factories import DEFAULT_PASSWORD, ArticleFactory, AuthorFactory, SectionFactory, UserFactory
@@ -32,6 +33,17 @@ def admin_sign_in(page, email):
     page.wait_for_url("**/admin/")
 
 
+def leave_the_article(page, article):
+    """Leaving an edit page lets go of its edit lock (articles/editing.py): wait until it has,
+    so the next person signing in on this browser does not find the article locked."""
+    page.goto("/admin/")
+    for _ in range(100):
+        if not EditLock.objects.filter(article=article).exists():
+            return
+        time.sleep(0.1)
+    raise AssertionError("leaving the edit page did not let go of the article's edit lock")
+
+
 def test_a_writer_submits_and_the_editor_is_told_and_sends_it_back_with_a_note(page):
     page.set_default_timeout(60_000)
     writer = UserFactory(email="writer@example.org", display_name="Wendy Writer", roles=["Writer"])
@@ -53,6 +65,7 @@ def test_a_writer_submits_and_the_editor_is_told_and_sends_it_back_with_a_note(p
     edit_link = re.search(r"http://\S+/admin/articles/article/\d+/change/", email.body).group(0)
     assert edit_link.endswith(f"/admin/articles/article/{article.pk}/change/")
 
+    leave_the_article(page, article)
     admin_sign_in(page, "editor@example.org")
     waiting = page.locator("section", has=page.get_by_role("heading", name="Waiting for review (1)"))
     expect(waiting.get_by_role("link", name=HEADLINE)).to_be_visible()
