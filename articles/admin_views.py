@@ -454,7 +454,7 @@ class ArticleEditorialViews:
         saved = editing.keep_autosave(user=request.user, article=article, fields=fields) if fields else None
         if article is not None:
             # The same request renews the lock: an open page is a live editor.
-            lock = editing.claim_lock(article=article, user=request.user)
+            lock = editing.renew_lock(article=article, user=request.user)
             if lock.user_id != request.user.pk:
                 return JsonResponse(
                     {

@@ -98,6 +98,21 @@ def claim_lock(*, article, user):
     return lock
 
 
+@transaction.atomic
+def renew_lock(*, article, user):
+    """For an edit page that was given the lock: renew it, unless it has passed to someone
+    else since (taken over, or lapsed and claimed, even if they have left again). Returns the
+    lock; when `lock.user` is not `user`, the page has lost it and must say so, not take it
+    back: its form may be older than what the other person saved."""
+    lock = EditLock.objects.select_for_update().select_related("user").filter(article=article).first()
+    if lock is None:
+        return claim_lock(article=article, user=user)
+    if lock.user_id == user.pk:
+        lock.last_seen = timezone.now()
+        lock.save(update_fields=["last_seen"])
+    return lock
+
+
 def lock_held_by_other(*, article, user):
     """The live lock of someone other than `user`, or None. Claims nothing."""
     lock = EditLock.objects.select_related("user").filter(article=article).first()
@@ -107,8 +122,10 @@ def lock_held_by_other(*, article, user):
 
 
 def release_lock(*, article, user):
-    """Let go of the article's lock if `user` holds it; someone else's lock stays."""
-    EditLock.objects.filter(article=article, user=user).delete()
+    """Let go of the article's lock if `user` holds it; someone else's lock stays. The row is
+    kept, lapsed, so that a page which lost the lock to `user` still learns who took it."""
+    lapsed = timezone.now() - lock_lifetime()
+    EditLock.objects.filter(article=article, user=user).update(last_seen=lapsed)
 
 
 def may_take_over(user, lock):

@@ -94,10 +94,21 @@ def test_releasing_frees_only_your_own_lock(draft, editor, second_editor):
     editing.claim_lock(article=draft, user=editor)
 
     editing.release_lock(article=draft, user=second_editor)
-    assert EditLock.objects.filter(article=draft, user=editor).exists()
+    assert editing.lock_held_by_other(article=draft, user=second_editor).user == editor
 
     editing.release_lock(article=draft, user=editor)
-    assert not EditLock.objects.filter(article=draft).exists()
+    assert editing.lock_held_by_other(article=draft, user=second_editor) is None
+    assert editing.claim_lock(article=draft, user=second_editor).user == second_editor
+
+
+def test_a_page_that_lost_the_lock_does_not_win_it_back_when_the_taker_leaves(draft, editor, second_editor):
+    editing.claim_lock(article=draft, user=editor)
+    editing.take_over(article=draft, by=second_editor)
+    editing.release_lock(article=draft, user=second_editor)
+
+    assert editing.renew_lock(article=draft, user=editor).user == second_editor
+    # Opened afresh, the article is free for them again.
+    assert editing.claim_lock(article=draft, user=editor).user == editor
 
 
 def test_an_editor_takes_over_and_the_previous_editor_is_emailed(
@@ -277,7 +288,7 @@ def test_leaving_the_page_releases_the_lock(client, draft, editor):
     response = client.post(reverse("admin:articles_article_release", args=[draft.pk]))
 
     assert response.status_code == 204
-    assert not EditLock.objects.filter(article=draft).exists()
+    assert not editing.is_live(EditLock.objects.get(article=draft))
 
 
 # Through the admin: autosave and restore -----------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from articles import editing
 from articles.models import Article, EditLock
 from comments.models import Comment
 from tests.conftest import save_screenshot
@@ -38,7 +39,7 @@ def leave_the_article(page, article):
     so the next person signing in on this browser does not find the article locked."""
     page.goto("/admin/")
     for _ in range(100):
-        if not EditLock.objects.filter(article=article).exists():
+        if not editing.is_live(EditLock.objects.get(article=article)):
             return
         time.sleep(0.1)
     raise AssertionError("leaving the edit page did not let go of the article's edit lock")
