@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_front_page"),
+        ("articles", "0016_trust_indicators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
