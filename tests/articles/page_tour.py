@@ -4,9 +4,16 @@ has one of everything. The HTML checker (test_valid_html.py) and the wording che
 
 from django.utils import timezone
 
+from articles.search import remember_words
 from newsroom.models import PolicyPage
 from subscriptions.models import Plan
-from tests.factories import ArticleFactory, CorrectionFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    CorrectionFactory,
+    LiveCoverageFactory,
+    LiveEntryFactory,
+    SourceFactory,
+)
 from tests.performance.query_counting import Newsroom, add_comments
 
 
@@ -53,6 +60,11 @@ def public_pages(client):
         period=Plan.Period.YEAR,
         unlocks=Plan.Unlocks.PDF_REPORTS,
     )
+    live_page = ArticleFactory(headline="Assembly budget vote: live", section=site.sections[0])
+    LiveCoverageFactory(article=live_page)
+    LiveEntryFactory(article=live_page, headline="The debate opens", pinned=True)
+    LiveEntryFactory(article=live_page)
+    remember_words(live_page.pk)
     free = site.free_article
     urls = {
         "home": "/",
@@ -69,9 +81,13 @@ def public_pages(client):
         "article with comments": discussed.get_absolute_url(),
         "search with results": "/search/?q=council+budget",
         "search with none": "/search/?q=zebra+crossing",
+        "search with a suggestion": "/search/?q=assembley+budjet",
+        "live page": live_page.get_absolute_url(),
         "search form": "/search/",
         "corrections": "/corrections/",
         "comment guidelines": "/comments/guidelines/",
+        "transparency report": "/comments/transparency/",
+        "illegal content notice": "/comments/illegal-content/",
         "plans": "/subscriptions/",
         "newsletter sign-up": "/newsletter/",
         "log in": "/accounts/login/",
