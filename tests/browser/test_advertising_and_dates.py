@@ -140,7 +140,9 @@ def test_a_reader_sees_when_a_corrected_article_was_updated(page):
     page.goto(article.get_absolute_url())
     updated = page.locator(".article__updated")
     expect(updated).to_be_visible()
-    expect(updated).to_have_text(f"Updated {timezone.localtime(updated_at):%-d %B %Y, %H:%M}")
+    expect(updated).to_contain_text(f"Updated {timezone.localtime(updated_at):%-d %B %Y, %H:%M}")
+    # Beside it, the way to what changed (the correction among it).
+    expect(updated.get_by_role("link", name="What changed")).to_be_visible()
     machine_time = updated.locator("time").get_attribute("datetime")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?[+-]\d\d:\d\d", machine_time)
     # The NewsArticle comes first; the breadcrumb trail's BreadcrumbList follows it.

@@ -77,6 +77,8 @@ TRANSPARENCY_REPORT = ["year", "half"]
 MODERATION_QUEUE = ["tab", "q", "page"]
 MODERATION_LOG = ["q", "page"]
 REVISION_COMPARE = ["newer", "older"]
+# The body editor's picture chooser: a search, and the number its opener asks to be answered under.
+PICTURE_CHOOSER = ["q", "CKEditorFuncNum"]
 CHECKOUT_RETURN = ["ref", "status"]
 # Read by views of libraries we mount: allauth's `next`, the admin's autocomplete, sitemaps.
 SIGN_IN = ["next"]
@@ -90,7 +92,7 @@ UNREAD = ["x"]
 CORPUS = {
     *SEARCH, *CURSORS, *ARTICLE_PAGE, *COMMENT_POSTING, *ILLEGAL_CONTENT_NOTICE, *TRANSPARENCY_REPORT,
     *MODERATION_QUEUE, *MODERATION_LOG,
-    *REVISION_COMPARE, *CHECKOUT_RETURN, *SIGN_IN, *AUTOCOMPLETE, *SITEMAP, *CHANGELIST,
+    *REVISION_COMPARE, *PICTURE_CHOOSER, *CHECKOUT_RETURN, *SIGN_IN, *AUTOCOMPLETE, *SITEMAP, *CHANGELIST,
 }  # fmt: skip
 
 LISTINGS = ["/politics/", "/tags/housing/", "/authors/ada-author/", "/sources/partner/", "/corrections/"]
@@ -116,6 +118,7 @@ STAFF_PAGES = {
     ("/comments/moderation/commenters/{reader_id}/", "moderator"): UNREAD,
     ("/admin/articles/article/{article_id}/history/compare/", "editor"): REVISION_COMPARE,
     ("/admin/autocomplete/", "editor"): AUTOCOMPLETE,
+    ("/admin/articles/picture/choose/", "editor"): PICTURE_CHOOSER,
     ("/admin/", "editor"): UNREAD,
     # Not a staff page, but like them only for the signed in: where the store sends a reader back.
     ("/subscriptions/return/", "reader"): CHECKOUT_RETURN,
