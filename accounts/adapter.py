@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from newsroom.lib.client_ip import client_ip
 from newsroom.lib.email_address import validate_public_email
+from newsroom.lib.urls import absolute_url
 
 # Context entries that allauth fills with absolute URLs built from the request's host.
 _LINKS_IN_EMAILS = ("activate_url", "password_reset_url", "signup_url")
@@ -19,7 +20,7 @@ def on_public_site(url):
     """The same page on SITE_URL: emails are read away from the request that sent them, so
     their links use the one public address, as every other email of ours does."""
     parts = urlsplit(url)
-    return settings.SITE_URL + parts.path + (f"?{parts.query}" if parts.query else "")
+    return absolute_url(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -29,6 +29,7 @@ from articles.forms import AutosaveForm
 from articles.models import Article
 from newsroom.lib.numbers import parse_id
 from newsroom.lib.sanitize import plain_text
+from newsroom.lib.urls import absolute_url
 
 # Fields shown when two revisions are compared, in the order of the edit form. The body has
 # its own paragraph-by-paragraph comparison below the table.
@@ -282,7 +283,7 @@ class ArticleEditorialViews:
         token = preview.preview_token(article)
         context = self._page_context(request, article, f"Share a preview of “{article.headline}”")
         context |= {
-            "preview_url": settings.SITE_URL + reverse("article-preview", args=[token]),
+            "preview_url": absolute_url(reverse("article-preview", args=[token])),
             "expires_at": timezone.now() + preview.max_age(),
             "max_age_hours": settings.ARTICLE_PREVIEW_MAX_AGE_HOURS,
         }

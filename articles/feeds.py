@@ -26,6 +26,7 @@ from articles.models import Article, ArticleAuthor, Correction, Source, TaggedAr
 from articles.views import section_by_slug
 from authors.models import Author
 from newsroom.lib.text import xml_safe_values
+from newsroom.lib.urls import absolute_url
 
 ITEMS_PER_FEED = 30
 CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
@@ -86,11 +87,6 @@ def article_guid(article):
     return f"tag:{host},{created.isoformat()}:article-{article.pk}"
 
 
-def absolute(url):
-    # Addresses from SITE_URL, not from the sites framework's example.com or the Host header.
-    return url if urlsplit(url).scheme else settings.SITE_URL + url
-
-
 def with_feed_names(articles):
     """`articles` with their authors' and tags' names as arrays on each row (feed_author_names,
     feed_tag_names) rather than as prefetches (two or three more queries): a feed shows
@@ -114,7 +110,7 @@ class ArticleFeed(Feed):
         return settings.SITE_NAME
 
     def link(self, obj=None):
-        return absolute("/")
+        return absolute_url("/")
 
     def description(self, obj=None):
         return settings.SITE_TAGLINE
@@ -136,7 +132,7 @@ class ArticleFeed(Feed):
         return item.standfirst
 
     def item_link(self, item):
-        return absolute(item.get_absolute_url())
+        return absolute_url(item.get_absolute_url())
 
     def item_guid(self, item):
         return article_guid(item)
@@ -164,7 +160,7 @@ class ArticleFeed(Feed):
         except OSError:  # the file has gone missing from storage: leave the image out
             return []
         mime_type = mimetypes.guess_type(image.name)[0] or "image/jpeg"
-        return [Enclosure(absolute(image.url), str(length), mime_type)]
+        return [Enclosure(absolute_url(image.url), str(length), mime_type)]
 
     def item_extra_kwargs(self, item):
         # Premium text is for subscribers: feeds carry its summary only.
@@ -189,7 +185,7 @@ class SectionFeedMixin:
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj):
-        return absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     def description(self, obj):
         return obj.description or f"The latest from {obj.name}."
@@ -198,7 +194,7 @@ class SectionFeedMixin:
         return Article.objects.published().filter(section=obj)
 
     def feed_url(self, obj):
-        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+        return absolute_url(reverse(self.url_name, kwargs={"slug": obj.slug}))
 
 
 class TagFeedMixin:
@@ -209,7 +205,7 @@ class TagFeedMixin:
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj):
-        return absolute(reverse("articles:tag", kwargs={"slug": obj.slug}))
+        return absolute_url(reverse("articles:tag", kwargs={"slug": obj.slug}))
 
     def description(self, obj):
         return f"Articles tagged “{obj.name}”."
@@ -218,7 +214,7 @@ class TagFeedMixin:
         return Article.objects.published().filter(tags=obj)
 
     def feed_url(self, obj):
-        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+        return absolute_url(reverse(self.url_name, kwargs={"slug": obj.slug}))
 
 
 class AuthorFeedMixin:
@@ -229,7 +225,7 @@ class AuthorFeedMixin:
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj):
-        return absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     def description(self, obj):
         return f"Articles by {obj.name}."
@@ -238,7 +234,7 @@ class AuthorFeedMixin:
         return Article.objects.published().filter(bylines__author=obj)
 
     def feed_url(self, obj):
-        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+        return absolute_url(reverse(self.url_name, kwargs={"slug": obj.slug}))
 
 
 class SourceFeedMixin:
@@ -249,7 +245,7 @@ class SourceFeedMixin:
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj):
-        return absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     def description(self, obj):
         return obj.attribution or f"Articles from {obj.name}."
@@ -258,17 +254,17 @@ class SourceFeedMixin:
         return Article.objects.published().filter(source=obj)
 
     def feed_url(self, obj):
-        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+        return absolute_url(reverse(self.url_name, kwargs={"slug": obj.slug}))
 
 
 class SiteRssFeed(ArticleFeed):
     def feed_url(self, obj=None):
-        return absolute(reverse("articles:feed-rss"))
+        return absolute_url(reverse("articles:feed-rss"))
 
 
 class SiteAtomFeed(ArticleAtomFeed):
     def feed_url(self, obj=None):
-        return absolute(reverse("articles:feed-atom"))
+        return absolute_url(reverse("articles:feed-atom"))
 
 
 class SectionRssFeed(SectionFeedMixin, ArticleFeed):
@@ -321,10 +317,10 @@ class CorrectionsRssFeed(Feed):
         return f"Corrections · {settings.SITE_NAME}"
 
     def link(self):
-        return absolute(reverse("articles:corrections"))
+        return absolute_url(reverse("articles:corrections"))
 
     def feed_url(self):
-        return absolute(reverse("articles:corrections-rss"))
+        return absolute_url(reverse("articles:corrections-rss"))
 
     def description(self):
         return f"Every correction {settings.SITE_NAME} makes to its published articles, newest first."
@@ -340,7 +336,7 @@ class CorrectionsRssFeed(Feed):
         return linebreaks(escape(correction.text))
 
     def item_link(self, correction):
-        return absolute(correction.article.get_absolute_url()) + "#corrections-heading"
+        return absolute_url(correction.article.get_absolute_url()) + "#corrections-heading"
 
     def item_guid(self, correction):
         host = urlsplit(settings.SITE_URL).hostname or "localhost"

@@ -30,9 +30,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from articles.feeds import ITEMS_PER_FEED, absolute, article_guid, with_feed_names
+from articles.feeds import ITEMS_PER_FEED, article_guid, with_feed_names
 from articles.models import Article, FrontPageSlot, LiveCoverage
 from articles.views import section_by_slug
+from newsroom.lib.urls import absolute_url
 
 NINJS_VERSION = "3.1"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
@@ -94,7 +95,7 @@ def ninjs_item(article):
             {
                 "name": article.section.name,
                 "rel": "section",
-                "uri": absolute(article.section.get_absolute_url()),
+                "uri": absolute_url(article.section.get_absolute_url()),
             }
         )
     subjects += [{"name": name, "rel": "tag"} for name in article.feed_tag_names]
@@ -118,7 +119,7 @@ def ninjs_item(article):
         "by": ", ".join(article.feed_author_names),
         "people": [{"name": name, "rel": "author"} for name in article.feed_author_names],
         "subjects": subjects,
-        "altIds": [{"role": "url", "value": absolute(article.get_absolute_url())}],
+        "altIds": [{"role": "url", "value": absolute_url(article.get_absolute_url())}],
     }
     if article.source_id:
         item["infoSources"] = [{"name": article.source.name, "role": "originator"}]
@@ -126,7 +127,7 @@ def ninjs_item(article):
         # The address only: asking storage for the size would cost a request per image.
         mime_type = mimetypes.guess_type(article.featured_image.name)[0] or "image/jpeg"
         item["renditions"] = [
-            {"name": "featured", "href": absolute(article.featured_image.url), "contentType": mime_type}
+            {"name": "featured", "href": absolute_url(article.featured_image.url), "contentType": mime_type}
         ]
     return {name: value for name, value in item.items() if value not in ("", [])}
 
@@ -147,7 +148,7 @@ def site_feed(request):
     now = timezone.now()
     articles = ninjs_articles(Article.objects.published(at=now), now)
     document = ninjs_document(
-        uri=absolute(reverse("articles:feed-ninjs")), title=settings.SITE_NAME, articles=articles
+        uri=absolute_url(reverse("articles:feed-ninjs")), title=settings.SITE_NAME, articles=articles
     )
     return JsonResponse(document, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})
 
@@ -158,7 +159,7 @@ def section_feed(request, slug):
     now = timezone.now()
     articles = ninjs_articles(Article.objects.published(at=now).filter(section=section), now)
     document = ninjs_document(
-        uri=absolute(reverse("articles:section-ninjs", kwargs={"slug": section.slug})),
+        uri=absolute_url(reverse("articles:section-ninjs", kwargs={"slug": section.slug})),
         title=f"{section.name} · {settings.SITE_NAME}",
         articles=articles,
     )

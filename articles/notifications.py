@@ -17,13 +17,13 @@ it) nobody is told at all.
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.urls import absolute_url
 from newsroom.tasks import send_templated_email
 
 _silenced = ContextVar("desk_notifications_silenced", default=False)
@@ -59,7 +59,7 @@ def _tell(people, *, by, subject, message, article, note=""):
                 "message": message,
                 "headline": article.headline,
                 "note": note,
-                "edit_url": settings.SITE_URL + reverse("admin:articles_article_change", args=[article.pk]),
+                "edit_url": absolute_url(reverse("admin:articles_article_change", args=[article.pk])),
             },
             to=[address],
         )

@@ -26,6 +26,7 @@ from articles.templatetags.reading import navigation_sections
 from authors.models import Author
 from newsroom.lib import fragments, pagecache
 from newsroom.lib.text import xml_safe
+from newsroom.lib.urls import absolute_url
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # the most a news sitemap may list
@@ -165,7 +166,7 @@ def sitemap_index(request):
         total, lastmod = sizes[name]
         # As the sitemap's own paginator numbers them: an empty sitemap still has a first page.
         pages = max(1, math.ceil(total / sitemap_class.limit))
-        location = settings.SITE_URL + reverse("articles:sitemap-section", kwargs={"section": name})
+        location = absolute_url(reverse("articles:sitemap-section", kwargs={"section": name}))
         entries.append((location, lastmod))
         entries += [(f"{location}?p={page}", lastmod) for page in range(2, pages + 1)]
     return render(

@@ -33,6 +33,7 @@ from newsroom.lib.numbers import parse_id
 from newsroom.lib.pagecache import mark_article_page
 from newsroom.lib.paginators import KnownCountPaginator, numbered_page
 from newsroom.lib.timestamps import machine_datetime
+from newsroom.lib.urls import absolute_url
 from newsroom.models import SiteSettings
 from newsroom.organization import organization_block, organization_data
 
@@ -177,7 +178,7 @@ def profile_data(author):
     person = {
         "@type": "Person",
         "name": author.name,
-        "url": settings.SITE_URL + author.get_absolute_url(),
+        "url": absolute_url(author.get_absolute_url()),
     }
     if author.role:
         person["jobTitle"] = author.role
@@ -295,7 +296,7 @@ def structured_data(article, bylines, tags, absolute_url, canonical, images, des
             {
                 "@type": "Person",
                 "name": byline.author.name,
-                "url": settings.SITE_URL + byline.author.get_absolute_url(),
+                "url": absolute_url(byline.author.get_absolute_url()),
                 **({"jobTitle": byline.display_role} if byline.display_role else {}),
             }
             for byline in bylines
@@ -306,7 +307,7 @@ def structured_data(article, bylines, tags, absolute_url, canonical, images, des
     if article.dateline:
         data["dateline"] = article.dateline
     if images:
-        data["image"] = [settings.SITE_URL + copy.url for copy in images]
+        data["image"] = [absolute_url(copy.url) for copy in images]
     if article.section_id:
         data["articleSection"] = article.section.name
     if tags:
@@ -355,7 +356,7 @@ def article_page_context(request, article, *, preview=False):
     bylines = list(article.bylines.all())
     tags = list(article.tags.all())
     corrections = list(article.corrections.all())
-    absolute = settings.SITE_URL + article.get_absolute_url()
+    absolute = absolute_url(article.get_absolute_url())
     canonical = article.canonical_url or absolute
     images = renditions(article.featured_image)
     # Sanitised to plain text on every call; the page shows it four times.

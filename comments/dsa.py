@@ -18,10 +18,11 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import record
 from comments.models import Appeal, Comment, ModerationLogEntry, Notice, StatementOfReasons, Suspension
-from comments.services import CommentRefused, absolute, moderation_recipients, remove_comment
+from comments.services import CommentRefused, moderation_recipients, remove_comment
 from comments.tasks import send_comment_email
 from newsroom import changes
 from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.urls import absolute_url
 
 Action = ModerationLogEntry.Action
 Decision = StatementOfReasons.Decision
@@ -159,8 +160,8 @@ def decide_appeal(*, appeal, by, reinstate, note=""):
                     "clause_name": statement.clause.name if statement.clause else "",
                     "appeal_text": appeal.text,
                     "note": note,
-                    "comment_url": absolute(comment.get_absolute_url()) if comment and reinstate else "",
-                    "guidelines_url": absolute(reverse("comments:guidelines")),
+                    "comment_url": absolute_url(comment.get_absolute_url()) if comment and reinstate else "",
+                    "guidelines_url": absolute_url(reverse("comments:guidelines")),
                 },
                 [appeal.appellant.email],
             )
@@ -332,7 +333,7 @@ def _alert_moderators_on_commit(why, text, tab):
         {
             "why": why,
             "text": text,
-            "queue_url": absolute(reverse("comments:moderation-queue") + f"?tab={tab}"),
+            "queue_url": absolute_url(reverse("comments:moderation-queue") + f"?tab={tab}"),
         },
         recipients,
     )

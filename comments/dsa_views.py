@@ -10,9 +10,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from comments import dsa, transparency
 from comments.forms import AppealForm, NoticeForm
 from comments.models import Comment, Suspension
-from comments.services import CommentRefused, absolute
+from comments.services import CommentRefused
 from newsroom.lib.client_ip import client_ip
 from newsroom.lib.numbers import parse_id
+from newsroom.lib.urls import absolute_url
 
 
 def _refused(request, title, message, *, status, comment=None):
@@ -86,7 +87,7 @@ def notice(request):
     initial = {}
     comment_id = parse_id(request.GET.get("comment"))
     if comment_id is not None:
-        initial["location"] = absolute(f"/comments/{comment_id}/")
+        initial["location"] = absolute_url(f"/comments/{comment_id}/")
     form = NoticeForm(
         request.POST or None, initial=initial, ip_address=client_ip(request), hosts=[request.get_host()]
     )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from comments import scoring
 from comments.models import Comment
 from comments.text import count_links
+from newsroom.lib.urls import absolute_url
 
 logger = logging.getLogger(__name__)
 HeldReason = Comment.HeldReason
@@ -154,7 +155,7 @@ def decide(*, policy, text, article, user=None, email="", editing=None):
     submission = scoring.Submission(
         text=text,
         article_id=article.pk,
-        article_url=settings.SITE_URL + article.get_absolute_url(),
+        article_url=absolute_url(article.get_absolute_url()),
         user_id=user.pk if user is not None and user.is_authenticated else None,
         email=email,
         approved=history.approved,

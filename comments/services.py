@@ -32,6 +32,7 @@ from comments.tasks import send_comment_email
 from newsroom import changes
 from newsroom.lib.locks import lock_until_commit
 from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.urls import absolute_url
 
 Action = ModerationLogEntry.Action
 Audited = AuditEntry.Action
@@ -43,12 +44,8 @@ class CommentRefused(Exception):
     """A comment (or its confirmation) that cannot be accepted; the message says why."""
 
 
-def absolute(path):
-    return settings.SITE_URL + path
-
-
 def _guidelines_url():
-    return absolute(reverse("comments:guidelines"))
+    return absolute_url(reverse("comments:guidelines"))
 
 
 def _excerpt(text, length=300):
@@ -170,9 +167,9 @@ def request_confirmation(*, form, article, ip_address):
         {
             "name": pending.user_name,
             "article_title": article.headline,
-            "article_url": absolute(article.get_absolute_url()),
+            "article_url": absolute_url(article.get_absolute_url()),
             "comment_text": pending.comment,
-            "confirm_url": absolute(reverse("comments:confirm", kwargs={"key": key})),
+            "confirm_url": absolute_url(reverse("comments:confirm", kwargs={"key": key})),
             "days": CONFIRMATION_DAYS,
             "guidelines_url": _guidelines_url(),
         },
@@ -303,7 +300,7 @@ def follow_thread(*, comment, user=None, email):
 
 def unfollow_url(follow):
     token = signing.dumps({"follow": follow.pk}, salt=UNFOLLOW_SALT)
-    return absolute(reverse("comments:unfollow", kwargs={"token": token}))
+    return absolute_url(reverse("comments:unfollow", kwargs={"token": token}))
 
 
 def follow_for_unfollow_link(*, token):
@@ -346,7 +343,7 @@ def _notify_followers_on_commit(comment):
                 "author_name": comment.author_name,
                 "article_title": article.headline,
                 "comment_text": comment.comment,
-                "comment_url": absolute(comment.get_absolute_url()),
+                "comment_url": absolute_url(comment.get_absolute_url()),
                 "unfollow_url": unsubscribe,
                 "guidelines_url": _guidelines_url(),
             },
@@ -371,7 +368,7 @@ def _alert_moderators_on_commit(comment, why):
             "author_name": comment.author_name,
             "comment_text": _excerpt(comment.comment, 1000),
             "why": why,
-            "queue_url": absolute(reverse("comments:moderation-queue") + "?tab=held"),
+            "queue_url": absolute_url(reverse("comments:moderation-queue") + "?tab=held"),
             "guidelines_url": _guidelines_url(),
         },
         recipients,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from comments.models import Comment, Guidelines, StatementOfReasons
 from comments.tasks import send_comment_email
 from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.urls import absolute_url
 
 Decision = StatementOfReasons.Decision
 
@@ -46,29 +47,25 @@ CHECK_EXPLANATIONS = {
 }
 
 
-def _absolute(path):
-    return settings.SITE_URL + path
-
-
 def _excerpt(text, length=500):
     text = " ".join((text or "").split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def clause_url(clause):
-    return _absolute(reverse("comments:guidelines") + f"#rule-{clause.slug}")
+    return absolute_url(reverse("comments:guidelines") + f"#rule-{clause.slug}")
 
 
 def check_url(held_reason):
-    return _absolute(reverse("comments:guidelines") + f"#check-{held_reason}")
+    return absolute_url(reverse("comments:guidelines") + f"#check-{held_reason}")
 
 
 def appeal_url(statement):
     if statement.decision == Decision.SUSPENDED:
-        return _absolute(
+        return absolute_url(
             reverse("comments:appeal-suspension", kwargs={"suspension_id": statement.suspension_id})
         )
-    return _absolute(reverse("comments:appeal-removal", kwargs={"comment_id": statement.comment_id}))
+    return absolute_url(reverse("comments:appeal-removal", kwargs={"comment_id": statement.comment_id}))
 
 
 def _what_you_can_do(statement, *, ends_at=None):
@@ -133,7 +130,7 @@ def record_statement(
         "decision": decision,
         "decision_label": statement.get_decision_display(),
         "article_title": article.headline if article else "",
-        "article_url": _absolute(article.get_absolute_url()) if article else "",
+        "article_url": absolute_url(article.get_absolute_url()) if article else "",
         "clause_name": clause.name if clause else CHECKS.get(held_by_check, ""),
         "clause_description": clause.description if clause else CHECK_EXPLANATIONS.get(held_by_check, ""),
         "clause_url": clause_url(clause) if clause else check_url(held_by_check),
@@ -142,7 +139,7 @@ def record_statement(
         "explanation": statement.explanation,
         "what_you_can_do": _what_you_can_do(statement, ends_at=suspension.ends_at if suspension else None),
         "appeal_url": appeal_url(statement) if statement.is_appealable else "",
-        "guidelines_url": _absolute(reverse("comments:guidelines")),
+        "guidelines_url": absolute_url(reverse("comments:guidelines")),
         "guidelines_updated": Guidelines.current().updated_at.strftime("%-d %B %Y"),
         "statement_id": statement.pk,
     }

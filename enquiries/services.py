@@ -20,6 +20,7 @@ from enquiries.models import Enquiry, ErrorReport, Share, ShareRecipient
 from newsroom.lib.mail import build_email
 from newsroom.lib.sanitize import plain_text
 from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.urls import absolute_url
 from newsroom.models import SiteSettings
 from newsroom.tasks import send_templated_email
 
@@ -59,7 +60,7 @@ def share_email(share, article, recipient):
             "note": share.note,
             "headline": article.headline,
             "standfirst": plain_text(article.standfirst),
-            "article_url": settings.SITE_URL + article.get_absolute_url(),
+            "article_url": absolute_url(article.get_absolute_url()),
             "share_id": share.pk,
         },
         to=[recipient.email],
@@ -148,8 +149,8 @@ def enquiry_email(enquiry):
             "enquiry": enquiry,
             "kind": enquiry.get_kind_display(),
             "article_headline": article.headline if article else "",
-            "article_url": settings.SITE_URL + article.get_absolute_url() if article else "",
-            "admin_url": settings.SITE_URL + reverse("admin:enquiries_enquiry_change", args=[enquiry.pk]),
+            "article_url": absolute_url(article.get_absolute_url()) if article else "",
+            "admin_url": absolute_url(reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])),
         },
         to=[enquiry.sent_to],
         reply_to=[enquiry.email],
@@ -205,7 +206,7 @@ def _report_context(report):
     article = report.article
     return {
         "headline": article.headline,
-        "article_url": settings.SITE_URL + article.get_absolute_url(),
+        "article_url": absolute_url(article.get_absolute_url()),
         "report_id": report.pk,
     }
 
@@ -235,7 +236,7 @@ def submit_error_report(
             "evidence": evidence,
             "name": name,
             "email": email,
-            "admin_url": settings.SITE_URL + reverse("admin:enquiries_errorreport_change", args=[report.pk]),
+            "admin_url": absolute_url(reverse("admin:enquiries_errorreport_change", args=[report.pk])),
         }
         for address in desk_addresses(article):
             enqueue_on_commit(

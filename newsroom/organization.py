@@ -9,6 +9,7 @@ the cache is warm; a saved policy page or site setting moves the site generation
 from django.conf import settings
 from django.templatetags.static import static
 
+from newsroom.lib.urls import absolute_url
 from newsroom.models import PolicyPage, SiteSettings
 
 
@@ -17,11 +18,11 @@ def organization_data():
     data = {
         "@type": "NewsMediaOrganization",
         "name": furniture.publisher_name or settings.SITE_NAME,
-        "url": settings.SITE_URL + "/",
-        "logo": {"@type": "ImageObject", "url": settings.SITE_URL + static("img/favicon.svg")},
+        "url": absolute_url("/"),
+        "logo": {"@type": "ImageObject", "url": absolute_url(static("img/favicon.svg"))},
     }
     for kind, _title, path in PolicyPage.cached_links():
-        data[PolicyPage.SCHEMA_PROPERTIES[kind]] = settings.SITE_URL + path
+        data[PolicyPage.SCHEMA_PROPERTIES[kind]] = absolute_url(path)
     return data
 
 

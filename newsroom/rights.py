@@ -9,8 +9,7 @@ settings staff edit in the admin (newsroom/models.py):
 The licence of each article is in its JSON-LD (articles/views.py: licence).
 """
 
-from django.conf import settings
-
+from newsroom.lib.urls import absolute_url
 from newsroom.models import crawler_names
 
 
@@ -19,7 +18,7 @@ def tdm_policy_url(furniture):
     url = furniture.tdm_policy_url
     if not (furniture.tdm_reservation and url):
         return ""
-    return settings.SITE_URL + url if url.startswith("/") else url
+    return absolute_url(url)
 
 
 def tdm_headers(furniture):

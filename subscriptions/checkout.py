@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.urls import absolute_url
 from newsroom.tasks import send_templated_email
 from subscriptions.models import CheckoutAttempt, Subscription
 
@@ -65,9 +66,7 @@ def start_checkout(*, user, plan):
 
 
 def return_url(attempt):
-    return (
-        f"{settings.SITE_URL}{reverse('subscriptions:return')}?ref={quote(reference_for(attempt), safe='')}"
-    )
+    return absolute_url(f"{reverse('subscriptions:return')}?ref={quote(reference_for(attempt), safe='')}")
 
 
 def store_checkout_url(attempt):
@@ -112,8 +111,8 @@ def email_claim_link(subscription):
         {
             "plan": subscription.plan.name,
             "email": subscription.claim_email,
-            "signup_url": f"{settings.SITE_URL}{reverse('account_signup')}",
-            "login_url": f"{settings.SITE_URL}{reverse('account_login')}",
+            "signup_url": absolute_url(reverse("account_signup")),
+            "login_url": absolute_url(reverse("account_login")),
         },
         [subscription.claim_email],
     )

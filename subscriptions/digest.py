@@ -44,6 +44,7 @@ from django.utils import timezone
 from articles.models import Article
 from newsroom.lib.mail import build_email, deliverable, list_unsubscribe_headers
 from newsroom.lib.sanitize import plain_text
+from newsroom.lib.urls import absolute_url
 from subscriptions.access import teaser_html
 from subscriptions.models import DigestDelivery, DigestIssue, DigestRun, NewsletterSubscriber
 from subscriptions.newsletter import preferences_url, unsubscribe_url
@@ -199,7 +200,7 @@ class IssueRenderer:
             "excerpt": excerpt,
             "is_premium": article.is_premium,
             "section": article.section.name if article.section_id else "",
-            "url": settings.SITE_URL + article.get_absolute_url(),
+            "url": absolute_url(article.get_absolute_url()),
         }
 
     def message_for(self, subscriber_id, email, section_ids):

@@ -38,6 +38,7 @@ from django.utils import dateformat, timezone
 from newsroom.lib import mail_limits
 from newsroom.lib.sanitize import plain_text
 from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.urls import absolute_url
 from newsroom.tasks import send_templated_email
 from subscriptions.access import metering_month, website_subscription
 from subscriptions.models import GiftLink
@@ -154,7 +155,7 @@ def find_gift(token):
 
 
 def gift_url(gift):
-    return settings.SITE_URL + reverse("gift", args=[gift.token])
+    return absolute_url(reverse("gift", args=[gift.token]))
 
 
 def record_open(gift, *, user, address):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from articles.models import Section
 from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.urls import absolute_url
 from newsroom.tasks import send_templated_email
 from subscriptions.models import NewsletterSubscriber
 
@@ -87,7 +88,7 @@ def read_unsubscribe_token(token):
 
 
 def unsubscribe_url(subscriber_id):
-    return settings.SITE_URL + reverse("newsletter:unsubscribe", args=[unsubscribe_token(subscriber_id)])
+    return absolute_url(reverse("newsletter:unsubscribe", args=[unsubscribe_token(subscriber_id)]))
 
 
 def preferences_token(subscriber_id):
@@ -115,7 +116,7 @@ def read_preferences_token(token):
 
 
 def preferences_url(subscriber_id):
-    return settings.SITE_URL + reverse("newsletter:preferences", args=[preferences_token(subscriber_id)])
+    return absolute_url(reverse("newsletter:preferences", args=[preferences_token(subscriber_id)]))
 
 
 # Workflows ------------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def request_sign_up(*, email, sections, frequency=Frequency.DAILY):
         send_templated_email,
         "email/newsletter_confirm",
         {
-            "confirm_url": settings.SITE_URL + reverse("newsletter:confirm", args=[token]),
+            "confirm_url": absolute_url(reverse("newsletter:confirm", args=[token])),
             "sections": [section.name for section in sections],
             "weekly": frequency == Frequency.WEEKLY,
             "days": CONFIRM_MAX_AGE_DAYS,

@@ -3,12 +3,13 @@ account deletion), and the reminder sweep."""
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.lib.mail import build_email
+from newsroom.lib.urls import absolute_url
 from subscriptions.models import Subscription
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def send_due_reminders(*, at=None):
                     "name": subscription.user.public_name,
                     "plan": subscription.plan.name,
                     "ends_on": timezone.localdate(subscription.ends_at),
-                    "subscribe_url": f"{settings.SITE_URL}/subscriptions/",
+                    "subscribe_url": absolute_url(reverse("subscriptions:plans")),
                 },
                 to=[subscription.user.email],
             )

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Section
 from newsroom.lib import fragments
+from newsroom.lib.urls import absolute_url
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -28,14 +29,8 @@ def section_navigation():
     return navigation_sections()
 
 
-@register.simple_tag
-def absolute_url(path):
-    """The public address of a path on this site, for feeds, canonical links and sharing."""
-    if not path:
-        return ""
-    if urlsplit(path).scheme:
-        return path
-    return settings.SITE_URL + path
+# The public address of a path on this site, for canonical links and sharing.
+register.simple_tag(absolute_url, name="absolute_url")
 
 
 # Bylines ------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from newsroom.lib.tasks import retrying_task
+from newsroom.lib.urls import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -41,15 +42,11 @@ def enabled():
     return bool(settings.CDN_PURGER)
 
 
-def absolute(path):
-    return path if "://" in path else settings.SITE_URL + path
-
-
 def purge_after_commit(paths):
     """Queue a purge of these site paths (or absolute URLs) once the transaction commits."""
     if not enabled() or not paths:
         return
-    urls = sorted({absolute(path) for path in paths})
+    urls = sorted({absolute_url(path) for path in paths})
     transaction.on_commit(lambda: purge_urls.enqueue(urls))
 
 

@@ -1,4 +1,5 @@
-"""Addresses of pages a listing links to many times over, without a reverse() per link.
+"""Addresses of our pages: absolute ones for what leaves the site (emails, feeds, structured
+data, pings), and the paths a listing links to many times over, without a reverse() per link.
 
 reverse() checks the arguments against every candidate pattern and quotes the result; on a
 listing that links each card to its article, section and authors that was a fifth of the
@@ -8,7 +9,7 @@ pattern with the object's values put in.
 """
 
 import functools
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -35,3 +36,15 @@ def reversed_path(view_name, **kwargs):
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     values = {name: quote(str(value), safe="") for name, value in kwargs.items()}
     return _path_format(view_name, tuple(kwargs), urlconf, get_script_prefix()).format(**values)
+
+
+def absolute_url(path):
+    """The public address of a path on this site, built from SITE_URL (never from a request's
+    Host header: emails, feeds and tasks are made without a request, and a Host header is
+    whatever the client sent). An address that already names its scheme comes back as it is;
+    an empty one stays empty."""
+    if not path:
+        return ""
+    if urlsplit(path).scheme:
+        return path
+    return settings.SITE_URL + path

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 
 from newsroom.lib.tasks import retrying_task
+from newsroom.lib.urls import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -34,16 +35,14 @@ def enabled():
     return bool(settings.WEBSUB_HUB_URL)
 
 
-def absolute(path):
-    return path if "://" in path else settings.SITE_URL + path
-
-
 def ping_after_commit(feed_paths):
     """Queue a ping for these feeds (site paths or absolute URLs) once the transaction commits."""
     if not enabled() or not feed_paths:
         return
     # In the order given (the site's feeds first), each once, and a bounded number of them.
-    urls = list(dict.fromkeys(absolute(path) for path in feed_paths))[: settings.WEBSUB_MAX_FEEDS_PER_PING]
+    urls = list(dict.fromkeys(absolute_url(path) for path in feed_paths))[
+        : settings.WEBSUB_MAX_FEEDS_PER_PING
+    ]
     transaction.on_commit(lambda: ping_hub.enqueue(urls))
 
 
