@@ -280,7 +280,7 @@ def _iso(moment):
     return machine_datetime(moment) or None
 
 
-def structured_data(article, bylines, tags, absolute_url, canonical, images, description):
+def structured_data(article, bylines, tags, address, canonical, images, description):
     """schema.org NewsArticle (or the subtype its type of work names) for search engines,
     built from what the page shows."""
     data = {
@@ -291,7 +291,7 @@ def structured_data(article, bylines, tags, absolute_url, canonical, images, des
         "datePublished": _iso(article.publish_at),
         "dateModified": _iso(article.modified_at),
         "mainEntityOfPage": canonical,
-        "url": absolute_url,
+        "url": address,
         "author": [
             {
                 "@type": "Person",
