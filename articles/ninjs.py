@@ -15,7 +15,9 @@ What we decided, where the standard leaves it to the publisher:
 - Premium articles give their standfirst only, as plain text, and say so with
   representationType "partial": the full text is for subscribers, as in RSS and Atom.
 - Rights: our own articles are ours (copyrightHolder is the publisher); a partner's article
-  keeps the partner as holder and its attribution as the usage terms.
+  keeps the partner as holder and its attribution as the usage terms. The licence set in the
+  admin (the article's, its partner's or the site's; articles.views.licence_url) is
+  rightsInfo.linkedRights, as in the article's JSON-LD.
 
 One query for the articles, whatever their number: section and source are joined, names of
 authors and tags come as arrays (feeds.with_feed_names), urgency as two EXISTS columns.
@@ -32,8 +34,9 @@ from django.views.decorators.http import require_safe
 
 from articles.feeds import ITEMS_PER_FEED, article_guid, with_feed_names
 from articles.models import Article, FrontPageSlot, LiveCoverage
-from articles.views import section_by_slug
+from articles.views import licence_url, section_by_slug
 from newsroom.lib.urls import absolute_url
+from newsroom.models import SiteSettings
 
 NINJS_VERSION = "3.1"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
@@ -82,7 +85,7 @@ def _rights(article):
     )
 
 
-def ninjs_item(article):
+def ninjs_item(article, furniture):
     holder, terms = _rights(article)
     published = article.first_published_at or article.publish_at
     if article.is_premium:
@@ -121,6 +124,8 @@ def ninjs_item(article):
         "subjects": subjects,
         "altIds": [{"role": "url", "value": absolute_url(article.get_absolute_url())}],
     }
+    if licence := licence_url(article, furniture):
+        item["rightsInfo"] = {"linkedRights": licence}
     if article.source_id:
         item["infoSources"] = [{"name": article.source.name, "role": "originator"}]
     if article.featured_image:
@@ -133,13 +138,15 @@ def ninjs_item(article):
 
 
 def ninjs_document(*, uri, title, articles):
+    # The site settings (its licence) are read once, and from the cache when warm.
+    furniture = SiteSettings.cached()["settings"]
     newest = max((article.modified_at for article in articles), default=timezone.now())
     return {
         "uri": uri,
         "title": title,
         "updated": _datetime(newest),
         "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA},
-        "items": [ninjs_item(article) for article in articles],
+        "items": [ninjs_item(article, furniture) for article in articles],
     }
 
 

@@ -325,7 +325,7 @@ def licence(article, furniture, publisher):
     (all set in the admin)."""
     holder = article.source.name if article.source_id else publisher
     year = (article.first_published_at or article.publish_at or timezone.now()).year
-    own_licence = article.licence_url or (article.source.licence_url if article.source_id else "")
+    own_licence = _own_licence_url(article)
     # The site's licence name describes the site's licence only.
     notice = f"© {year} {holder}." if own_licence else f"© {year} {holder}. {furniture.licence_name}".strip()
     data = {
@@ -333,9 +333,20 @@ def licence(article, furniture, publisher):
         "copyrightYear": year,
         "copyrightNotice": notice,
     }
-    if own_licence or furniture.licence_url:
-        data["license"] = own_licence or furniture.licence_url
+    if url := licence_url(article, furniture):
+        data["license"] = url
     return data
+
+
+def _own_licence_url(article):
+    return article.licence_url or (article.source.licence_url if article.source_id else "")
+
+
+def licence_url(article, furniture):
+    """The address of the licence the article is under: its own, else its partner source's,
+    else the site's (the site settings); "" when none is set. JSON-LD and the ninjs feed both
+    name it."""
+    return _own_licence_url(article) or furniture.licence_url
 
 
 def breadcrumb_trail(article):
