@@ -8,8 +8,12 @@ validate one: each association must have a "name", and the ninjs type it refers 
 any property it does not list itself (unevaluatedProperties), "name" included.
 
 What we decided, where the standard leaves it to the publisher:
-- Only what readers can see now (Article.objects.published()). A scheduled article is never
-  shown early, so no item carries embargoedUntil.
+- The public feed holds only what readers can see now (Article.objects.published()). A
+  partner with a token (NINJS_PARTNER_TOKENS, sent as "Authorization: Bearer <token>") also
+  gets what is scheduled within NINJS_EMBARGO_HOURS, each such item marked embargoedUntil its
+  publish time. That answer is private: never cached by us, nginx or a CDN (a request with
+  credentials bypasses the page cache, and the response says private, no-store). A token we
+  do not know is refused with 401, never treated as no token.
 - Urgency (1 highest, 9 lowest): 2 for a live page still running, 3 for a story editors put
   on the home page or a section's lead, 5 for everything else.
 - Premium articles give their standfirst only, as plain text, and say so with
@@ -23,13 +27,16 @@ One query for the articles, whatever their number: section and source are joined
 authors and tags come as arrays (feeds.with_feed_names), urgency as two EXISTS columns.
 """
 
+import hmac
 import mimetypes
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from articles.feeds import ITEMS_PER_FEED, article_guid, with_feed_names
@@ -60,6 +67,38 @@ def ninjs_articles(articles, now):
         .annotate(ninjs_on_front_page=Exists(on_front_page), ninjs_live=Exists(live))
         .order_by("-publish_at", "-id")[:ITEMS_PER_FEED]
     )
+
+
+class UnknownToken(Exception):
+    pass
+
+
+def is_partner(request):
+    """True for a request with a partner's token, False for one with none; UnknownToken for a
+    token we do not know (compared in constant time, so timing tells nothing about it)."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return False
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise UnknownToken
+    known = [hmac.compare_digest(token.encode(), each.encode()) for each in settings.NINJS_PARTNER_TOKENS]
+    if not any(known):
+        raise UnknownToken
+    return True
+
+
+def feed_articles(request, now):
+    """What this request may have: published articles, and for a partner those scheduled
+    within the embargo window too."""
+    published = Article.objects.published(at=now)
+    if not is_partner(request):
+        return published
+    embargoed = Article.objects.scheduled(at=now).filter(
+        publish_at__lte=now + timedelta(hours=settings.NINJS_EMBARGO_HOURS)
+    )
+    return published | embargoed
 
 
 def urgency(article):
@@ -102,6 +141,7 @@ def ninjs_item(article, furniture):
             }
         )
     subjects += [{"name": name, "rel": "tag"} for name in article.feed_tag_names]
+    embargoed = article.publish_at > timezone.now()
     item = {
         "uri": article_guid(article),
         "type": "text",
@@ -111,6 +151,7 @@ def ninjs_item(article, furniture):
         "versionCreated": _datetime(article.modified_at),
         "contentCreated": _datetime(article.created_at),
         "pubStatus": "usable",
+        **({"embargoedUntil": _datetime(article.publish_at)} if embargoed else {}),
         "urgency": urgency(article),
         "language": "en",
         "copyrightHolder": holder,
@@ -150,24 +191,45 @@ def ninjs_document(*, uri, title, articles):
     }
 
 
+def _answer(request, *, uri, title, articles):
+    document = ninjs_document(uri=uri, title=title, articles=ninjs_articles(articles, timezone.now()))
+    response = JsonResponse(document, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})
+    if request.headers.get("Authorization"):
+        # A partner's answer holds what readers may not see yet: for that partner only.
+        patch_cache_control(response, private=True, no_store=True)
+    patch_vary_headers(response, ["Authorization"])
+    return response
+
+
+def _refused():
+    response = JsonResponse(
+        {"error": "We do not know that token. Check it with the editors who gave it to you."}, status=401
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="ninjs"'
+    return response
+
+
 @require_safe
 def site_feed(request):
-    now = timezone.now()
-    articles = ninjs_articles(Article.objects.published(at=now), now)
-    document = ninjs_document(
-        uri=absolute_url(reverse("articles:feed-ninjs")), title=settings.SITE_NAME, articles=articles
+    try:
+        articles = feed_articles(request, timezone.now())
+    except UnknownToken:
+        return _refused()
+    return _answer(
+        request, uri=absolute_url(reverse("articles:feed-ninjs")), title=settings.SITE_NAME, articles=articles
     )
-    return JsonResponse(document, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})
 
 
 @require_safe
 def section_feed(request, slug):
     section = section_by_slug(slug)
-    now = timezone.now()
-    articles = ninjs_articles(Article.objects.published(at=now).filter(section=section), now)
-    document = ninjs_document(
+    try:
+        articles = feed_articles(request, timezone.now()).filter(section=section)
+    except UnknownToken:
+        return _refused()
+    return _answer(
+        request,
         uri=absolute_url(reverse("articles:section-ninjs", kwargs={"slug": section.slug})),
         title=f"{section.name} · {settings.SITE_NAME}",
         articles=articles,
     )
-    return JsonResponse(document, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})

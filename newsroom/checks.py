@@ -2,7 +2,8 @@
 
 import os
 
-from django.core.checks import Tags, Warning, register
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.caches, deploy=True)
@@ -21,3 +22,23 @@ def counters_apart_from_the_page_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# A partner's token opens the articles not yet published: guessable ones must not reach
+# production.
+SHORTEST_PARTNER_TOKEN = 32
+
+
+@register(Tags.security, deploy=True)
+def partner_tokens_are_long(app_configs, **kwargs):
+    short = [token for token in settings.NINJS_PARTNER_TOKENS if len(token) < SHORTEST_PARTNER_TOKEN]
+    if not short:
+        return []
+    return [
+        Error(
+            f"{len(short)} of NINJS_PARTNER_TOKENS is shorter than {SHORTEST_PARTNER_TOKEN} characters; "
+            "a token opens the articles not yet published, so it must not be guessable.",
+            hint='Make each with: python -c "import secrets; print(secrets.token_urlsafe(32))"',
+            id="newsroom.E001",
+        )
+    ]

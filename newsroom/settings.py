@@ -291,6 +291,12 @@ WEBSUB_TIMEOUT_SECONDS = 5
 # The site's feeds and those of the article's section, tags, authors and source, at most.
 WEBSUB_MAX_FEEDS_PER_PING = 20
 
+# The ninjs feed (articles/ninjs.py): partners who send one of these secrets (comma-separated,
+# each at least 32 characters) as "Authorization: Bearer <secret>" also get the articles
+# scheduled within NINJS_EMBARGO_HOURS, each marked embargoedUntil its publish time.
+NINJS_PARTNER_TOKENS = env_list("NINJS_PARTNER_TOKENS")
+NINJS_EMBARGO_HOURS = env_int("NINJS_EMBARGO_HOURS", 48)
+
 AUTH_USER_MODEL = "accounts.User"
 # Email is unique case-insensitively through the user_email_unique_ci constraint on
 # Lower("email"); the auth check only recognises unique=True and would warn wrongly.

@@ -13,6 +13,7 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from articles.models import FrontPage, FrontPageSlot
+from newsroom.checks import partner_tokens_are_long
 from newsroom.models import SiteSettings
 from tests.factories import ArticleFactory, AuthorFactory, LiveCoverageFactory, SectionFactory, SourceFactory
 
@@ -185,3 +186,106 @@ def test_the_feed_runs_the_same_few_queries_for_2_or_20_articles(client):
     assert queries(cold=True) == few <= 4
     # Kept afterwards, as on every page.
     assert queries(cold=False) <= 2
+
+
+PARTNER_TOKEN = "partner-token-" + "x" * 40
+
+
+@pytest.fixture
+def partner_tokens(settings):
+    settings.NINJS_PARTNER_TOKENS = ["another-partner-" + "y" * 40, PARTNER_TOKEN]
+    settings.NINJS_EMBARGO_HOURS = 48
+
+
+def as_partner(token=PARTNER_TOKEN):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_a_partner_gets_scheduled_articles_under_embargo_and_the_public_never_does(client, partner_tokens):
+    soon = timezone.now() + timedelta(hours=6)
+    ArticleFactory(headline="Budget passes", publish_at=timezone.now() - timedelta(hours=1))
+    ArticleFactory(headline="Minister to resign tonight", publish_at=soon)
+    ArticleFactory(headline="Next week's story", publish_at=timezone.now() + timedelta(days=5))
+    ArticleFactory(headline="A draft", status="draft", publish_at=None)
+
+    public = client.get("/feed/ninjs/")
+    partner = client.get("/feed/ninjs/", **as_partner())
+
+    assert set(items_by_headline(public.json())) == {"Budget passes"}
+    items = items_by_headline(partner.json())
+    assert set(items) == {"Budget passes", "Minister to resign tonight"}
+    assert datetime.fromisoformat(items["Minister to resign tonight"]["embargoedUntil"]) == soon.replace(
+        microsecond=0
+    )
+    assert "embargoedUntil" not in items["Budget passes"]
+    # Each embargoed item still validates against the schema.
+    validator = Draft202012Validator(SCHEMA)
+    assert not list(validator.iter_errors(items["Minister to resign tonight"]))
+    # The partner's answer is theirs alone; the public one names what it varies by.
+    assert "private" in partner["Cache-Control"]
+    assert "no-store" in partner["Cache-Control"]
+    assert "Authorization" in public["Vary"]
+
+
+def test_the_public_feed_cached_for_readers_never_serves_a_partner_its_embargoed_copy(
+    client, partner_tokens, settings
+):
+    settings.PAGE_CACHE_ENABLED = True
+    ArticleFactory(headline="Minister to resign tonight", publish_at=timezone.now() + timedelta(hours=6))
+
+    partner = client.get("/feed/ninjs/", **as_partner())
+    public = client.get("/feed/ninjs/")
+
+    assert "Minister to resign tonight" in items_by_headline(partner.json())
+    assert "Minister to resign tonight" not in items_by_headline(public.json())
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer wrong-token",
+        "Bearer ",
+        "Basic dXNlcjpwYXNz",
+        f"Token {PARTNER_TOKEN}",
+        "Bearer " + PARTNER_TOKEN[:-1],
+    ],
+)
+def test_a_token_we_do_not_know_is_refused_in_plain_words(client, partner_tokens, header):
+    ArticleFactory(headline="Minister to resign tonight", publish_at=timezone.now() + timedelta(hours=6))
+
+    response = client.get("/feed/ninjs/", HTTP_AUTHORIZATION=header)
+
+    assert response.status_code == 401
+    assert "We do not know that token" in response.json()["error"]
+    assert "Minister" not in response.content.decode()
+
+
+def test_with_no_partners_configured_every_token_is_refused(client, settings):
+    settings.NINJS_PARTNER_TOKENS = []
+
+    assert client.get("/feed/ninjs/", **as_partner()).status_code == 401
+
+
+def test_a_section_feed_gives_a_partner_that_sections_embargoed_articles_only(client, partner_tokens):
+    politics = SectionFactory(name="Politics", slug="politics")
+    ArticleFactory(headline="Vote tonight", section=politics, publish_at=timezone.now() + timedelta(hours=2))
+    ArticleFactory(headline="Clinic opens", publish_at=timezone.now() + timedelta(hours=2))
+
+    items = items_by_headline(ninjs_of_partner(client, "/politics/feed/ninjs/"))
+
+    assert set(items) == {"Vote tonight"}
+
+
+def ninjs_of_partner(client, url):
+    response = client.get(url, **as_partner())
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_short_partner_token_fails_the_deploy_check(settings):
+    settings.NINJS_PARTNER_TOKENS = ["short"]
+    errors = partner_tokens_are_long(None)
+
+    assert [error.id for error in errors] == ["newsroom.E001"]
+    settings.NINJS_PARTNER_TOKENS = [PARTNER_TOKEN]
+    assert partner_tokens_are_long(None) == []
