@@ -206,6 +206,9 @@ def test_a_second_editor_finds_the_page_read_only_saying_who_and_since_when(
         page = client.get(change_url(draft)).content.decode()
 
     assert "Eddie Editor has been editing this since 14:02." in page
+    # The text reads as text, not as its HTML source.
+    assert '<div class="readonly-body"><p>' in page
+    assert "&lt;p&gt;" not in page
     assert 'name="_save_draft"' not in page
     assert "Take over editing" in page
     assert 'id="autosave-status"' not in page
