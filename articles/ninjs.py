@@ -74,14 +74,14 @@ class UnknownToken(Exception):
 
 
 def is_partner(request):
-    """True for a request with a partner's token, False for one with none; UnknownToken for a
-    token we do not know (compared in constant time, so timing tells nothing about it)."""
-    header = request.headers.get("Authorization", "")
-    if not header:
+    """True for a request with a partner's Bearer token, False for one with none; UnknownToken
+    for a Bearer token we do not know (compared in constant time, so timing tells nothing)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    # Another scheme is not meant for us (a staging site's password, say): the public answer.
+    if scheme.lower() != "bearer":
         return False
-    scheme, _, token = header.partition(" ")
     token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    if not token:
         raise UnknownToken
     known = [hmac.compare_digest(token.encode(), each.encode()) for each in settings.NINJS_PARTNER_TOKENS]
     if not any(known):
@@ -195,7 +195,8 @@ def _answer(request, *, uri, title, articles):
     document = ninjs_document(uri=uri, title=title, articles=ninjs_articles(articles, timezone.now()))
     response = JsonResponse(document, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})
     if request.headers.get("Authorization"):
-        # A partner's answer holds what readers may not see yet: for that partner only.
+        # A partner's answer holds what readers may not see yet: for that partner only. Any
+        # request with credentials is answered privately, as the page cache treats it.
         patch_cache_control(response, private=True, no_store=True)
     patch_vary_headers(response, ["Authorization"])
     return response
