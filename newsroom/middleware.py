@@ -1,5 +1,6 @@
 """Site-wide middleware of our own."""
 
+from django.db import DatabaseError
 from django.http import HttpResponseBadRequest
 
 from newsroom import rights
@@ -87,9 +88,15 @@ class RightsReservationMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.get("Content-Type", "").startswith("text/html") and not request.path.startswith(
-            "/admin/"
-        ):
-            for header, value in rights.tdm_headers(SiteSettings.cached()["settings"]).items():
+        # Pages with content only: an error page (the database down, say) must not fail again
+        # here for want of the settings.
+        if response.status_code != 200 or request.path.startswith("/admin/"):
+            return response
+        if response.get("Content-Type", "").startswith("text/html"):
+            try:
+                furniture = SiteSettings.cached()["settings"]
+            except DatabaseError:
+                return response
+            for header, value in rights.tdm_headers(furniture).items():
                 response.headers.setdefault(header, value)
         return response

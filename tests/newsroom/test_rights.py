@@ -7,8 +7,11 @@ import re
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import OperationalError
+from django.http import HttpResponse
 from django.urls import reverse
 
+from newsroom.middleware import RightsReservationMiddleware
 from newsroom.models import AI_CRAWLERS, SiteSettings
 from tests.admin_forms import submit_change_form
 from tests.factories import ArticleFactory, SourceFactory
@@ -156,3 +159,23 @@ def test_a_licence_address_that_is_not_a_web_address_is_refused(client, chief_ed
 
     assert response.status_code == 200
     assert SiteSettings.load().licence_url == ""
+
+
+def test_a_page_is_served_without_the_header_when_the_settings_cannot_be_read(rf, monkeypatch):
+    def database_gone():
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(SiteSettings, "cached", database_gone)
+    middleware = RightsReservationMiddleware(lambda request: HttpResponse("<p>A page.</p>"))
+
+    response = middleware(rf.get("/politics/"))
+
+    assert response.status_code == 200
+    assert "tdm-reservation" not in response
+
+
+def test_error_pages_carry_no_rights_header(client):
+    response = client.get("/no-such-page/at-all/")
+
+    assert response.status_code == 404
+    assert "tdm-reservation" not in response
