@@ -282,12 +282,11 @@ def highlighted(marked_text):
 
 # Vocabulary and suggestions ---------------------------------------------------------------------
 
-# Words shorter than this are left as typed: trigrams of a short word match too much.
+# Words shorter than this are left as typed: trigrams of a short word match too much (and the
+# web-search operator "or" is never respelt).
 SHORTEST_SUGGESTED = 4
 # How alike (pg_trgm's similarity, 0 to 1) a known word must be to replace a typed one.
 SIMILAR_ENOUGH = 0.4
-# What web-search syntax gives meaning to, never replaced.
-OPERATORS = {"or", "and", "not"}
 WORD = re.compile(r"[^\W\d_]+")
 
 # The words of the free parts of articles, lower-cased with accents kept (“ekström”), letters
@@ -338,9 +337,7 @@ def suggested_query(query_text, *, section=None, date_from=None, date_to=None):
     most: the closest words for all the typed ones at once, and whether the suggestion finds
     anything (a vocabulary word may come from an article not yet, or no longer, visible, and
     must not be offered)."""
-    typed = sorted(
-        {word.lower() for word in WORD.findall(query_text) if len(word) >= SHORTEST_SUGGESTED} - OPERATORS
-    )
+    typed = sorted({word.lower() for word in WORD.findall(query_text) if len(word) >= SHORTEST_SUGGESTED})
     if not typed:
         return None
     with connection.cursor() as cursor:
