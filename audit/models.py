@@ -1,4 +1,6 @@
-"""The audit log: who did what to which object, when and from where.
+"""The audit log: who did what to which object, when and from where, for admin changes and the
+editorial workflow. Moderation decisions are not copied here: their one record is the
+moderation log (comments.ModerationLogEntry), which keeps the same facts.
 
 Append-only. Entries are written by audit.services.record() and never changed: the model
 refuses updates and deletes, and a database trigger refuses them too (for anyone who goes
@@ -42,7 +44,9 @@ class AuditEntry(models.Model):
         WITHDRAWAL_SCHEDULED = "withdrawal_scheduled", "Withdrawal scheduled"
         CORRECTED = "corrected", "Correction added"
         RESTORED = "restored", "Revision restored"
-        # Comment moderation (comments.services).
+        # Comment moderation: only on entries written before December 2026. Moderation is now
+        # recorded once, in the moderation log (comments.ModerationLogEntry, which auditors
+        # read in the admin); these kinds stay so the older entries keep their names.
         COMMENT_APPROVED = "comment_approved", "Comment approved"
         COMMENT_REMOVED = "comment_removed", "Comment removed"
         COMMENT_REVIEWED = "comment_reviewed", "Comment flag cleared"

@@ -3,7 +3,7 @@ change it describes, so a change that rolls back leaves no entry and a committed
 has its entry.
 
     record(AuditEntry.Action.PUBLISHED, article, actor=by)
-    record(AuditEntry.Action.COMMENT_REMOVED, comment, actor=by, detail={"reason": "Spam"})
+    record(AuditEntry.Action.CORRECTED, article, actor=by, detail={"correction": text})
 
 The client IP comes from the request being served (newsroom.lib.client_ip, so only trusted
 proxies' X-Forwarded-For counts). Services are called without the request, so it is read from
@@ -47,6 +47,12 @@ def current_request():
     return getattr(HistoricalRecords.context, "request", None)
 
 
+def current_client_ip():
+    """The client IP of the request being served; None outside a request (commands, tasks)."""
+    request = current_request()
+    return (client_ip(request) or None) if request is not None else None
+
+
 # record()'s default actor: whoever is signed in to the request being served. Passing
 # actor=None says "an automatic process" even inside a request.
 FROM_REQUEST = object()
@@ -77,7 +83,7 @@ def record(
         object_type=object_type,
         object_id=str(object_id),
         object_repr=str(object_repr)[:200],
-        ip_address=(client_ip(request) or None) if request is not None else None,
+        ip_address=current_client_ip(),
         detail=detail,
     )
     return entry

@@ -164,8 +164,15 @@ class SuspensionAdmin(ReadOnlyAdmin):
 
 @admin.register(ModerationLogEntry)
 class ModerationLogEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor_name", "action", "comment", "subject", "reason", "note"]
+    """The one record of moderation decisions, as auditors read it: the audit log links here
+    rather than keeping copies, so this list shows what the audit log shows of other actions
+    (the moderator's address, even of a deleted account, and the client IP)."""
+
+    list_display = [
+        "created_at", "actor_name", "actor_address", "action", "comment", "subject", "reason", "note",
+        "ip_address",
+    ]  # fmt: skip
     list_select_related = ["actor", "subject", "reason", "comment__user"]
     list_filter = ["action", "reason"]
-    search_fields = ["note", "actor__email", "subject__email"]
+    search_fields = ["note", "actor_address", "subject__email"]
     date_hierarchy = "created_at"

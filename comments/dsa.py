@@ -15,10 +15,8 @@ from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from audit.models import AuditEntry
-from audit.services import record
 from comments.models import Appeal, Comment, ModerationLogEntry, Notice, StatementOfReasons, Suspension
-from comments.services import CommentRefused, moderation_recipients, remove_comment
+from comments.services import CommentRefused, log_decision, moderation_recipients, remove_comment
 from comments.tasks import send_comment_email
 from newsroom import changes
 from newsroom.lib.tasks import enqueue_on_commit
@@ -133,11 +131,11 @@ def decide_appeal(*, appeal, by, reinstate, note=""):
                 Comment.objects.select_for_update().select_related("article").get(pk=statement.comment_id)
             )
         if reinstate:
-            _reinstate(statement, comment, by=by, appeal=appeal, note=note, now=now)
+            _reinstate(statement, comment, by=by, note=note, now=now)
         else:
-            ModerationLogEntry.objects.create(
-                actor=by,
-                action=Action.APPEAL_UPHELD,
+            log_decision(
+                Action.APPEAL_UPHELD,
+                by=by,
                 comment=comment,
                 subject=statement.user,
                 reason=statement.clause,
@@ -168,8 +166,7 @@ def decide_appeal(*, appeal, by, reinstate, note=""):
     return appeal
 
 
-def _reinstate(statement, comment, *, by, appeal, note, now):
-    detail = {"appeal": appeal.pk, "note": note}
+def _reinstate(statement, comment, *, by, note, now):
     if comment is not None:
         comment.is_removed = False
         comment.removed_at = None
@@ -187,20 +184,14 @@ def _reinstate(statement, comment, *, by, appeal, note, now):
                 "published_at",
             ]
         )
-        ModerationLogEntry.objects.create(
-            actor=by, action=Action.APPEAL_REINSTATED, comment=comment, subject=comment.user, note=note
-        )
-        record(AuditEntry.Action.COMMENT_APPROVED, comment, actor=by, detail=detail)
+        log_decision(Action.APPEAL_REINSTATED, by=by, comment=comment, subject=comment.user, note=note)
         changes.comments_changed(comment.article_id)
     elif statement.suspension_id:
         suspension = Suspension.objects.select_for_update().get(pk=statement.suspension_id)
         if suspension.lifted_at is None:
             suspension.lifted_at = now
             suspension.save(update_fields=["lifted_at"])
-        ModerationLogEntry.objects.create(
-            actor=by, action=Action.APPEAL_REINSTATED, subject=suspension.user, note=note
-        )
-        record(AuditEntry.Action.SUSPENSION_LIFTED, suspension.user, actor=by, detail=detail)
+        log_decision(Action.APPEAL_REINSTATED, by=by, subject=suspension.user, note=note)
 
 
 # Notices of illegal content ------------------------------------------------------------------
@@ -294,9 +285,9 @@ def decide_notice(*, notice, by, remove, clause=None, note=""):
                 note=note or "Removed after a notice of illegal content.",
             )
         elif not remove:
-            ModerationLogEntry.objects.create(
-                actor=by,
-                action=Action.NOTICE_NO_ACTION,
+            log_decision(
+                Action.NOTICE_NO_ACTION,
+                by=by,
                 comment=comment,
                 subject=comment.user if comment else None,
                 note=note,

@@ -579,6 +579,11 @@ class ModerationLogEntry(models.Model):
     )
     reason = models.ForeignKey(ModerationReason, null=True, blank=True, on_delete=models.PROTECT)
     note = models.CharField(max_length=500, blank=True)
+    # This log is the one record of moderation (the audit log keeps no copy), so it keeps
+    # what auditors need: the moderator's address when they acted, still readable after their
+    # account is deleted, and the client IP of the request that decided (none for jobs).
+    actor_address = models.EmailField("moderator's address", blank=True)
+    ip_address = models.GenericIPAddressField("client IP", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -590,7 +595,9 @@ class ModerationLogEntry(models.Model):
 
     @property
     def actor_name(self):
-        return self.actor.public_name if self.actor else "Automatic"
+        if self.actor:
+            return self.actor.public_name
+        return "A deleted account" if self.actor_address else "Automatic"
 
 
 class ThreadFollow(models.Model):

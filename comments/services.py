@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd import signed
 
-from audit.models import AuditEntry
-from audit.services import record
+from audit.services import current_client_ip
 from comments.models import (
     Comment,
     EffectivePolicy,
@@ -35,7 +34,6 @@ from newsroom.lib.tasks import enqueue_on_commit
 from newsroom.lib.urls import absolute_url
 
 Action = ModerationLogEntry.Action
-Audited = AuditEntry.Action
 UNFOLLOW_SALT = "comments.unfollow"
 CONFIRMATION_DAYS = 7
 
@@ -375,6 +373,25 @@ def _alert_moderators_on_commit(comment, why):
     )
 
 
+# The moderation log --------------------------------------------------------------------------
+
+
+def log_decision(action, *, by, comment=None, subject=None, reason=None, note=""):
+    """Write the one record of a moderation decision, in the decision's own transaction: the
+    moderators' log and the auditors' view both read it (the audit log keeps no copy). `by`
+    None means the site decided by itself (readers' reports hiding a comment)."""
+    return ModerationLogEntry.objects.create(
+        action=action,
+        actor=by,
+        actor_address=by.email if by is not None else "",
+        ip_address=current_client_ip(),
+        comment=comment,
+        subject=subject,
+        reason=reason,
+        note=note,
+    )
+
+
 # Reports -------------------------------------------------------------------------------------
 
 
@@ -397,18 +414,13 @@ def report_comment(*, comment, reporter, reason, note=""):
             locked.is_public = False
             locked.held_reason = Comment.HeldReason.REPORTS
             locked.save(update_fields=["is_public", "held_reason"])
-            ModerationLogEntry.objects.create(
-                action=Action.HIDDEN,
+            # The readers' reports did it, not the last reader: no actor.
+            log_decision(
+                Action.HIDDEN,
+                by=None,
                 comment=locked,
                 subject=locked.user,
                 note=f"Hidden after {open_reports} reports.",
-            )
-            # The readers' reports did it, not the last reader: no actor.
-            record(
-                Audited.COMMENT_HIDDEN,
-                locked,
-                actor=None,
-                detail={"reports": open_reports, "last_reason": reason.name},
             )
             changes.comments_changed(locked.article_id)
             _alert_moderators_on_commit(locked, f"Hidden after {open_reports} reports from readers.")
@@ -445,10 +457,7 @@ def approve_comment(*, comment, by, note=""):
             ]
         )  # fmt: skip
         _resolve_reports(comment, now)
-        ModerationLogEntry.objects.create(
-            actor=by, action=Action.APPROVED, comment=comment, subject=comment.user, note=note
-        )
-        record(Audited.COMMENT_APPROVED, comment, actor=by, detail={"note": note})
+        log_decision(Action.APPROVED, by=by, comment=comment, subject=comment.user, note=note)
         changes.comments_changed(comment.article_id)
         if first_time:
             _notify_followers_on_commit(comment)
@@ -464,10 +473,7 @@ def remove_comment(*, comment, by, reason, note=""):
         comment.needs_review = False
         comment.save(update_fields=["is_removed", "removed_at", "removal_reason", "needs_review"])
         _resolve_reports(comment, now)
-        ModerationLogEntry.objects.create(
-            actor=by, action=Action.REMOVED, comment=comment, subject=comment.user, reason=reason, note=note
-        )
-        record(Audited.COMMENT_REMOVED, comment, actor=by, detail={"reason": reason.name, "note": note})
+        log_decision(Action.REMOVED, by=by, comment=comment, subject=comment.user, reason=reason, note=note)
         changes.comments_changed(comment.article_id)
         _state(comment, StatementOfReasons.Decision.REMOVED, by=by, clause=reason, explanation=note)
 
@@ -482,9 +488,7 @@ def hold_comment(*, comment, by, reason, note=""):
         comment.is_public = False
         comment.held_reason = Comment.HeldReason.MODERATOR
         comment.save(update_fields=["is_public", "held_reason"])
-        ModerationLogEntry.objects.create(
-            actor=by, action=Action.HELD, comment=comment, subject=comment.user, reason=reason, note=note
-        )
+        log_decision(Action.HELD, by=by, comment=comment, subject=comment.user, reason=reason, note=note)
         changes.comments_changed(comment.article_id)
         _state(comment, StatementOfReasons.Decision.HELD, by=by, clause=reason, explanation=note)
 
@@ -496,12 +500,7 @@ def mark_reviewed(*, comment, by, note=""):
         comment.needs_review = False
         comment.save(update_fields=["needs_review"])
         _resolve_reports(comment, now)
-        ModerationLogEntry.objects.create(
-            actor=by, action=Action.REVIEWED, comment=comment, subject=comment.user, note=note
-        )
-        record(
-            Audited.COMMENT_REVIEWED, comment, actor=by, detail={"decision": "left as it is", "note": note}
-        )
+        log_decision(Action.REVIEWED, by=by, comment=comment, subject=comment.user, note=note)
 
 
 def feature_comment(*, comment, by):
@@ -515,9 +514,7 @@ def feature_comment(*, comment, by):
         comment.featured_at = timezone.now()
         comment.featured_by = by
         comment.save(update_fields=["featured_at", "featured_by"])
-        ModerationLogEntry.objects.create(
-            actor=by, action=Action.FEATURED, comment=comment, subject=comment.user
-        )
+        log_decision(Action.FEATURED, by=by, comment=comment, subject=comment.user)
         changes.comments_changed(comment.article_id)
 
 
@@ -529,9 +526,7 @@ def unfeature_comment(*, comment, by):
         comment.featured_at = None
         comment.featured_by = None
         comment.save(update_fields=["featured_at", "featured_by"])
-        ModerationLogEntry.objects.create(
-            actor=by, action=Action.UNFEATURED, comment=comment, subject=comment.user
-        )
+        log_decision(Action.UNFEATURED, by=by, comment=comment, subject=comment.user)
         changes.comments_changed(comment.article_id)
 
 
@@ -549,18 +544,8 @@ def suspend_commenter(*, user, by, duration, reason, clause):
             created_by=by,
         )
         until = "permanently" if duration is None else f"for {duration.days} days"
-        ModerationLogEntry.objects.create(
-            actor=by,
-            action=Action.SUSPENDED,
-            subject=user,
-            reason=clause,
-            note=f"Suspended {until}: {reason}",
-        )
-        record(
-            Audited.COMMENTER_SUSPENDED,
-            user,
-            actor=by,
-            detail={"reason": reason, "clause": clause.name, "length": until},
+        log_decision(
+            Action.SUSPENDED, by=by, subject=user, reason=clause, note=f"Suspended {until}: {reason}"
         )
         record_statement(
             decision=StatementOfReasons.Decision.SUSPENDED,
@@ -578,7 +563,4 @@ def lift_suspension(*, suspension, by):
     with transaction.atomic():
         suspension.lifted_at = timezone.now()
         suspension.save(update_fields=["lifted_at"])
-        ModerationLogEntry.objects.create(
-            actor=by, action=Action.LIFTED, subject=suspension.user, note=f"Lifted: {suspension.reason}"
-        )
-        record(Audited.SUSPENSION_LIFTED, suspension.user, actor=by, detail={"reason": suspension.reason})
+        log_decision(Action.LIFTED, by=by, subject=suspension.user, note=f"Lifted: {suspension.reason}")

@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from articles.models import Article, Sponsor
 from audit.models import AppendOnlyError, AuditEntry
 from audit.services import record
-from comments.models import Comment, Suspension
+from comments.models import Comment, ModerationLogEntry, Suspension
 from enquiries.models import Enquiry
 from tests.access.builders import BUILDERS, _reason
 from tests.articles.editorial_helpers import article_form, change_url
@@ -214,12 +214,46 @@ def test_a_scheduled_withdrawal_is_recorded_as_such():
 
 
 # Moderation ----------------------------------------------------------------------------------
+# Recorded once, in the moderation log: moderators read it on their log page, auditors in the
+# admin, which the audit log links to. The audit log keeps no copy.
 
 
 DECIDE = reverse("comments:moderation-decide")
+MODERATION_LOG = reverse("admin:comments_moderationlogentry_changelist")
 
 
-def test_moderation_decisions_are_recorded_with_their_reasons(client, moderator):
+def audited_moderation(client, superuser):
+    """The moderation decisions as a superuser reads them in the admin, oldest first."""
+    client.force_login(superuser)
+    page = client.get(MODERATION_LOG)
+    assert page.status_code == 200
+    return sorted(page.context["cl"].result_list, key=lambda entry: entry.pk)
+
+
+def test_one_moderation_decision_is_recorded_once_and_read_by_moderators_and_auditors(
+    client, moderator, superuser
+):
+    comment = CommentFactory(comment="Buy cheap watches at our shop.")
+    client.force_login(moderator)
+
+    client.post(
+        DECIDE, {"single": f"remove:{comment.pk}", f"reason-{comment.pk}": _reason().pk, "note": "Link farm"}
+    )
+
+    entry = ModerationLogEntry.objects.get()
+    assert not AuditEntry.objects.exists()
+    log_page = client.get(reverse("comments:moderation-log")).content.decode()
+    assert f"#{comment.pk}" in log_page
+    assert "Spam: Link farm" in log_page
+    assert client.get(LIST_URL).status_code == 403
+    assert [
+        (seen.pk, seen.action, seen.actor_address, seen.ip_address)
+        for seen in audited_moderation(client, superuser)
+    ] == [(entry.pk, "removed", "moderator@example.org", "127.0.0.1")]
+    assert reverse("admin:comments_moderationlogentry_changelist") in client.get(LIST_URL).content.decode()
+
+
+def test_moderation_decisions_are_recorded_with_their_reasons(client, moderator, superuser):
     held, spam_one, spam_two, flagged = (CommentFactory() for _ in range(4))
     Comment.objects.filter(pk=held.pk).update(is_public=False, published_at=None, held_reason="new")
     Comment.objects.filter(pk=flagged.pk).update(needs_review=True)
@@ -233,18 +267,18 @@ def test_moderation_decisions_are_recorded_with_their_reasons(client, moderator)
     )
     client.post(DECIDE, {"single": f"review:{flagged.pk}"})
 
-    assert [(e.action, e.object_id) for e in entries(object_type="comments.comment")] == [
-        (Action.COMMENT_APPROVED, str(held.pk)),
-        (Action.COMMENT_REMOVED, str(spam_one.pk)),
-        (Action.COMMENT_REMOVED, str(spam_two.pk)),
-        (Action.COMMENT_REVIEWED, str(flagged.pk)),
+    seen = audited_moderation(client, superuser)
+    assert [(entry.action, entry.comment_id) for entry in seen] == [
+        ("approved", held.pk),
+        ("removed", spam_one.pk),
+        ("removed", spam_two.pk),
+        ("reviewed", flagged.pk),
     ]
-    removed = entries(action=Action.COMMENT_REMOVED)
-    assert all(entry.detail == {"reason": "Spam", "note": "Links"} for entry in removed)
-    assert all(entry.actor == moderator for entry in AuditEntry.objects.all())
+    assert all((entry.reason, entry.note) == (reason, "Links") for entry in seen if entry.action == "removed")
+    assert {(entry.actor, entry.actor_address) for entry in seen} == {(moderator, moderator.email)}
 
 
-def test_suspending_and_lifting_are_recorded_with_the_reason(client, moderator):
+def test_suspending_and_lifting_are_recorded_with_the_reason(client, moderator, superuser):
     commenter = UserFactory(email="troll@example.org")
     url = reverse("comments:moderation-commenter", kwargs={"user_id": commenter.pk})
     client.force_login(moderator)
@@ -253,13 +287,13 @@ def test_suspending_and_lifting_are_recorded_with_the_reason(client, moderator):
     client.post(url, {"duration": "7", "reason": "Spamming links.", "clause": spam.pk})
     client.post(url, {"lift": Suspension.objects.get(user=commenter).pk})
 
-    suspended, lifted = entries(object_type="accounts.user")
-    assert (suspended.action, suspended.object_repr) == (Action.COMMENTER_SUSPENDED, "troll@example.org")
-    assert suspended.detail == {"reason": "Spamming links.", "clause": "Spam", "length": "for 7 days"}
-    assert (lifted.action, lifted.actor) == (Action.SUSPENSION_LIFTED, moderator)
+    suspended, lifted = audited_moderation(client, superuser)
+    assert (suspended.action, suspended.subject, suspended.reason) == ("suspended", commenter, spam)
+    assert suspended.note == "Suspended for 7 days: Spamming links."
+    assert (lifted.action, lifted.actor, lifted.note) == ("lifted", moderator, "Lifted: Spamming links.")
 
 
-def test_a_comment_hidden_by_readers_reports_is_recorded_without_an_actor(client):
+def test_a_comment_hidden_by_readers_reports_is_recorded_without_an_actor(client, superuser):
     from comments import services
     from comments.models import CommentPolicy
 
@@ -270,8 +304,28 @@ def test_a_comment_hidden_by_readers_reports_is_recorded_without_an_actor(client
 
     services.report_comment(comment=comment, reporter=UserFactory(), reason=_reason())
 
-    entry = AuditEntry.objects.get()
-    assert (entry.action, entry.actor, entry.actor_name) == (Action.COMMENT_HIDDEN, None, "")
+    (entry,) = audited_moderation(client, superuser)
+    assert (entry.action, entry.actor, entry.actor_address, entry.actor_name) == (
+        "hidden",
+        None,
+        "",
+        "Automatic",
+    )
+
+
+def test_a_deleted_moderators_decisions_still_name_the_address_they_acted_under(client, moderator, superuser):
+    comment = CommentFactory()
+    client.force_login(moderator)
+    client.post(DECIDE, {"single": f"review:{comment.pk}"})
+
+    moderator.delete()
+
+    (entry,) = audited_moderation(client, superuser)
+    assert (entry.actor, entry.actor_address, entry.actor_name) == (
+        None,
+        "moderator@example.org",
+        "A deleted account",
+    )
 
 
 # Who may read it, and that it cannot be changed ----------------------------------------------------
