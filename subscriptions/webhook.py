@@ -41,9 +41,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from newsroom.lib import ratelimit
+from newsroom.lib.locks import lock_until_commit
 from newsroom.lib.text import XML_FORBIDDEN
 from subscriptions import checkout, services
 from subscriptions.models import (
@@ -385,7 +386,7 @@ def handle_delivery(*, body: bytes, signature_header: str, remote_addr=None) -> 
             with transaction.atomic():
                 # Deliveries of one event wait for each other here, so the second sees the
                 # first's outcome instead of applying the change on top of it.
-                _lock_event(event_id)
+                lock_until_commit("store-event", event_id)
                 if WebhookDelivery.objects.filter(
                     event_id=event_id, outcome=WebhookDelivery.Outcome.PROCESSED
                 ).exists():
@@ -470,12 +471,6 @@ def _too_many(remote_addr, verdict):
 
 class _AlreadyProcessed(Exception):
     pass
-
-
-def _lock_event(event_id):
-    key = int.from_bytes(hashlib.sha256(f"store-event:{event_id}".encode()).digest()[:8], "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def _duplicate(log):

@@ -7,13 +7,12 @@ are known by their GUID, or their link when they have none; a known item is writ
 when what we import from it changed, and never once somebody in the newsroom has edited it.
 """
 
-import contextlib
 import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,6 +22,7 @@ from articles.models import Article, ArticleAuthor, SlugRedirect, Source
 from articles.services import WorkflowError, publish_article
 from authors.models import Author
 from newsroom import changes
+from newsroom.lib.locks import try_lock
 from syndication.fetcher import FetchError, fetch
 from syndication.images import fetch_image_rendition
 from syndication.items import (
@@ -43,8 +43,8 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/json;q=0.9, application/xml;q=0.9, "
     "text/xml;q=0.9, */*;q=0.1"
 )
-# First key of the two-part advisory lock that keeps two runs off the same source at once.
-SOURCE_LOCK_NAMESPACE = 0x5359  # "SY"
+# The advisory lock (newsroom/lib/locks.py) that keeps two runs off the same source at once.
+SOURCE_LOCK = "syndication-source"
 
 
 def importable_sources():
@@ -73,7 +73,7 @@ def prune_import_log():
 
 def import_source(*, source, run):
     source_import = SourceImport.objects.create(run=run, source=source, feed_url=source.feed_url)
-    with _source_lock(source) as acquired:
+    with try_lock(SOURCE_LOCK, source.pk) as acquired:
         if not acquired:
             source_import.status = SourceImport.Status.BUSY
         else:
@@ -87,19 +87,6 @@ def import_source(*, source, run):
     source_import.finished_at = timezone.now()
     source_import.save()
     return source_import
-
-
-@contextlib.contextmanager
-def _source_lock(source):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [SOURCE_LOCK_NAMESPACE, source.pk])
-        acquired = cursor.fetchone()[0]
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [SOURCE_LOCK_NAMESPACE, source.pk])
 
 
 def _import_feed(source, source_import):

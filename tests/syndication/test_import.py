@@ -12,8 +12,9 @@ from taggit.models import Tag
 
 from articles.models import Article, Source
 from authors.models import Author
+from newsroom.lib.locks import try_lock
 from syndication.models import ItemProblem, SourceImport
-from syndication.services import SOURCE_LOCK_NAMESPACE
+from syndication.services import SOURCE_LOCK
 from tests.factories import AuthorFactory
 
 
@@ -327,11 +328,10 @@ def test_a_source_another_run_is_importing_is_left_to_that_run(feed_server, make
     locked, release = threading.Event(), threading.Event()
 
     def another_run_holding_the_source():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [SOURCE_LOCK_NAMESPACE, source.pk])
+        with try_lock(SOURCE_LOCK, source.pk) as acquired:
+            assert acquired
             locked.set()
             release.wait(10)
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [SOURCE_LOCK_NAMESPACE, source.pk])
         connection.close()
 
     other = threading.Thread(target=another_run_holding_the_source)
