@@ -3,7 +3,7 @@
 The article page (articles/) must not import this app. Its template shows a premium body
 through this app's `{% premium_body %}` tag (teaser and subscribe box), and its JSON-LD marks
 the paywalled part through `paywall_jsonld`, registered in articles/jsonld.py. Whether a
-reader may see the whole text (`can_read_full_text`) is decided only in this app's private
+reader may see the whole text (`paywall_state`) is decided only in this app's private
 endpoints, never in the shared page. The page a shared cache keeps
 is the anonymous one, so it only ever holds the teaser; a signed-in reader's full text comes
 from a private endpoint (views.full_text).
@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from newsroom.lib import fragments
@@ -55,66 +55,24 @@ def metered_reads_this_month(user):
 
 
 def metered_allowance(user, article):
-    """(may read, free articles left this month) for a signed-in reader without a plan.
-
-    An article already counted this month can be read again without counting twice."""
+    """(may read, already counted, free articles left this month) for a signed-in reader
+    without a plan. An article already counted this month can be read again without counting
+    twice."""
     if not settings.SUBSCRIPTIONS_METERING:
-        return False, 0
+        return False, False, 0
     reads = metered_reads_this_month(user)
     used = reads.count()
     left = max(settings.SUBSCRIPTIONS_METERED_ARTICLES - used, 0)
     already_counted = reads.filter(article_id=article.pk).exists()
-    return already_counted or left > 0, left
-
-
-def can_read_full_text(user, article) -> bool:
-    """May this reader see the whole of this article? The one rule for premium text.
-
-    Free articles: everyone. Premium articles: readers with a current plan that unlocks the
-    website, or, when metering is on, signed-in readers with free articles left this month.
-    Asking does not use up an allowance; serving the text does (`claim_full_text`).
-    """
-    if not article.is_premium:
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if website_subscription(user) is not None:
-        return True
-    may_read, _ = metered_allowance(user, article)
-    return may_read
-
-
-def claim_full_text(user, article) -> bool:
-    """Whether to serve this reader the whole article now, counting a metered read if that is
-    what lets them: the check and the count made together, once per article a month.
-
-    The reader's row is locked while counting, so two tabs opening two articles at once
-    cannot both take the last free article."""
-    if not article.is_premium:
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if website_subscription(user) is not None:
-        return True
-    if not settings.SUBSCRIPTIONS_METERING:
-        return False
-    with transaction.atomic():
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        may_read, _ = metered_allowance(user, article)
-        if not may_read:
-            return False
-        try:
-            with transaction.atomic():
-                MeteredRead.objects.create(user=user, article=article, month=metering_month())
-        except IntegrityError:
-            pass  # counted already this month
-    return True
+    return already_counted or left > 0, already_counted, left
 
 
 @dataclass(frozen=True)
 class PaywallState:
-    """Which reader this is, as the subscribe box needs to address them."""
+    """What this reader may do with this article, and who they are as the subscribe box needs
+    to address them."""
 
+    # May read the whole text: free article, a plan that unlocks the website, or metering.
     can_read: bool
     # anonymous, free, subscriber, metered, no_plan, other_plan, expired, metered_out
     reader: str
@@ -123,6 +81,13 @@ class PaywallState:
     metered_limit: int = 0
     plan_name: str = ""
     ended_on: date | None = None
+    # Reading it now would use one of the free articles (metered, not yet counted this month):
+    # the text waits for the reader to read it (`count_metered_read`), never for a GET.
+    uses_free_article: bool = False
+
+    @property
+    def shows_full_text(self):
+        return self.can_read and not self.uses_free_article
 
 
 def anonymous_state():
@@ -131,9 +96,14 @@ def anonymous_state():
     return PaywallState(False, "anonymous", metering, metered_left=limit, metered_limit=limit)
 
 
-def paywall_state(request_or_user, article):
-    """The reader's standing before this article, for the subscribe box and its message."""
-    user = getattr(request_or_user, "user", request_or_user)
+def paywall_state(user, article):
+    """The one rule for premium text: may this reader see the whole of this article, and how
+    should the subscribe box address them?
+
+    Free articles: everyone. Premium articles: readers with a current plan that unlocks the
+    website, or, when metering is on, signed-in readers with free articles left this month.
+    Asking never uses up an allowance; only `count_metered_read` does.
+    """
     metering = settings.SUBSCRIPTIONS_METERING
     limit = settings.SUBSCRIPTIONS_METERED_ARTICLES if metering else 0
     if not article.is_premium:
@@ -143,9 +113,16 @@ def paywall_state(request_or_user, article):
     current = website_subscription(user)
     if current is not None:
         return PaywallState(True, "subscriber", metering, metered_limit=limit, plan_name=current.plan.name)
-    may_read, left = metered_allowance(user, article)
+    may_read, already_counted, left = metered_allowance(user, article)
     if may_read:
-        return PaywallState(True, "metered", metering, metered_left=left, metered_limit=limit)
+        return PaywallState(
+            True,
+            "metered",
+            metering,
+            metered_left=left,
+            metered_limit=limit,
+            uses_free_article=not already_counted,
+        )
     others = Subscription.objects.filter(user=user).select_related("plan").order_by("-ends_at")
     other_plan = others.active().exclude(plan__unlocks=Plan.Unlocks.WEBSITE).first()
     if other_plan is not None:
@@ -163,6 +140,24 @@ def paywall_state(request_or_user, article):
             ended_on=timezone.localdate(lapsed.cancelled_at or lapsed.ends_at),
         )
     return PaywallState(False, "metered_out" if metering else "no_plan", metering, metered_limit=limit)
+
+
+def count_metered_read(user, article):
+    """The reader reads this article on their free allowance: count it, once per article a
+    month. Called only for an explicit act (a POST), never while serving a GET, which link
+    prefetching can send. Does nothing for anyone whose reading is not metered.
+
+    The reader's row is locked while counting, so two tabs opening two articles at once
+    cannot both take the last free article; ask `paywall_state` afterwards for the outcome."""
+    if not article.is_premium or not getattr(user, "is_authenticated", False):
+        return
+    if not settings.SUBSCRIPTIONS_METERING or website_subscription(user) is not None:
+        return
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        may_read, already_counted, _ = metered_allowance(user, article)
+        if may_read and not already_counted:
+            MeteredRead.objects.create(user=user, article=article, month=metering_month())
 
 
 # The teaser -----------------------------------------------------------------------------------

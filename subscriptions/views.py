@@ -129,37 +129,49 @@ def checkout_return(request):
     )
 
 
-@never_cache
-@require_safe
-def full_text(request, article_id):
-    """The fragment paywall.js puts into the article page: the whole body for a reader who may
-    read it (counting a metered read), otherwise the subscribe box addressed to them."""
-    article = published_article_or_404(article_id)
-    if access.claim_full_text(request.user, article):
-        state = access.paywall_state(request, article)
-        html = render_to_string(
-            "subscriptions/_full_text.html",
-            {"article": article, "state": state, "gift_offer": gift_offer(request, article, state)},
-            request,
-        )
-        response = HttpResponse(html)
-        response["X-Paywall"] = "open"
+def _full_text_fragment(request, article):
+    state = access.paywall_state(request.user, article)
+    if state.shows_full_text:
+        context = {"article": article, "state": state, "gift_offer": gift_offer(request, article, state)}
+        template, answer = "subscriptions/_full_text.html", "open"
+    elif state.uses_free_article:
+        context = paywall_context(article, state)
+        template, answer = "subscriptions/_metered_offer.html", "metered"
     else:
-        state = access.paywall_state(request, article)
-        html = render_to_string("subscriptions/_paywall.html", paywall_context(article, state), request)
-        response = HttpResponse(html)
-        response["X-Paywall"] = "closed"
+        context = paywall_context(article, state)
+        template, answer = "subscriptions/_paywall.html", "closed"
+    response = HttpResponse(render_to_string(template, context, request))
+    response["X-Paywall"] = answer
     return _private(response)
 
 
+# A GET never counts a metered read: link prefetching and previews send GETs the reader never
+# sees. A metered reader's GET gets the "Read it now" form (with its CSRF token, which the
+# shared page cannot carry); paywall.js posts it once the page is really shown.
 @never_cache
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
+def full_text(request, article_id):
+    """The fragment paywall.js puts into the article page: the whole body for a reader who may
+    read it, the "Read it now" form for a metered reader whose read is not yet counted (its
+    POST counts it and answers with the body), otherwise the subscribe box addressed to them."""
+    article = published_article_or_404(article_id)
+    if request.method == "POST":
+        access.count_metered_read(request.user, article)
+    return _full_text_fragment(request, article)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def read(request, article_id):
     """The article on a page of its own, whole for entitled readers: where the subscribe box's
-    sign-in link leads, and what readers without JavaScript use."""
+    sign-in link leads, and what readers without JavaScript use. A metered reader presses
+    "Read it now" (a POST, which counts the read) before the text is shown."""
     article = published_article_or_404(article_id)
-    show_full = access.claim_full_text(request.user, article)
-    state = access.paywall_state(request, article)
+    if request.method == "POST":
+        access.count_metered_read(request.user, article)
+        return redirect("subscriptions:read", article_id=article.pk)
+    state = access.paywall_state(request.user, article)
+    show_full = state.shows_full_text
     context = paywall_context(article, state)
     context["show_full"] = show_full
     context["gift_offer"] = gift_offer(request, article, state) if show_full else None

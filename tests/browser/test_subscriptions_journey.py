@@ -20,7 +20,7 @@ from django.utils import timezone
 from newsroom.lib import pagecache
 from newsroom.lib.generations import site_generation
 from subscriptions import digest
-from subscriptions.models import GiftLink, NewsletterSubscriber, Plan, Subscription
+from subscriptions.models import GiftLink, MeteredRead, NewsletterSubscriber, Plan, Subscription
 from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
 from tests.factories import DEFAULT_PASSWORD, ArticleFactory, SectionFactory, UserFactory
@@ -109,6 +109,39 @@ def test_the_paywall_and_a_subscriber_reading_the_article_whole(page, subscripti
     assert all(paragraph in text for paragraph in OPENING + SUBSCRIBER_ONLY)
     assert page.locator(".paywall").count() == 0
     save_screenshot(page, "subscriptions-03-article-page-subscriber")
+
+
+def test_a_metered_reader_gets_the_whole_article_from_the_pages_script_and_one_read_is_counted(
+    page, subscriptions_site, settings
+):
+    settings.PAGE_CACHE_ENABLED = True
+    settings.SUBSCRIPTIONS_METERING = True
+    settings.SUBSCRIPTIONS_METERED_ARTICLES = 3
+    article = subscriptions_site["article"]
+    reader = UserFactory(email="mo@example.org", display_name="Mo Reader", verified=True)
+    page.set_default_timeout(TIMEOUT)
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("mo@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/")
+    assert not MeteredRead.objects.filter(user=reader).exists()
+
+    page.goto(article.get_absolute_url())
+    page.locator(".premium-body--open").wait_for()
+    text = page.locator(".article-body").inner_text()
+    assert all(paragraph in text for paragraph in OPENING + SUBSCRIBER_ONLY)
+    assert "You have 2 more left" in page.locator(".metering-note").inner_text()
+    assert page.locator(".paywall").count() == 0
+    assert MeteredRead.objects.filter(user=reader, article=article).count() == 1
+    save_screenshot(page, "subscriptions-04-metered-reader-reads-whole")
+
+    # Coming back to it this month costs nothing more.
+    page.reload()
+    page.locator(".premium-body--open").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert MeteredRead.objects.filter(user=reader).count() == 1
 
 
 def test_a_visitor_signs_up_for_the_newsletter_confirms_and_unsubscribes_from_the_digest(

@@ -73,7 +73,7 @@ def test_a_subscriber_finds_the_offer_under_the_full_text_and_nobody_else_does(
 
     settings.SUBSCRIPTIONS_METERING = True
     client.force_login(reader)
-    metered = client.get(fragment_url).content.decode()
+    metered = client.post(fragment_url).content.decode()
     assert whole_text_in(metered)  # reading on the free allowance, but not giving
     assert "Give this article" not in metered
 

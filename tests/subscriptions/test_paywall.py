@@ -1,12 +1,15 @@
 """Premium text for each kind of reader, through the private endpoints that serve it."""
 
+import threading
 from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
-from subscriptions.access import can_read_full_text
+from subscriptions.access import paywall_state
 from subscriptions.models import MeteredRead, Subscription
 from tests.factories import ArticleFactory, UserFactory
 
@@ -17,6 +20,11 @@ pytestmark = pytest.mark.django_db
 
 def full_text(client, article):
     return client.get(f"/subscriptions/article/{article.pk}/full-text/")
+
+
+def read_it(client, article):
+    """What paywall.js does once the page is in front of a metered reader."""
+    return client.post(f"/subscriptions/article/{article.pk}/full-text/")
 
 
 def read_page(client, article):
@@ -127,7 +135,7 @@ def test_free_articles_are_open_to_everyone(client, free_article):
 
     assert response["X-Paywall"] == "open"
     assert "The council met on Tuesday" in response.content.decode()
-    assert can_read_full_text(UserFactory.build(), free_article)
+    assert paywall_state(UserFactory.build(), free_article).can_read
 
 
 def test_an_unpublished_premium_article_is_not_served_even_to_subscribers(client, paying_subscriber):
@@ -153,30 +161,141 @@ def test_metering_is_off_unless_the_deployment_turns_it_on(client, reader, premi
     assert full_text(client, premium_article)["X-Paywall"] == "closed"
 
 
+def premium_articles(count):
+    body = "".join(f"<p>{text}</p>" for text in PREMIUM_PARAGRAPHS)
+    return [ArticleFactory(is_premium=True, body=body) for _ in range(count)]
+
+
 def test_a_metered_reader_reads_their_free_articles_then_meets_the_paywall(client, reader, settings):
     settings.SUBSCRIPTIONS_METERING = True  # 2 a month in these tests
-    first, second, third = (ArticleFactory(is_premium=True, body="".join(
-        f"<p>{text}</p>" for text in PREMIUM_PARAGRAPHS)) for _ in range(3))  # fmt: skip
+    first, second, third = premium_articles(3)
     client.force_login(reader)
 
-    opened = full_text(client, first)
+    opened = read_it(client, first)
     assert opened["X-Paywall"] == "open"
     assert shows_whole_article(opened.content.decode())
     assert "You have 1 more left" in opened.content.decode()
 
-    # Reading the same article again does not use another.
-    assert "You have 1 more left" in full_text(client, first).content.decode()
+    # Reading the same article again does not use another, and needs no button.
+    again = full_text(client, first)
+    assert again["X-Paywall"] == "open"
+    assert "You have 1 more left" in again.content.decode()
 
-    last = full_text(client, second)
+    last = read_it(client, second)
     assert last["X-Paywall"] == "open"
     assert "This was the last one" in last.content.decode()
 
-    closed = full_text(client, third)
+    closed = read_it(client, third)
     assert closed["X-Paywall"] == "closed"
     assert "You have read your 2 free articles this month" in closed.content.decode()
     assert shows_none_of_the_subscriber_text(closed.content.decode())
     # Already-read articles stay open for the rest of the month.
     assert full_text(client, first)["X-Paywall"] == "open"
+    assert MeteredRead.objects.filter(user=reader).count() == 2
+
+
+def test_opening_the_fragment_or_the_read_page_counts_nothing_so_prefetching_is_harmless(
+    client, reader, premium_article, settings
+):
+    settings.SUBSCRIPTIONS_METERING = True
+    client.force_login(reader)
+
+    fragment = full_text(client, premium_article)
+    page = read_page(client, premium_article)
+
+    assert not MeteredRead.objects.exists()
+    for response in (fragment, page):
+        html = response.content.decode()
+        assert shows_none_of_the_subscriber_text(html)
+        assert "Read it now" in html
+        assert "uses one of your 2 free articles for subscribers left this month" in html
+        assert_private(response)
+    assert fragment["X-Paywall"] == "metered"
+    assert 'name="csrfmiddlewaretoken"' in fragment.content.decode()
+
+
+def test_reading_an_article_counts_it_once_a_month_however_often_it_is_read(
+    client, reader, premium_article, settings
+):
+    settings.SUBSCRIPTIONS_METERING = True
+    client.force_login(reader)
+
+    for _ in range(3):
+        assert read_it(client, premium_article)["X-Paywall"] == "open"
+
+    assert MeteredRead.objects.filter(user=reader, article=premium_article).count() == 1
+
+
+def test_the_read_page_counts_only_when_the_reader_presses_read_it_now(
+    client, reader, premium_article, settings
+):
+    settings.SUBSCRIPTIONS_METERING = True
+    client.force_login(reader)
+    read_url = f"/subscriptions/article/{premium_article.pk}/read/"
+
+    response = client.post(read_url, follow=True)
+
+    assert response.redirect_chain == [(read_url, 302)]
+    assert shows_whole_article(response.content.decode())
+    assert "You have 1 more left" in response.content.decode()
+    assert "Read it now" not in response.content.decode()
+    assert MeteredRead.objects.filter(user=reader).count() == 1
+
+
+def test_subscribers_and_free_articles_need_no_button(
+    client, paying_subscriber, premium_article, free_article, settings
+):
+    settings.SUBSCRIPTIONS_METERING = True
+    client.force_login(paying_subscriber)
+
+    for article in (premium_article, free_article):
+        assert "Read it now" not in read_page(client, article).content.decode()
+        assert full_text(client, article)["X-Paywall"] == "open"
+    read_it(client, premium_article)
+
+    assert not MeteredRead.objects.exists()
+
+
+def test_counting_a_read_needs_the_csrf_token(reader, premium_article, settings):
+    settings.SUBSCRIPTIONS_METERING = True
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reader)
+    url = f"/subscriptions/article/{premium_article.pk}/full-text/"
+
+    forged = browser.post(url)
+    assert forged.status_code == 403
+    assert not MeteredRead.objects.exists()
+
+    browser.get(url)  # the fragment's form carries the token, as paywall.js posts it
+    token = browser.cookies["csrftoken"].value
+    assert browser.post(url, {"csrfmiddlewaretoken": token})["X-Paywall"] == "open"
+    assert MeteredRead.objects.filter(user=reader).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_reading_at_the_same_moment_cannot_both_take_the_last_free_article(reader, settings):
+    settings.SUBSCRIPTIONS_METERING = True
+    counted, *racing = premium_articles(3)
+    MeteredRead.objects.create(user=reader, article=counted, month=timezone.localdate().replace(day=1))
+    start = threading.Barrier(len(racing))
+    answers = []
+
+    def read_in_a_tab(article):
+        tab = Client()
+        tab.force_login(reader)
+        start.wait()
+        try:
+            answers.append(read_it(tab, article)["X-Paywall"])
+        finally:
+            connection.close()
+
+    tabs = [threading.Thread(target=read_in_a_tab, args=[article]) for article in racing]
+    for tab in tabs:
+        tab.start()
+    for tab in tabs:
+        tab.join()
+
+    assert sorted(answers) == ["closed", "open"]
     assert MeteredRead.objects.filter(user=reader).count() == 2
 
 
@@ -188,11 +307,11 @@ def test_the_free_allowance_starts_again_each_month(client, reader, settings):
     articles = [ArticleFactory(is_premium=True, publish_at=september) for _ in range(3)]
     with time_machine.travel(october):
         client.force_login(reader)
-        full_text(client, articles[0])
-        full_text(client, articles[1])
-        assert full_text(client, articles[2])["X-Paywall"] == "closed"
+        read_it(client, articles[0])
+        read_it(client, articles[1])
+        assert read_it(client, articles[2])["X-Paywall"] == "closed"
     with time_machine.travel(november):
-        assert full_text(client, articles[2])["X-Paywall"] == "open"
+        assert read_it(client, articles[2])["X-Paywall"] == "open"
 
 
 def test_anonymous_readers_are_told_signing_in_gives_free_articles_when_metering_is_on(

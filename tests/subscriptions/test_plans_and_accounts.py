@@ -189,7 +189,7 @@ def test_the_demo_subscriber_reads_premium_articles_and_the_demo_reader_does_not
 
     from accounts.models import User
     from articles.models import Article
-    from subscriptions.access import can_read_full_text
+    from subscriptions.access import paywall_state
 
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)  # twice: still one subscription
@@ -198,5 +198,5 @@ def test_the_demo_subscriber_reads_premium_articles_and_the_demo_reader_does_not
     subscriber = User.objects.get(email="subscriber@example.com")
     assert subscriber.subscriptions.count() == 1
     assert subscriber.has_verified_email
-    assert can_read_full_text(subscriber, premium)
-    assert not can_read_full_text(User.objects.get(email="reader@example.com"), premium)
+    assert paywall_state(subscriber, premium).can_read
+    assert not paywall_state(User.objects.get(email="reader@example.com"), premium).can_read
