@@ -180,7 +180,7 @@ def ninjs_item(article, furniture):
 
 def ninjs_document(*, uri, title, articles):
     # The site settings (its licence) are read once, and from the cache when warm.
-    furniture = SiteSettings.cached()["settings"]
+    furniture = SiteSettings.current()
     newest = max((article.modified_at for article in articles), default=timezone.now())
     return {
         "uri": uri,

@@ -312,7 +312,7 @@ def structured_data(article, bylines, tags, address, canonical, images, descript
         data["articleSection"] = article.section.name
     if tags:
         data["keywords"] = [tag.name for tag in tags]
-    data |= licence(article, SiteSettings.cached()["settings"], data["publisher"]["name"])
+    data |= licence(article, SiteSettings.current(), data["publisher"]["name"])
     # Which part of a premium page is for subscribers is the subscriptions app's knowledge: it
     # registers what it adds in articles/jsonld.py, so articles never imports it.
     data |= jsonld.additions_for(article)

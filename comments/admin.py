@@ -18,18 +18,11 @@ from comments.models import (
 )
 from newsroom import changes
 from newsroom.admin import AnnouncesChanges
-
-
-class SingletonAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not self.model.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from newsroom.lib.singleton import SingletonModelAdmin
 
 
 @admin.register(Guidelines)
-class GuidelinesAdmin(AnnouncesChanges, SingletonAdmin):
+class GuidelinesAdmin(AnnouncesChanges, SingletonModelAdmin):
     fields = ["title", "body", "updated_at", "updated_by"]
     readonly_fields = ["updated_at", "updated_by"]
     list_display = ["title", "updated_at"]
@@ -53,7 +46,7 @@ class ModerationReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommentPolicy)
-class CommentPolicyAdmin(AnnouncesChanges, SingletonAdmin):
+class CommentPolicyAdmin(AnnouncesChanges, SingletonModelAdmin):
     list_display = ["__str__", "moderation", "allow_anonymous", "close_after_days", "updated_at"]
     fieldsets = [
         ("Who may comment and when", {"fields": ["moderation", "allow_anonymous", "close_after_days"]}),

@@ -19,7 +19,6 @@ from django_comments_xtd.models import XtdComment
 from django_prose_editor.fields import ProseEditorField
 
 from articles.models import Article
-from newsroom.lib import fragments
 from newsroom.lib.sanitize import clean_body_html
 from newsroom.lib.singleton import SingletonModel
 
@@ -61,10 +60,8 @@ class ModerationReason(models.Model):
         return self.name
 
 
-class Guidelines(models.Model):
+class Guidelines(SingletonModel):
     """The comment guidelines page. One row, edited by staff; readers see when it changed."""
-
-    SINGLETON_ID = 1
 
     title = models.CharField(max_length=120, default="Comment guidelines")
     body = ProseEditorField(
@@ -86,17 +83,11 @@ class Guidelines(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.pk = self.SINGLETON_ID
         self.body = clean_body_html(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("comments:guidelines")
-
-    @classmethod
-    def current(cls):
-        guidelines, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
-        return guidelines
 
 
 class Moderation(models.TextChoices):
@@ -188,17 +179,6 @@ class CommentPolicy(SingletonModel):
 
     def __str__(self):
         return "Site comment policy"
-
-    @classmethod
-    def current(cls):
-        """The site policy, kept under the site generation (the admin announces a change):
-        every article page asks for it."""
-
-        def read():
-            # A page view never writes: without the row (a migration creates it) the defaults apply.
-            return cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls(pk=cls.SINGLETON_ID)
-
-        return fragments.kept("comment-policy", read)
 
 
 class ArticleCommentPolicy(models.Model):

@@ -23,7 +23,7 @@ DEMO_OPTIONS = [
 
 def seed_demo_advertising(*, users, tally, out):
     out("The advertising options page...")
-    rate_card = RateCard.load()
+    rate_card, _ = RateCard.objects.get_or_create(pk=RateCard.SINGLETON_ID)
     if not rate_card.intro:
         rate_card.intro = DEMO_INTRO
         rate_card.save()

@@ -15,7 +15,7 @@ SISTERS = [
 
 
 def seed_site_settings(tally):
-    row = SiteSettings.load()
+    row, _ = SiteSettings.objects.get_or_create(pk=SiteSettings.SINGLETON_ID)
     changed = []
     if not row.publisher_name:
         row.publisher_name = PUBLISHER

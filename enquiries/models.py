@@ -127,8 +127,8 @@ class Enquiry(models.Model):
 
 class RateCard(SingletonModel):
     """The advertising options page (/advertise/): an introduction and the options with their
-    prices, which the advertising team keeps up to date in the admin. One row, created the
-    first time the page is asked for."""
+    prices, which the advertising team keeps up to date in the admin. One row, made by the
+    migration (or the admin's first save)."""
 
     intro = ProseEditorField(
         "introduction",

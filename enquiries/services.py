@@ -107,7 +107,7 @@ def team_address(kind, article=None):
     if kind == Enquiry.Kind.ARTICLE:
         section = article.section if article is not None else None
         return (section.editorial_email if section else "") or settings.ENQUIRIES_EDITORIAL_EMAIL
-    furniture = SiteSettings.cached()["settings"]
+    furniture = SiteSettings.current()
     if kind == Enquiry.Kind.SUBSCRIBE:
         return (
             settings.ENQUIRIES_SUBSCRIPTIONS_EMAIL

@@ -209,6 +209,6 @@ def report_error_sent(request, article_id):
 def advertising_options(request):
     """The rate card at /advertise/: the same for every reader, with no form and no token, so
     the page cache keeps it for anonymous readers until the site generation moves."""
-    rate_card = RateCard.load()
+    rate_card = RateCard.current()
     options = list(rate_card.options.shown())
     return render(request, "enquiries/advertising_options.html", {"rate_card": rate_card, "options": options})

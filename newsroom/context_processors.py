@@ -30,7 +30,7 @@ def site(request):
         "site_url": settings.SITE_URL,
         # The store where the magazine and PDF reports are sold ("View store" in the footer).
         "store_url": settings.STORE_URL,
-        "site_furniture": SimpleLazyObject(SiteSettings.cached),
+        "site_furniture": SimpleLazyObject(SiteSettings.current),
         # The footer's "How we work" links, read only when the footer is rendered.
         "site_policies": SimpleLazyObject(PolicyPage.cached_links),
         "at_home": request.path == "/",

@@ -94,7 +94,7 @@ class RightsReservationMiddleware:
             return response
         if response.get("Content-Type", "").startswith("text/html"):
             try:
-                furniture = SiteSettings.cached()["settings"]
+                furniture = SiteSettings.current()
             except DatabaseError:
                 return response
             for header, value in rights.tdm_headers(furniture).items():

@@ -167,14 +167,9 @@ class SiteSettings(SingletonModel):
         return "Site settings"
 
     @classmethod
-    def cached(cls):
-        """The settings and the sister publications as plain data, from the cache when warm."""
-
-        def read():
-            row = cls.load()
-            return {"settings": row, "sister_publications": list(row.sister_publications.all())}
-
-        return fragments.kept("site-settings", read)
+    def read_with(cls):
+        # The footer of every page lists them.
+        return cls.objects.prefetch_related("sister_publications")
 
 
 class SisterPublication(models.Model):

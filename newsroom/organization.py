@@ -14,7 +14,7 @@ from newsroom.models import PolicyPage, SiteSettings
 
 
 def organization_data():
-    furniture = SiteSettings.cached()["settings"]
+    furniture = SiteSettings.current()
     data = {
         "@type": "NewsMediaOrganization",
         "name": furniture.publisher_name or settings.SITE_NAME,

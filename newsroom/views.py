@@ -38,7 +38,7 @@ def healthz(request):
 @cache_control(public=True, max_age=3600)
 @require_safe
 def robots_txt(request):
-    furniture = SiteSettings.cached()["settings"]
+    furniture = SiteSettings.current()
     lines = [
         # AI crawlers named in the admin first: a crawler obeys the group naming it, not "*".
         *rights.robots_groups(furniture),
@@ -60,7 +60,7 @@ def robots_txt(request):
 @require_safe
 def tdmrep_json(request):
     """Whether our text and data mining rights are reserved, for the whole site (W3C TDMRep)."""
-    return JsonResponse(rights.tdm_rules(SiteSettings.cached()["settings"]), safe=False)
+    return JsonResponse(rights.tdm_rules(SiteSettings.current()), safe=False)
 
 
 @require_safe

@@ -203,3 +203,11 @@ class PlannedStoryFactory(factory.django.DjangoModelFactory):
     slug_line = factory.Sequence(lambda n: f"Harbour dredging plan {n}")
     desk = factory.SubFactory(SectionFactory)
     due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=4))
+
+
+def singleton_row(model):
+    """The one row of a singleton model (site settings, comment policy...), fresh from the
+    database and made if a flushed database lacks it: for tests that change it. Pages read
+    it through `model.current()`, which never writes."""
+    row, _ = model.objects.get_or_create(pk=model.SINGLETON_ID)
+    return row

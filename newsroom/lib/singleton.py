@@ -1,12 +1,19 @@
-"""Tables of exactly one row that staff edit in the admin: the site settings, the advertising
-options page. The row is created with its defaults the first time anything asks for it, its
-primary key is always the same, and the admin goes straight to its form."""
+"""Tables of exactly one row that staff edit in the admin: the site settings, the comment
+policy, the comment guidelines, the advertising options page.
+
+One rule for all of them: pages read the row through `current()`, kept under the site
+generation (the admin announces every save as `furniture_changed`, newsroom/changes.py), and
+reading never writes. The row is made by a migration, or by the admin on its first save; while
+it is missing (a database flushed after the migrations), pages get an unsaved row with the
+defaults. Its primary key is always the same, and the admin goes straight to its form."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from newsroom.lib import fragments
 
 
 class SingletonModel(models.Model):
@@ -20,25 +27,38 @@ class SingletonModel(models.Model):
         super().save(*args, **kwargs)
 
     @classmethod
-    def load(cls):
-        """The row, created with its defaults the first time anything asks."""
-        row, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
-        return row
+    def read_with(cls):
+        """The queryset the row is read from: a model whose readers always need related rows
+        too prefetches them here, so the kept copy carries them."""
+        return cls.objects.all()
+
+    @classmethod
+    def current(cls):
+        """The row as pages read it, from the cache when warm; never written here."""
+
+        def read():
+            return cls.read_with().filter(pk=cls.SINGLETON_ID).first() or cls(pk=cls.SINGLETON_ID)
+
+        return fragments.kept(f"singleton:{cls._meta.label_lower}", read)
 
 
 class SingletonModelAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
-        # There is one row; it is created with defaults the first time it is needed.
-        return False
+        # Only while the row is missing, and to whoever may change it: the first save makes it.
+        may_make = super().has_add_permission(request) or self.has_change_permission(request)
+        return may_make and not self.model.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        # A list of one row is a needless click: go straight to the form.
+        # A list of one row is a needless click: go straight to its form, or to the form that
+        # makes it.
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         meta = self.model._meta
-        return redirect(
-            reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[self.model.load().pk])
-        )
+        if self.model.objects.filter(pk=self.model.SINGLETON_ID).exists():
+            return redirect(
+                reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[self.model.SINGLETON_ID])
+            )
+        return redirect(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))

@@ -23,6 +23,7 @@ from tests.factories import (
     SourceFactory,
     SponsorFactory,
     UserFactory,
+    singleton_row,
 )
 
 
@@ -106,7 +107,7 @@ BUILDERS = {
     ),
     "axes.accesslog": lambda: _model("axes.AccessLog").objects.create(**_axes_fields()),
     "axes.accessfailurelog": lambda: _model("axes.AccessFailureLog").objects.create(**_axes_fields()),
-    "newsroom.sitesettings": lambda: _model("newsroom.SiteSettings").load(),
+    "newsroom.sitesettings": lambda: singleton_row(_model("newsroom.SiteSettings")),
     "newsroom.policypage": lambda: _model("newsroom.PolicyPage").objects.create(
         kind="ethics", title="Our ethics", body="<p>We check what we publish.</p>"
     ),
@@ -138,7 +139,7 @@ BUILDERS = {
     "syndication.sourceimport": lambda: _model("syndication.SourceImport").objects.create(
         run=_import_run(), source=SourceFactory(), feed_url="https://partner.example.org/feed/"
     ),
-    "comments.guidelines": lambda: _model("comments.Guidelines").current(),
+    "comments.guidelines": lambda: singleton_row(_model("comments.Guidelines")),
     "comments.moderationreason": _reason,
     # current() may hand back the unsaved defaults; the admin needs the row.
     "comments.commentpolicy": lambda: _model("comments.CommentPolicy").objects.get_or_create(pk=1)[0],
@@ -181,7 +182,7 @@ BUILDERS = {
     "enquiries.share": lambda: _model("enquiries.Share").objects.create(
         sender_name="Rita", sender_email="rita@example.org", article=ArticleFactory()
     ),
-    "enquiries.ratecard": lambda: _model("enquiries.RateCard").load(),
+    "enquiries.ratecard": lambda: singleton_row(_model("enquiries.RateCard")),
     "enquiries.errorreport": lambda: _model("enquiries.ErrorReport").objects.create(
         article=ArticleFactory(), description="The date is wrong.", email="rita@example.org"
     ),

@@ -20,7 +20,7 @@ from comments.models import Comment, ModerationLogEntry, Suspension
 from enquiries.models import Enquiry
 from tests.access.builders import BUILDERS, _reason
 from tests.articles.editorial_helpers import article_form, change_url
-from tests.factories import ArticleFactory, CommentFactory, SponsorFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, SponsorFactory, UserFactory, singleton_row
 
 pytestmark = pytest.mark.django_db
 
@@ -297,7 +297,7 @@ def test_a_comment_hidden_by_readers_reports_is_recorded_without_an_actor(client
     from comments import services
     from comments.models import CommentPolicy
 
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.reports_to_hide = 1
     policy.save()
     comment = CommentFactory()

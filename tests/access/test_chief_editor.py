@@ -6,13 +6,13 @@ from django.urls import reverse
 
 from newsroom.models import SiteSettings
 from tests.admin_forms import submit_change_form
-from tests.factories import UserFactory
+from tests.factories import UserFactory, singleton_row
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_chief_editor_fills_in_the_site_settings_and_readers_see_them(client, chief_editor):
-    url = reverse("admin:newsroom_sitesettings_change", args=[SiteSettings.load().pk])
+    url = reverse("admin:newsroom_sitesettings_change", args=[singleton_row(SiteSettings).pk])
 
     response = submit_change_form(
         chief_editor,
@@ -58,6 +58,8 @@ def test_the_chief_editor_cannot_change_a_superusers_account(client, chief_edito
 def test_a_writer_cannot_open_the_site_settings(client, writer):
     client.force_login(writer)
 
-    response = client.get(reverse("admin:newsroom_sitesettings_change", args=[SiteSettings.load().pk]))
+    response = client.get(
+        reverse("admin:newsroom_sitesettings_change", args=[singleton_row(SiteSettings).pk])
+    )
 
     assert response.status_code == 403

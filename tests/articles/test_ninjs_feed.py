@@ -15,7 +15,14 @@ from jsonschema import Draft202012Validator
 from articles.models import FrontPage, FrontPageSlot
 from newsroom.checks import partner_tokens_are_long
 from newsroom.models import SiteSettings
-from tests.factories import ArticleFactory, AuthorFactory, LiveCoverageFactory, SectionFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    LiveCoverageFactory,
+    SectionFactory,
+    SourceFactory,
+    singleton_row,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +137,7 @@ def test_a_partners_article_keeps_the_partners_rights(client):
 
 
 def test_each_item_links_the_licence_staff_set_as_its_json_ld_does(client):
-    settings_row = SiteSettings.load()
+    settings_row = singleton_row(SiteSettings)
     settings_row.licence_url = "https://ledger.example.org/terms/"
     settings_row.save()
     partner = SourceFactory(

@@ -12,7 +12,7 @@ from articles import reads
 from articles.models import DailyReadCount
 from articles.reads import most_read, record_read
 from newsroom.models import SiteSettings
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, singleton_row
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def count_of(article):
 
 
 def test_the_article_page_itself_writes_nothing(client):
-    SiteSettings.load()  # the row the migration creates; a transactional test may have flushed it
+    singleton_row(SiteSettings)  # the row the migration creates; a transactional test may have flushed it
     article = ArticleFactory()
     with CaptureQueriesContext(connection) as captured:
         client.get(article.get_absolute_url())

@@ -14,7 +14,7 @@ from accounts.models import User
 from comments.models import CommentPolicy
 from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, singleton_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def link_in_latest_email():
 def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(page):
     UserFactory(email="someone@example.org", display_name="Ada Lovelace")
     article = ArticleFactory(headline="Estate consultation opens next week")
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.moderation = "post"
     policy.hold_first_comments = 0
     policy.save()

@@ -14,7 +14,14 @@ from articles.services import add_correction
 from enquiries.models import AdvertisingOption, RateCard
 from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
-from tests.factories import DEFAULT_PASSWORD, ArticleFactory, AuthorFactory, SectionFactory, UserFactory
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    UserFactory,
+    singleton_row,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +43,7 @@ OPTIONS = [
 
 
 def fill_rate_card():
-    card = RateCard.load()
+    card = singleton_row(RateCard)
     card.intro = INTRO
     card.save()
     for position, (name, size, price, basis, description) in enumerate(OPTIONS):
@@ -82,7 +89,7 @@ def test_an_advertiser_finds_the_options_from_the_footer_and_then_the_enquiry_fo
 
 def test_an_editor_writes_the_introduction_and_an_option_in_the_admin(page):
     UserFactory(email="editor@example.org", display_name="Eddie Editor", roles=["Editor"])
-    RateCard.load()
+    singleton_row(RateCard)
     problems = []
     # Anything the Content Security Policy blocked, and script errors: the editor must work.
     page.on("console", lambda msg: problems.append(msg.text) if "Refused to" in msg.text else None)
@@ -112,7 +119,7 @@ def test_an_editor_writes_the_introduction_and_an_option_in_the_admin(page):
 
 
 def test_with_nothing_on_offer_the_page_sends_advertisers_to_the_team(page):
-    RateCard.load()
+    singleton_row(RateCard)
 
     page.goto("/advertise/")
 

@@ -19,7 +19,7 @@ from tests.comments.conftest import (  # noqa: F401 - fixtures shared with tests
     verify,
 )
 from tests.conftest import save_screenshot
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, singleton_row
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,7 +40,7 @@ def add(article, user, text, parent=None):
 
 def test_a_removed_reply_is_appealed_reinstated_in_its_thread_and_counted(page):
     page.set_default_timeout(60_000)
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.hold_first_comments = 0
     policy.save()
     article = ArticleFactory(headline="Council agrees new housing plan")

@@ -21,7 +21,7 @@ from tests.comments.conftest import (  # noqa: F401 - fixtures shared with tests
     verify,
 )
 from tests.conftest import save_screenshot
-from tests.factories import DEFAULT_PASSWORD, ArticleFactory, UserFactory
+from tests.factories import DEFAULT_PASSWORD, ArticleFactory, UserFactory, singleton_row
 
 pytestmark = [
     pytest.mark.browser,
@@ -56,7 +56,7 @@ def report_as(page, email, article_url, reason):
 def test_a_comment_is_held_approved_reported_hidden_and_removed_with_a_reason(page):
     # Generous: other suites share the machine.
     page.set_default_timeout(60_000)
-    policy = CommentPolicy.load()  # the first comments of a new account wait for a moderator
+    policy = singleton_row(CommentPolicy)  # the first comments of a new account wait for a moderator
     policy.reports_to_hide = 2
     policy.save()
     article = ArticleFactory(headline="Council agrees new housing plan")
@@ -129,7 +129,7 @@ def test_a_comment_is_held_approved_reported_hidden_and_removed_with_a_reason(pa
 
 def test_a_reader_replies_in_place_edits_and_posts_again_without_javascript(page, browser, live_server):
     page.set_default_timeout(60_000)
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.hold_first_comments = 0
     policy.save()
     article = ArticleFactory(headline="Bridge to close for repairs")
@@ -187,7 +187,7 @@ def test_a_reader_replies_in_place_edits_and_posts_again_without_javascript(page
 
 def test_a_visitor_without_an_account_publishes_from_the_emailed_link_only_with_the_button(page):
     page.set_default_timeout(60_000)
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.hold_first_comments = 0
     policy.allow_anonymous = True
     policy.save()

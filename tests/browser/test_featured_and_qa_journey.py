@@ -11,14 +11,14 @@ from comments.models import ArticleCommentPolicy, Comment, CommentPolicy
 from tests.browser.test_comments_journey import sign_in
 from tests.comments.conftest import comment_settings, verify  # noqa: F401 - shared fixtures
 from tests.conftest import save_screenshot
-from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+from tests.factories import ArticleFactory, AuthorFactory, UserFactory, singleton_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
 def open_policy(db):
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.hold_first_comments = 0
     policy.save()
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from comments.forms import CommentForm
 from comments.models import CommentPolicy, ModerationReason
 from tests.admin_forms import submit_change_form
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, singleton_row
 
 SEEDED_REASONS = [
     ("abuse", "Abuse", "Insults, threats or harassment."),
@@ -52,7 +52,7 @@ def reasons(db):
 @pytest.fixture
 def policy(db):
     """Post-moderation with no probation: a verified reader's plain comment appears at once."""
-    current = CommentPolicy.load()
+    current = singleton_row(CommentPolicy)
     current.hold_first_comments = 0
     current.save()
     return current
@@ -64,13 +64,13 @@ def change_policy(moderator, django_capture_on_commit_callbacks):
     comment checks follow the change at once."""
 
     def change(**fields):
-        url = reverse("admin:comments_commentpolicy_change", args=[CommentPolicy.load().pk])
+        url = reverse("admin:comments_commentpolicy_change", args=[singleton_row(CommentPolicy).pk])
         with django_capture_on_commit_callbacks(execute=True):
             response = submit_change_form(
                 moderator, url, **{name: str(value) for name, value in fields.items()}
             )
         assert response.status_code == 302, response.content.decode()[:2000]
-        return CommentPolicy.load()
+        return singleton_row(CommentPolicy)
 
     return change
 

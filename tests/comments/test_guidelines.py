@@ -4,12 +4,13 @@ import pytest
 from django.utils.html import escape
 
 from comments.models import Guidelines, ModerationReason
+from tests.factories import singleton_row
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_guidelines_page_shows_the_text_the_rules_and_when_it_changed(client, reasons):
-    guidelines = Guidelines.current()
+    guidelines = singleton_row(Guidelines)
     guidelines.body = "<p>Be kind.</p><script>alert(1)</script>"
     guidelines.save()
 
@@ -26,7 +27,7 @@ def test_the_guidelines_page_shows_the_text_the_rules_and_when_it_changed(client
 
 
 def test_a_moderator_updates_the_guidelines_in_the_admin_and_the_date_moves(client, moderator):
-    guidelines = Guidelines.current()
+    guidelines = singleton_row(Guidelines)
     before = guidelines.updated_at
     client.force_login(moderator)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comments.models import ArticleCommentPolicy, Comment, CommentPolicy, Moderation, Suspension
 from tests.comments.conftest import form_data, post_url
-from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory, singleton_row
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_an_article_can_be_pre_moderated_while_the_site_is_not(client, commenter
 
 
 def test_a_new_accounts_first_comments_are_held(client, commenter, article):
-    CommentPolicy.load()  # defaults: the first 2 comments wait
+    singleton_row(CommentPolicy)  # defaults: the first 2 comments wait
     client.force_login(commenter)
 
     response = post(client, article, "Hello, first time here.")
@@ -84,7 +84,7 @@ def test_a_new_accounts_first_comments_are_held(client, commenter, article):
 
 
 def test_after_enough_approved_comments_a_commenter_publishes_directly(client, commenter, article):
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.hold_first_comments = 1
     policy.save()
     client.force_login(commenter)

@@ -8,7 +8,7 @@ from django.core import mail
 
 from comments.models import Comment, CommentPolicy, Moderation
 from tests.comments.conftest import form_data, post_url
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, singleton_row
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_a_commenter_with_three_removals_waits_and_the_queue_says_why(
     client, commenter, article, policy, moderator
 ):
     # The default: held from 3 removed comments, however many were approved.
-    assert CommentPolicy.load().hold_after_removed == 3
+    assert singleton_row(CommentPolicy).hold_after_removed == 3
     record(ArticleFactory(), approved=20, removed=3, user=commenter)
     client.force_login(commenter)
 

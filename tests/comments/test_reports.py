@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from comments.models import Comment, CommentPolicy, ModerationLogEntry, Report
-from tests.factories import UserFactory
+from tests.factories import UserFactory, singleton_row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policy")]
 
@@ -108,7 +108,7 @@ def test_after_k_distinct_reports_a_published_comment_is_hidden_until_a_moderato
 
 
 def test_reports_a_moderator_already_decided_on_do_not_count_again(client, target, reasons, make_commenter):
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.reports_to_hide = 2
     policy.save()
     old = make_commenter()

@@ -8,13 +8,14 @@ from django.urls import reverse
 from comments.checks import comment_scorer_settings
 from comments.models import CommentPolicy
 from tests.admin_forms import submit_change_form
+from tests.factories import singleton_row
 from tests.newsroom.test_deploy_settings import production_environment, run_manage
 
 pytestmark = pytest.mark.django_db
 
 
 def policy_url():
-    return reverse("admin:comments_commentpolicy_change", args=[CommentPolicy.load().pk])
+    return reverse("admin:comments_commentpolicy_change", args=[singleton_row(CommentPolicy).pk])
 
 
 # The admin ------------------------------------------------------------------------------------
@@ -65,7 +66,7 @@ def test_a_threshold_outside_0_to_1_is_refused_in_plain_words_and_nothing_is_los
     # What else was typed is still in the form, and nothing was saved.
     assert "crook\nliar</textarea>" in html
     assert 'name="hold_after_removed" value="4"' in html
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     assert (policy.hold_at_score, policy.blocked_words, policy.hold_after_removed) == (0.8, "", 3)
 
 
@@ -74,11 +75,11 @@ def test_a_negative_number_of_removals_is_refused(moderator):
 
     assert response.status_code == 200
     assert "Ensure this value is greater than or equal to 0." in response.content.decode()
-    assert CommentPolicy.load().hold_after_removed == 3
+    assert singleton_row(CommentPolicy).hold_after_removed == 3
 
 
 def test_the_database_refuses_a_threshold_outside_0_to_1():
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.hold_at_score = 2
     with pytest.raises(IntegrityError), transaction.atomic():
         policy.save()

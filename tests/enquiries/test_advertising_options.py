@@ -13,6 +13,7 @@ from enquiries.models import AdvertisingOption, RateCard
 from newsroom.lib.money import format_money
 from newsroom.models import SiteSettings
 from tests.access.forms import form_fields
+from tests.factories import singleton_row
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +23,13 @@ ROWS = re.compile(r'<tr>\s*<th scope="row">(.*?)</th>.*?<td class="rate-card__pr
 
 def option(name, price=None, position=0, **fields):
     return AdvertisingOption.objects.create(
-        rate_card=RateCard.load(), name=name, price=price, position=position, **fields
+        rate_card=singleton_row(RateCard), name=name, price=price, position=position, **fields
     )
 
 
 @pytest.fixture
 def rate_card():
-    card = RateCard.load()
+    card = singleton_row(RateCard)
     card.intro = "<p>Our readers run <strong>councils, charities and companies</strong>.</p>"
     card.save()
     option(
@@ -89,7 +90,7 @@ def test_prices_are_written_as_readers_in_britain_write_them(amount, currency, s
 
 
 def test_hostile_markup_in_the_introduction_is_removed_and_the_text_kept(client):
-    card = RateCard.load()
+    card = singleton_row(RateCard)
     card.intro = (
         '<p onclick="steal()">Reach <em>policy makers</em>.<script>alert(1)</script></p>'
         '<img src="x" onerror="alert(2)"><a href="javascript:alert(3)">Rates</a>'
@@ -118,7 +119,7 @@ def test_view_options_follows_the_address_staff_give_in_the_site_settings(
     client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        furniture = SiteSettings.load()
+        furniture = singleton_row(SiteSettings)
         furniture.advertise_url = "https://media.example.org/ledger-rates/"
         furniture.save()
 
@@ -166,7 +167,7 @@ def test_anonymous_readers_share_one_cached_copy_until_staff_change_a_price(
 
 
 def edit_form(client):
-    RateCard.load()  # made by the migration; a transactional test elsewhere may have flushed it
+    singleton_row(RateCard)  # made by the migration; a transactional test elsewhere may have flushed it
     page = client.get(CHANGE_URL)
     assert page.status_code == 200
     return form_fields(page.content.decode(), "ratecard_form")
@@ -190,7 +191,7 @@ def test_an_editor_writes_the_introduction_and_adds_an_option(client, editor):
     response = client.post(CHANGE_URL, data)
 
     assert response.status_code == 302, response.content.decode()[:3000]
-    card = RateCard.load()
+    card = singleton_row(RateCard)
     assert card.intro == "<p>Advertise beside <strong>award-winning</strong> reporting.</p>"
     client.logout()
     html = client.get("/advertise/").content.decode()
@@ -218,7 +219,7 @@ def test_a_negative_price_is_refused_in_plain_words_and_nothing_typed_is_lost(cl
     assert "A new introduction the editor spent time on." in html
     assert 'value="Classified advert"' in html
     assert not AdvertisingOption.objects.exists()
-    assert "new introduction" not in RateCard.load().intro
+    assert "new introduction" not in singleton_row(RateCard).intro
 
 
 @pytest.mark.parametrize("persona", ["writer", "moderator", "reader"])
@@ -228,7 +229,7 @@ def test_people_without_the_role_cannot_change_the_page(client, request, persona
     response = client.post(CHANGE_URL, {"intro": "<p>Defaced.</p>"})
 
     assert response.status_code in {302, 403}
-    assert "Defaced" not in RateCard.load().intro
+    assert "Defaced" not in singleton_row(RateCard).intro
 
 
 def test_the_admin_list_goes_straight_to_the_one_page_and_links_to_it(client, superuser):

@@ -9,7 +9,7 @@ from enquiries.models import Enquiry
 from enquiries.services import deliver_enquiry
 from newsroom.models import SiteSettings
 from tests.enquiries.conftest import enquiry_data, html_body, run_worker_until_idle
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, SectionFactory, singleton_row
 
 
 def article_enquiry_url(article):
@@ -78,7 +78,7 @@ def test_an_article_enquiry_goes_to_the_general_editorial_address_when_the_secti
 def test_team_enquiries_go_to_the_configured_address_or_else_the_footers(client, settings):
     settings.ENQUIRIES_SUBSCRIPTIONS_EMAIL = "subs-team@example.org"
     settings.ENQUIRIES_ADVERTISING_EMAIL = ""
-    furniture = SiteSettings.load()
+    furniture = singleton_row(SiteSettings)
     furniture.advertise_email = "ads-from-footer@example.org"
     furniture.save()
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from newsroom.middleware import RightsReservationMiddleware
 from newsroom.models import AI_CRAWLERS, SiteSettings
 from tests.admin_forms import submit_change_form
-from tests.factories import ArticleFactory, SourceFactory
+from tests.factories import ArticleFactory, SourceFactory, singleton_row
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def fresh_cache():
 
 @pytest.fixture
 def settings_url():
-    return reverse("admin:newsroom_sitesettings_change", args=[SiteSettings.load().pk])
+    return reverse("admin:newsroom_sitesettings_change", args=[singleton_row(SiteSettings).pk])
 
 
 def robots_groups(text):
@@ -116,7 +116,7 @@ def test_a_line_that_is_not_a_crawler_name_is_refused_and_the_list_kept(
 
     assert response.status_code == 200
     assert "is not a crawler&#x27;s name" in response.content.decode()
-    assert SiteSettings.load().blocked_crawlers == "\n".join(AI_CRAWLERS)
+    assert singleton_row(SiteSettings).blocked_crawlers == "\n".join(AI_CRAWLERS)
     robots = client.get("/robots.txt").content.decode()
     assert "evil.example" not in robots
     assert "Allow: /" not in robots
@@ -158,14 +158,14 @@ def test_a_licence_address_that_is_not_a_web_address_is_refused(client, chief_ed
     response = submit_change_form(chief_editor, settings_url, licence_url="javascript:alert(1)")
 
     assert response.status_code == 200
-    assert SiteSettings.load().licence_url == ""
+    assert singleton_row(SiteSettings).licence_url == ""
 
 
 def test_a_page_is_served_without_the_header_when_the_settings_cannot_be_read(rf, monkeypatch):
     def database_gone():
         raise OperationalError("the database is restarting")
 
-    monkeypatch.setattr(SiteSettings, "cached", database_gone)
+    monkeypatch.setattr(SiteSettings, "current", database_gone)
     middleware = RightsReservationMiddleware(lambda request: HttpResponse("<p>A page.</p>"))
 
     response = middleware(rf.get("/politics/"))

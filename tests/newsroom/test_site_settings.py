@@ -5,8 +5,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from comments.models import CommentPolicy, Guidelines
+from enquiries.models import RateCard
 from newsroom.models import SiteSettings
 from tests.admin_forms import submit_change_form
+from tests.factories import singleton_row
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,19 +19,63 @@ def fresh_cache():
     cache.clear()
 
 
-def test_the_footer_shows_defaults_before_anyone_edits_anything(client):
+def test_the_footer_shows_defaults_before_anyone_edits_anything_and_the_page_writes_nothing(client):
     SiteSettings.objects.all().delete()  # as on a database flushed after the migration
     html = client.get("/").content.decode()
     assert "subscriptions@example.com" in html
     assert "advertising@example.com" in html
     assert 'href="/newsletter/"' in html
     assert "Comment guidelines" in html
-    assert SiteSettings.objects.count() == 1
+    assert not SiteSettings.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "admin_path"),
+    [
+        (SiteSettings, "/admin/newsroom/sitesettings/"),
+        (CommentPolicy, "/admin/comments/commentpolicy/"),
+        (Guidelines, "/admin/comments/guidelines/"),
+        (RateCard, "/admin/enquiries/ratecard/"),
+    ],
+)
+def test_a_missing_singleton_is_made_by_the_admins_first_save(client, superuser, model, admin_path):
+    model.objects.all().delete()
+    client.force_login(superuser)
+
+    listing = client.get(admin_path)
+
+    assert listing.status_code == 302
+    assert listing["Location"] == f"{admin_path}add/"
+    assert client.get(listing["Location"]).status_code == 200
+    assert not model.objects.exists()
+
+
+def test_pages_read_the_singletons_from_the_cache_until_the_admin_saves(
+    client, superuser, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    card = singleton_row(RateCard)
+    card.intro = "<p>Old introduction.</p>"
+    card.save()
+    assert "Old introduction." in client.get("/advertise/").content.decode()
+    singletons = (SiteSettings, CommentPolicy, Guidelines, RateCard)
+    first = [model.current() for model in singletons]
+    with django_assert_num_queries(0):
+        assert [model.current() for model in singletons] == first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit_change_form(
+            superuser,
+            reverse("admin:enquiries_ratecard_change", args=[card.pk]),
+            intro="<p>New introduction.</p>",
+        )
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    assert "New introduction." in client.get("/advertise/").content.decode()
 
 
 def test_staff_edits_appear_in_the_footer_at_once(client, superuser, django_capture_on_commit_callbacks):
     client.get("/")  # warm the cache with the old values
-    settings_row = SiteSettings.load()
+    settings_row = singleton_row(SiteSettings)
     new_row = settings_row.sister_publications.count()  # the inline's blank row
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -56,7 +103,7 @@ def test_staff_edits_appear_in_the_footer_at_once(client, superuser, django_capt
 
 
 def test_there_is_only_ever_one_settings_row():
-    first = SiteSettings.load()
+    first = singleton_row(SiteSettings)
     second = SiteSettings(about="Another")
     second.save()
     assert SiteSettings.objects.count() == 1
@@ -65,7 +112,7 @@ def test_there_is_only_ever_one_settings_row():
 
 @pytest.mark.parametrize("value", ["javascript:alert(1)", "//evil.example.com/", "not a link"])
 def test_links_must_be_site_paths_or_web_addresses(value):
-    row = SiteSettings.load()
+    row = singleton_row(SiteSettings)
     row.newsletter_url = value
     with pytest.raises(ValidationError):
         row.full_clean()

@@ -15,6 +15,7 @@ from tests.factories import (
     SectionFactory,
     SourceFactory,
     SponsorFactory,
+    singleton_row,
 )
 
 # The C0 controls XML forbids (NUL, the start, vertical tab, form feed, the end of the range),
@@ -79,7 +80,7 @@ def test_saving_any_related_row_strips_its_text(character):
     )
     correction = CorrectionFactory(text=f"An earlier{character} version.")
     tag = Tag.objects.create(name=f"Wa{character}ter")
-    settings_row = SiteSettings.load()
+    settings_row = singleton_row(SiteSettings)
     settings_row.about = f"Independent{character} journalism."
     settings_row.save()
 

@@ -25,6 +25,7 @@ from tests.factories import (
     SourceFactory,
     SponsorFactory,
     UserFactory,
+    singleton_row,
 )
 
 
@@ -34,7 +35,7 @@ class Newsroom:
 
     def __init__(self):
         # The row a migration creates; a transactional test elsewhere may have flushed it.
-        SiteSettings.load()
+        singleton_row(SiteSettings)
         sponsor = SponsorFactory(name="Acme Foundation")
         self.sections = [
             SectionFactory(name="Politics", slug="politics"),
@@ -64,7 +65,10 @@ class Newsroom:
             article.read_counts.create(day=timezone.localdate(), count=number + 1)
             # The advertising options page grows with the site too.
             AdvertisingOption.objects.create(
-                rate_card=RateCard.load(), name=f"Option {number}", price=number or None, position=number
+                rate_card=singleton_row(RateCard),
+                name=f"Option {number}",
+                price=number or None,
+                position=number,
             )
             # As publishing does: its words join search's vocabulary.
             remember_words(article.pk)

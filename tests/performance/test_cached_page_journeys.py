@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from comments.models import Comment, CommentPolicy
 from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
-from tests.factories import DEFAULT_PASSWORD, ArticleFactory, UserFactory
+from tests.factories import DEFAULT_PASSWORD, ArticleFactory, UserFactory, singleton_row
 from tests.subscriptions.conftest import PREMIUM_BODY, SUBSCRIBER_ONLY, subscribe
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -44,7 +44,7 @@ def form_fields(html):
 
 @pytest.fixture
 def commenting_open(db):
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.hold_first_comments = 0
     policy.save()
     return policy
@@ -113,7 +113,7 @@ def bar(page):
 @pytest.mark.django_db(transaction=True)
 def test_a_signed_in_reader_on_a_cached_page_sees_their_bar_comments_and_signs_out(page, story):
     page.set_default_timeout(60_000)  # other suites share the machine
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.hold_first_comments = 0
     policy.save()
     reader = UserFactory(email="rita@example.org", display_name="Rita Reader", verified=True)

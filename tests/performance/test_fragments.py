@@ -26,7 +26,7 @@ from newsroom.lib import generations
 from newsroom.models import SiteSettings
 from tests.admin_forms import submit_change_form
 from tests.articles.editorial_helpers import edit_in_admin
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, singleton_row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -147,7 +147,7 @@ def test_comment_policies_close_the_discussion_on_the_next_page(
         )
         submit_change_form(
             moderator,
-            reverse("admin:comments_commentpolicy_change", args=[CommentPolicy.load().pk]),
+            reverse("admin:comments_commentpolicy_change", args=[singleton_row(CommentPolicy).pk]),
             close_after_days="1",
         )
     assert "Comments closed on" in page_text(signed_in, story)
@@ -182,7 +182,7 @@ def test_editing_the_site_settings_changes_every_footer(
     with django_capture_on_commit_callbacks(execute=True):
         response = submit_change_form(
             superuser,
-            reverse("admin:newsroom_sitesettings_change", args=[SiteSettings.load().pk]),
+            reverse("admin:newsroom_sitesettings_change", args=[singleton_row(SiteSettings).pk]),
             publisher_name="Harbour Media Trust",
         )
     assert response.status_code == 302

@@ -14,7 +14,7 @@ from newsroom.lib.email_address import validate_public_email
 from subscriptions.models import NewsletterSubscriber
 from tests.comments.conftest import form_data
 from tests.enquiries.conftest import email_url, enquiry_data, share_data
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, singleton_row
 
 REFUSED = [
     "v@[127.0.0.1]",
@@ -150,7 +150,7 @@ def test_an_account_at_an_ip_address_is_refused(client, address):
 @pytest.mark.django_db
 @pytest.mark.parametrize("address", LITERALS)
 def test_a_comment_without_an_account_is_not_confirmed_at_an_ip_address(client, article, address):
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.allow_anonymous = True
     policy.hold_first_comments = 0
     policy.save()

@@ -13,7 +13,7 @@ from comments.forms import CommentForm, normalise_text
 from comments.models import Comment, CommentPolicy, ModerationLogEntry, Report
 from newsroom.lib.text import xml_safe
 from tests.comments.conftest import SEEDED_REASONS, verify
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, singleton_row
 from tests.security.hostile import (
     Example,
     assert_no_server_error,
@@ -33,7 +33,7 @@ reply_targets = st.sampled_from(["0", "", "parent", "999999999", "-1", "1e3", "0
 
 @pytest.fixture
 def article(db):
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.hold_first_comments = 0
     policy.allow_anonymous = True
     policy.save()

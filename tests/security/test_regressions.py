@@ -16,7 +16,7 @@ from subscriptions.models import WebhookDelivery
 from subscriptions.webhook import sign
 from syndication.services import _tag_names
 from tests.comments.conftest import verify
-from tests.factories import ArticleFactory, SourceFactory, UserFactory
+from tests.factories import ArticleFactory, SourceFactory, UserFactory, singleton_row
 from tests.security.test_uploads import png, png_claiming
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("reply_to", ["9" * 5000, "²", "١٢"], ids=["5,000 digits", "superscript", "arabic"])
 def test_a_comment_replying_to_a_made_up_number_is_refused_not_an_error(client, reply_to):
-    CommentPolicy.load().save()
+    singleton_row(CommentPolicy).save()
     article = ArticleFactory()
     client.force_login(verify(UserFactory()))
     response = client.post(

@@ -8,14 +8,14 @@ from django.utils import timezone
 from articles.models import Article
 from comments.models import Comment, CommentPolicy
 from tests.comments.conftest import verify
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory, singleton_row
 from tests.security.payloads import XSS_PAYLOADS
 
 
 def discussion_with_payloads(payloads=XSS_PAYLOADS):
     """One article whose discussion holds every payload as a comment, half from guests named
     with a payload, half from readers whose display name is one."""
-    policy = CommentPolicy.load()
+    policy = singleton_row(CommentPolicy)
     policy.hold_first_comments = 0
     policy.save()
     article = ArticleFactory(headline="A discussion full of hostile comments", slug="hostile-discussion")
