@@ -47,6 +47,12 @@ CHECK_EXPLANATIONS = {
 }
 
 
+def _guidelines_updated():
+    # Blank until staff first save the guidelines: until then they are the defaults.
+    updated_at = Guidelines.current().updated_at
+    return updated_at.strftime("%-d %B %Y") if updated_at else ""
+
+
 def _excerpt(text, length=500):
     text = " ".join((text or "").split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
@@ -140,7 +146,7 @@ def record_statement(
         "what_you_can_do": _what_you_can_do(statement, ends_at=suspension.ends_at if suspension else None),
         "appeal_url": appeal_url(statement) if statement.is_appealable else "",
         "guidelines_url": absolute_url(reverse("comments:guidelines")),
-        "guidelines_updated": Guidelines.current().updated_at.strftime("%-d %B %Y"),
+        "guidelines_updated": _guidelines_updated(),
         "statement_id": statement.pk,
     }
     enqueue_on_commit(send_comment_email, "email/statement_of_reasons", context, [address])

@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import transaction
 
 from comments import services
-from comments.models import Comment, StatementOfReasons, Suspension
+from comments.models import Comment, Guidelines, StatementOfReasons, Suspension
 from tests.comments.conftest import form_data, post_url
 from tests.factories import CommentFactory, UserFactory
 
@@ -59,6 +59,28 @@ def test_a_removal_sends_one_statement_naming_the_rule_the_person_and_the_appeal
         False,
         moderator,
     )
+
+
+def test_before_the_guidelines_were_ever_saved_a_removal_still_explains_itself(
+    client, moderator, comment, reasons, django_capture_on_commit_callbacks
+):
+    # A site whose guidelines row is gone reads the defaults, which have no date to show.
+    Guidelines.objects.all().delete()
+    client.force_login(moderator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            DECIDE, {"single": f"remove:{comment.pk}", f"reason-{comment.pk}": reasons["abuse"].pk}
+        )
+
+    assert response.status_code == 302
+    [message] = statements_to("troll@example.org")
+    assert "Our comment guidelines: http://127.0.0.1:8000/comments/guidelines/" in message.body
+    assert "last changed" not in message.body
+    assert "last changed" not in message.alternatives[0][0]
+    page = client.get("/comments/guidelines/")
+    assert page.status_code == 200
+    assert "Last changed" not in page.content.decode()
 
 
 def test_removing_without_naming_a_rule_is_refused_and_sends_nothing(client, moderator, comment):
