@@ -159,16 +159,17 @@ def sync_roles(app_config=None, **kwargs):
         with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
         if app_config is not with_models[-1]:
             return
+    # One query for all of them, not one a name: this runs after every migrate and after every
+    # transactional test (tests/emptying.py), where ~230 lookups cost more than the rest.
+    existing = {}
+    for permission in Permission.objects.select_related("content_type"):
+        existing.setdefault(f"{permission.content_type.app_label}.{permission.codename}", permission)
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []
         for name in names:
-            app_label, codename = name.split(".", 1)
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission is None:
+            if name not in existing:
                 logger.debug("role %s: permission %s does not exist (yet)", role, name)
                 continue
-            wanted.append(permission)
+            wanted.append(existing[name])
         group.permissions.set(wanted)
