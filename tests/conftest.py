@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from accounts.roles import CHIEF_EDITOR, EDITOR, MODERATOR, WRITER
+from tests import emptying
 from tests.factories import AuthorFactory, UserFactory
 
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -36,6 +37,8 @@ def pytest_configure(config):
     # tests write inside transactions the replica never sees. The replica tests in tests/scale/
     # switch replica reads back on for themselves.
     settings.DATABASE_REPLICA_READS = False
+    # A transactional test empties only the tables it wrote to (tests/emptying.py says why).
+    emptying.install()
 
 
 @pytest.fixture(autouse=True)
