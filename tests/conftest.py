@@ -44,7 +44,9 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: generation numbers only move on commit, and most
-    tests roll back, so a page cached by one test could otherwise be served in the next."""
+    tests roll back, so a page cached by one test could otherwise be served in the next; and
+    the rate-limit counters (ours and allauth's) start from zero. Said once, here: no module
+    needs its own."""
     from django.core.cache import cache
 
     cache.clear()

@@ -6,19 +6,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 
 from tests.factories import UserFactory
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # allauth counts sign-ups and resets in the cache; each test starts from zero.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def make_verified_reader(email="ada@example.org", display_name="Ada L.", **kwargs):

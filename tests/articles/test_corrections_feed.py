@@ -4,18 +4,12 @@ from datetime import timedelta
 
 import feedparser
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import ArticleFactory, CorrectionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 def read_feed(client):

@@ -5,7 +5,6 @@ from io import BytesIO
 
 import feedparser
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -13,11 +12,6 @@ from PIL import Image
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from django.core.cache import cache
 
 from articles import live
 from newsroom.models import PolicyPage
@@ -20,7 +19,6 @@ BLOCK = re.compile(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', r
 
 @pytest.fixture(autouse=True)
 def public_address(settings):
-    cache.clear()
     settings.SITE_URL = SITE
 
 

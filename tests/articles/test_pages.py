@@ -5,7 +5,6 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -21,13 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # Cached navigation and furniture are keyed by generation numbers that are bumped on
-    # commit, which a rolled-back test never reaches.
-    cache.clear()
 
 
 def png_upload(name="photo.png", size=(1600, 900), colour=(40, 90, 160)):

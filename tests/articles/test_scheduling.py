@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 
 from articles import services
@@ -13,13 +12,6 @@ from tests.articles.editorial_helpers import article_form, change_url, follow_me
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # Listings cache the navigation under a generation bumped on commit, which a test's
-    # rolled-back transaction never reaches; an earlier test's entries must not linger.
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ because of a misspelling offers the spelling our articles use."""
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -13,11 +12,6 @@ from articles.models import SearchWord
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 def found(client, query, **filters):

@@ -6,7 +6,6 @@ import re
 from io import BytesIO
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -18,7 +17,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def public_address(settings):
-    cache.clear()
     settings.SITE_URL = "https://ledger.example.org"
 
 

@@ -5,7 +5,6 @@ from xml.etree import ElementTree
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 
 from articles import sitemaps
@@ -22,7 +21,6 @@ NS = {
 
 @pytest.fixture(autouse=True)
 def public_address(settings):
-    cache.clear()
     settings.SITE_URL = "https://ledger.example.org"
 
 

@@ -3,7 +3,6 @@ dateline and its "sources and method" note, and an author's expertise, contact a
 handle."""
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -13,11 +12,6 @@ from tests.admin_forms import submit_change_form
 from tests.factories import ArticleFactory, AuthorFactory, LiveCoverageFactory, SponsorFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 def page(client, url):

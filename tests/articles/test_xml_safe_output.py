@@ -8,7 +8,6 @@ feed and sitemap must still answer 200 with a document a strict XML parser accep
 from xml.etree import ElementTree
 
 import pytest
-from django.core.cache import cache
 from django.db import DataError, transaction
 from taggit.models import Tag
 
@@ -33,11 +32,6 @@ SITEMAPS = [
     "/sitemap-tags.xml",
     "/sitemap-authors.xml",
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 def store_forbidden(character):

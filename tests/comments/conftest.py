@@ -3,7 +3,6 @@ and helpers that post through the real form."""
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
 from django.urls import reverse
 
 from comments.forms import CommentForm
@@ -23,14 +22,12 @@ SEEDED_REASONS = [
 
 @pytest.fixture(autouse=True)
 def comment_settings(settings):
-    """Mail is sent as soon as it is queued, rate-limit counters start empty, and moderation
-    alerts go to a known desk."""
+    """Mail is sent as soon as it is queued, and moderation alerts go to a known desk. (Rate-limit
+    counters start empty with the cache, in tests/conftest.py.)"""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MANAGERS = ["Moderation desk <desk@example.org>"]
     settings.COMMENTS_MODERATION_EMAILS = settings.MANAGERS
-    cache.clear()
-    yield settings
-    cache.clear()
+    return settings
 
 
 def verify(user):

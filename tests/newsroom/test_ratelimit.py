@@ -5,7 +5,6 @@ from unittest import mock
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from newsroom.lib import ratelimit
@@ -13,13 +12,6 @@ from newsroom.lib.client_ip import client_ip, network_of
 
 # A fixed-window limiter's boundaries fall on multiples of the period from the epoch.
 MIDNIGHT = datetime(2026, 3, 2, 0, 0, 0, tzinfo=UTC).timestamp()
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

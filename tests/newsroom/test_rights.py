@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.urls import reverse
@@ -17,13 +16,6 @@ from tests.admin_forms import submit_change_form
 from tests.factories import ArticleFactory, SourceFactory, singleton_row
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

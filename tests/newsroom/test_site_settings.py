@@ -1,7 +1,6 @@
 """Site furniture that staff edit in the admin and every page shows."""
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -12,11 +11,6 @@ from tests.admin_forms import submit_change_form
 from tests.factories import singleton_row
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 def test_the_footer_shows_defaults_before_anyone_edits_anything_and_the_page_writes_nothing(client):
