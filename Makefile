@@ -67,7 +67,7 @@ serve: seed static redis ## Serve in production mode (gunicorn, DEBUG off) at ht
 	 EMAIL_URL=$${EMAIL_URL:-file://} PORT=$(PORT) scripts/run.sh prod
 
 worker: migrate ## Run only the background-task worker
-	@$(DEV_ENV) $(PY) manage.py db_worker --queue-name '*'
+	@$(DEV_ENV) $(PY) manage.py procrastinate worker --delete-jobs successful
 
 lint: venv-dev ## ruff, Django's checks and the missing-migration check
 	@$(VENV)/bin/ruff check .

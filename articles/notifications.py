@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.jobs import defer_on_commit
 from newsroom.lib.urls import absolute_url
 from newsroom.tasks import send_templated_email
 
@@ -51,10 +51,10 @@ def _tell(people, *, by, subject, message, article, note=""):
         return
     addresses = sorted({person.email for person in people if person.is_active and person != by})
     for address in addresses:
-        enqueue_on_commit(
+        defer_on_commit(
             send_templated_email,
-            "email/desk_notice",
-            {
+            template="email/desk_notice",
+            context={
                 "subject": subject,
                 "message": message,
                 "headline": article.headline,

@@ -10,11 +10,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from articles.purging import scheduled_articles_between
 from newsroom import changes
 from newsroom.lib import purge, websub
-from newsroom.lib.periodic import periodic_task
+from newsroom.lib.jobs import falls_due
 
 # Where the periodic check remembers how far it has looked (shared by every worker).
 SCHEDULE_CHECKED_KEY = "purge:schedule-checked-until"
@@ -26,8 +27,7 @@ def _anyone_to_tell():
 
 def _schedule_interval():
     # Only caches outside the app and the WebSub hub need telling: without a purger or a hub
-    # the task has nothing to do. It still runs, rarely, so that turning either on needs no
-    # new chain.
+    # the task has nothing to do but forget where it had looked, once an hour.
     minutes = settings.CDN_PURGE_SCHEDULE_MINUTES if _anyone_to_tell() else 60
     return timedelta(minutes=max(minutes, 1))
 
@@ -44,6 +44,9 @@ def announce_due_scheduled_changes(now=None):
     cache.set(SCHEDULE_CHECKED_KEY, now, timeout=None)
 
 
-@periodic_task(every=_schedule_interval)
-def announce_scheduled_changes():
-    announce_due_scheduled_changes()
+@app.periodic(cron="* * * * *")
+@app.task(queueing_lock="announce_scheduled_changes")
+def announce_scheduled_changes(timestamp):
+    """Every CDN_PURGE_SCHEDULE_MINUTES (newsroom/lib/jobs.py: falls_due)."""
+    if falls_due(timestamp, _schedule_interval()):
+        announce_due_scheduled_changes()

@@ -19,7 +19,7 @@ from comments.models import Appeal, Comment, ModerationLogEntry, Notice, Stateme
 from comments.services import CommentRefused, log_decision, moderation_recipients, remove_comment
 from comments.tasks import send_comment_email
 from newsroom import changes
-from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.jobs import defer_on_commit
 from newsroom.lib.urls import absolute_url
 
 Action = ModerationLogEntry.Action
@@ -147,10 +147,10 @@ def decide_appeal(*, appeal, by, reinstate, note=""):
         appeal.decision_note = note
         appeal.save(update_fields=["outcome", "decided_at", "decided_by", "decision_note"])
         if appeal.appellant is not None:
-            enqueue_on_commit(
+            defer_on_commit(
                 send_comment_email,
-                "email/appeal_decided",
-                {
+                template="email/appeal_decided",
+                context={
                     "name": appeal.appellant.public_name,
                     "reinstated": reinstate,
                     "decision": statement.decision,
@@ -161,7 +161,7 @@ def decide_appeal(*, appeal, by, reinstate, note=""):
                     "comment_url": absolute_url(comment.get_absolute_url()) if comment and reinstate else "",
                     "guidelines_url": absolute_url(reverse("comments:guidelines")),
                 },
-                [appeal.appellant.email],
+                to=[appeal.appellant.email],
             )
     return appeal
 
@@ -242,17 +242,17 @@ def file_notice(*, comment, location, name, email, legal_ground, explanation):
             explanation=explanation,
             good_faith=True,
         )
-        enqueue_on_commit(
+        defer_on_commit(
             send_comment_email,
-            "email/notice_received",
-            {
+            template="email/notice_received",
+            context={
                 "name": name,
                 "location": location,
                 "legal_ground": legal_ground,
                 "explanation": explanation,
                 "reference": notice.pk,
             },
-            [email],
+            to=[email],
         )
         _alert_moderators_on_commit(
             "A notice of illegal content was sent about a comment.",
@@ -298,10 +298,10 @@ def decide_notice(*, notice, by, remove, clause=None, note=""):
         notice.decided_by = by
         notice.decision_note = note
         notice.save(update_fields=["outcome", "clause", "decided_at", "decided_by", "decision_note"])
-        enqueue_on_commit(
+        defer_on_commit(
             send_comment_email,
-            "email/notice_decided",
-            {
+            template="email/notice_decided",
+            context={
                 "name": notice.name,
                 "location": notice.location,
                 "removed": remove,
@@ -309,7 +309,7 @@ def decide_notice(*, notice, by, remove, clause=None, note=""):
                 "note": note,
                 "reference": notice.pk,
             },
-            [notice.email],
+            to=[notice.email],
         )
     return notice
 
@@ -318,13 +318,13 @@ def _alert_moderators_on_commit(why, text, tab):
     recipients = moderation_recipients()
     if not recipients:
         return
-    enqueue_on_commit(
+    defer_on_commit(
         send_comment_email,
-        "email/moderation_item_waiting",
-        {
+        template="email/moderation_item_waiting",
+        context={
             "why": why,
             "text": text,
             "queue_url": absolute_url(reverse("comments:moderation-queue") + f"?tab={tab}"),
         },
-        recipients,
+        to=recipients,
     )

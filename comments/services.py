@@ -29,8 +29,8 @@ from comments.moderation import Decision, decide
 from comments.statements import record_statement
 from comments.tasks import send_comment_email
 from newsroom import changes
+from newsroom.lib.jobs import defer_on_commit
 from newsroom.lib.locks import lock_until_commit
-from newsroom.lib.tasks import enqueue_on_commit
 from newsroom.lib.urls import absolute_url
 
 Action = ModerationLogEntry.Action
@@ -159,10 +159,10 @@ def request_confirmation(*, form, article, ip_address):
     key = signed.dumps(pending, compress=True, extra_key=settings.COMMENTS_XTD_SALT)
     if isinstance(key, bytes):
         key = key.decode()
-    enqueue_on_commit(
+    defer_on_commit(
         send_comment_email,
-        "email/comment_confirm",
-        {
+        template="email/comment_confirm",
+        context={
             "name": pending.user_name,
             "article_title": article.headline,
             "article_url": absolute_url(article.get_absolute_url()),
@@ -171,7 +171,7 @@ def request_confirmation(*, form, article, ip_address):
             "days": CONFIRMATION_DAYS,
             "guidelines_url": _guidelines_url(),
         },
-        [pending.user_email],
+        to=[pending.user_email],
     )
     return pending
 
@@ -334,10 +334,10 @@ def _notify_followers_on_commit(comment):
     article = comment.article
     for follow in follows:
         unsubscribe = unfollow_url(follow)
-        enqueue_on_commit(
+        defer_on_commit(
             send_comment_email,
-            "email/comment_reply",
-            {
+            template="email/comment_reply",
+            context={
                 "author_name": comment.author_name,
                 "article_title": article.headline,
                 "comment_text": comment.comment,
@@ -345,7 +345,7 @@ def _notify_followers_on_commit(comment):
                 "unfollow_url": unsubscribe,
                 "guidelines_url": _guidelines_url(),
             },
-            [follow.email],
+            to=[follow.email],
             # RFC 8058: mail programs offer their own button, which POSTs to the link.
             headers={
                 "List-Unsubscribe": f"<{unsubscribe}>",
@@ -358,10 +358,10 @@ def _alert_moderators_on_commit(comment, why):
     recipients = moderation_recipients()
     if not recipients:
         return
-    enqueue_on_commit(
+    defer_on_commit(
         send_comment_email,
-        "email/comment_moderation_needed",
-        {
+        template="email/comment_moderation_needed",
+        context={
             "article_title": comment.article.headline,
             "author_name": comment.author_name,
             "comment_text": _excerpt(comment.comment, 1000),
@@ -369,7 +369,7 @@ def _alert_moderators_on_commit(comment, why):
             "queue_url": absolute_url(reverse("comments:moderation-queue") + "?tab=held"),
             "guidelines_url": _guidelines_url(),
         },
-        recipients,
+        to=recipients,
     )
 
 

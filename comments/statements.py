@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from comments.models import Comment, Guidelines, StatementOfReasons
 from comments.tasks import send_comment_email
-from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.jobs import defer_on_commit
 from newsroom.lib.urls import absolute_url
 
 Decision = StatementOfReasons.Decision
@@ -149,5 +149,5 @@ def record_statement(
         "guidelines_updated": _guidelines_updated(),
         "statement_id": statement.pk,
     }
-    enqueue_on_commit(send_comment_email, "email/statement_of_reasons", context, [address])
+    defer_on_commit(send_comment_email, template="email/statement_of_reasons", context=context, to=[address])
     return statement

@@ -1,8 +1,10 @@
+from procrastinate.contrib.django import app
+
+from newsroom.lib.jobs import RETRY_WITH_BACK_OFF
 from newsroom.lib.mail import build_email
-from newsroom.lib.tasks import retrying_task
 
 
-@retrying_task()
+@app.task(retry=RETRY_WITH_BACK_OFF)
 def send_comment_email(template, context, to, headers=None):
     """Send one comment email (reply notice, removal notice, moderation alert, confirmation).
 

@@ -17,9 +17,9 @@ from articles import services as editorial
 from articles.models import Article
 from enquiries import checks
 from enquiries.models import Enquiry, ErrorReport, Share, ShareRecipient
+from newsroom.lib.jobs import defer_on_commit
 from newsroom.lib.mail import build_email
 from newsroom.lib.sanitize import plain_text
-from newsroom.lib.tasks import enqueue_on_commit
 from newsroom.lib.urls import absolute_url
 from newsroom.models import SiteSettings
 from newsroom.tasks import send_templated_email
@@ -44,7 +44,9 @@ def share_article(*, article, sender_name, sender_email, recipients, note="", us
             ip_address=ip_address or None,
         )
         ShareRecipient.objects.bulk_create([ShareRecipient(share=share, email=email) for email in recipients])
-        enqueue_on_commit(send_share, share.pk)
+        # Keyed on the share: it waits in the queue once and runs on one worker at a time.
+        key = f"share:{share.pk}"
+        defer_on_commit(send_share.configure(lock=key, queueing_lock=key), share_id=share.pk)
     return share
 
 
@@ -137,7 +139,8 @@ def submit_enquiry(*, kind, name, email, message, phone="", article=None, user=N
             ip_address=ip_address or None,
             sent_to=team_address(kind, article),
         )
-        enqueue_on_commit(send_enquiry, enquiry.pk)
+        key = f"enquiry:{enquiry.pk}"
+        defer_on_commit(send_enquiry.configure(lock=key, queueing_lock=key), enquiry_id=enquiry.pk)
     return enquiry
 
 
@@ -227,7 +230,9 @@ def submit_error_report(
             ip_address=ip_address or None,
         )
         context = _report_context(report)
-        enqueue_on_commit(send_templated_email, "email/error_report_received", context, to=[email])
+        defer_on_commit(
+            send_templated_email, template="email/error_report_received", context=context, to=[email]
+        )
         desk_context = {
             **context,
             "section": article.section.name if article.section else "",
@@ -239,8 +244,12 @@ def submit_error_report(
             "admin_url": absolute_url(reverse("admin:enquiries_errorreport_change", args=[report.pk])),
         }
         for address in desk_addresses(article):
-            enqueue_on_commit(
-                send_templated_email, "email/error_report_desk", desk_context, to=[address], reply_to=[email]
+            defer_on_commit(
+                send_templated_email,
+                template="email/error_report_desk",
+                context=desk_context,
+                to=[address],
+                reply_to=[email],
             )
     return report
 
@@ -274,10 +283,10 @@ def publish_correction_from_report(*, report, text, by):
     report.handled_by = by
     report.handled_at = timezone.now()
     report.save(update_fields=["status", "correction", "handled_by", "handled_at"])
-    enqueue_on_commit(
+    defer_on_commit(
         send_templated_email,
-        "email/error_report_corrected",
-        {**_report_context(report), "correction": correction.text},
+        template="email/error_report_corrected",
+        context={**_report_context(report), "correction": correction.text},
         to=[report.email],
     )
     return correction
@@ -295,10 +304,10 @@ def decline_error_report(*, report, reason, by):
     report.handled_by = by
     report.handled_at = timezone.now()
     report.save(update_fields=["status", "decline_reason", "handled_by", "handled_at"])
-    enqueue_on_commit(
+    defer_on_commit(
         send_templated_email,
-        "email/error_report_declined",
-        {**_report_context(report), "reason": reason},
+        template="email/error_report_declined",
+        context={**_report_context(report), "reason": reason},
         to=[report.email],
     )
     return report

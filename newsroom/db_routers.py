@@ -25,7 +25,7 @@ PRIMARY = "default"
 REPLICA = "replica"
 COOKIE_NAME = "rw_primary"
 COOKIE_SALT = "newsroom.db_routers.read-your-writes"
-PRIMARY_ONLY_APPS = {"sessions", "django_tasks_db", "axes"}
+PRIMARY_ONLY_APPS = {"sessions", "procrastinate", "axes"}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 # Per request (and per thread: gunicorn's threads each run their own context).

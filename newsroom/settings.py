@@ -56,7 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sites",
-    "django_tasks_db",
+    # The job queue (Procrastinate, in our one PostgreSQL): its tables come as migrations.
+    "procrastinate.contrib.django",
     "taggit",
     "simple_history",
     "django_prose_editor",
@@ -379,10 +380,11 @@ MAILERS = {"default": mailer_from_url(EMAIL_URL, file_path=VAR_DIR / "mail", dki
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@example.com>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-# Background work: Django's tasks framework, queued in PostgreSQL so it survives restarts.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work: Procrastinate jobs queued in PostgreSQL (newsroom/lib/jobs.py). A failed job
+# runs at most TASK_MAX_ATTEMPTS times in all, waiting TASK_RETRY_BASE_SECONDS ** n seconds
+# before its n-th retry (5, 25, 125, 625 s by default). Read when the tasks are declared.
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
-TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
+TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 5)
 
 # Partner feed import (syndication/): how often it runs and how carefully feeds and their
 # images are fetched. Private, loopback and link-local addresses are refused unless allowed,
@@ -689,5 +691,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Procrastinate lists each periodic task at every start of every process (web, commands).
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
+    },
 }

@@ -7,10 +7,11 @@ light load and measures what readers, commenters and recipients see:
 
 1. PostgreSQL restarted: uncached requests fail fast with 503, cached pages keep serving
    through nginx, the site recovers by itself, and no comment is accepted and lost.
-2. Mail server down: emails wait in the task queue, retried with back-off, and each arrives
+2. Mail server down: emails wait in the job queue, retried with back-off, and each arrives
    exactly once when the server is back.
-3. Task worker killed mid-batch (the daily digest, then a batch of shares): after a restart
-   the batch completes and nobody gets a message twice.
+3. Worker killed mid-batch (the daily digest, then a batch of shares): once the restarted
+   worker sees the dead one's heartbeats stop (about a minute) it takes the job again, the batch
+   completes and nobody gets a message twice.
 4. A query held on a lock is cut by the statement timeout: a 503 within the timeout, and the
    worker serves the next request.
 5. Media disk full during an admin upload: a plain-words error, no row, no partial file.
@@ -18,7 +19,7 @@ light load and measures what readers, commenters and recipients see:
 Everything lives under var/faults/ (its logs stay there; the cluster is deleted at the end
 unless --keep): a throwaway PostgreSQL cluster (never the shared one in var/pg), gunicorn with
 deploy/gunicorn.conf.py and nginx with deploy/nginx/newsroom.conf (both through bench/run.py),
-a task worker, an SMTP sink (aiosmtpd) and, for fault 5, a 1 MB tmpfs as MEDIA_ROOT (root
+a Procrastinate worker, an SMTP sink (aiosmtpd) and, for fault 5, a 1 MB tmpfs as MEDIA_ROOT (root
 only). Every server listens on a free port and is stopped even when a fault fails.
 Timings depend on the machine and on what else runs on it: every figure is printed.
 """
@@ -30,7 +31,6 @@ import json
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -324,17 +324,11 @@ class Site:
 
     def start_worker(self):
         self.worker_log = open(WORKDIR / "worker.log", "a")  # noqa: SIM115 - closed in stop_worker()
-        # As scripts/run.sh starts it: its id is "<host>:<pid>" so a later start can tell it died.
-        self.django("manage.py", "requeue_interrupted_tasks")
+        # As scripts/run.sh starts it, keeping finished jobs so tasks-state can count them. A job
+        # whose worker was killed is taken again once the worker has missed its heartbeats
+        # (newsroom/tasks.py: retry_stalled_jobs).
         self.worker = subprocess.Popen(
-            [
-                "sh",
-                "-c",
-                'exec "$0" manage.py task_worker --queue-name "*" --interval 0.5 --no-startup-delay '
-                '--worker-id "$1:$$"',
-                str(PYTHON),
-                socket.gethostname()[:48],
-            ],
+            [str(PYTHON), "manage.py", "procrastinate", "worker", "--fetch-job-polling-interval", "0.5"],
             cwd=ROOT,
             env=environment(**self.env),
             stdout=self.worker_log,
@@ -573,7 +567,7 @@ def fault_mail_down(site):
 
 
 def kill_mid_batch(site, *, start_batch, suffix, prefix, expected, kill_after, done):
-    """Start a batch, kill -9 the worker once `kill_after` messages arrived, requeue, restart,
+    """Start a batch, kill -9 the worker once `kill_after` messages arrived, restart it,
     wait for `done()`. Returns the figures of the sink and the batch."""
     start_batch()
     deadline = time.monotonic() + 120

@@ -99,25 +99,27 @@ def share_state(tag):
     }
 
 
-def tasks_state(task_suffix):
+def tasks_state(task_name):
     from django.db.models import Count
-    from django_tasks_db.models import DBTaskResult
+    from procrastinate.contrib.django.models import ProcrastinateJob
 
-    rows = (
-        DBTaskResult.objects.filter(task_path__endswith=task_suffix).values("status").annotate(n=Count("id"))
-    )
-    retries = DBTaskResult.objects.filter(
-        task_path__endswith=task_suffix, args_kwargs__kwargs__has_key="attempt"
-    )
+    jobs = ProcrastinateJob.objects.filter(task_name=task_name)
+    rows = jobs.values("status").annotate(n=Count("id"))
+    # A job that failed and waits for its next attempt is back to "todo" with attempts counted.
+    retries = jobs.filter(status="todo", attempts__gt=0)
     return {"by_status": {row["status"]: row["n"] for row in rows}, "retries_queued": retries.count()}
 
 
 def digest_start():
-    from newsroom.lib.periodic import ensure_scheduled
+    from procrastinate.exceptions import AlreadyEnqueued
+
     from subscriptions.tasks import send_due_digest
 
-    when, enqueued = ensure_scheduled(send_due_digest)
-    return {"queued": enqueued, "when": when.isoformat()}
+    try:
+        job_id = send_due_digest.defer()
+    except AlreadyEnqueued:  # the worker's five-minute look is already waiting
+        return {"queued": False}
+    return {"queued": True, "job": job_id}
 
 
 def digest_state():

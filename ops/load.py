@@ -226,7 +226,7 @@ class Site:
             wait_until_up(self.gunicorn.url + "/healthz")
             self.worker_log = open(workdir / "worker.log", "w")  # noqa: SIM115 - closed in stop()
             self.worker = subprocess.Popen(  # noqa: S603
-                [str(PYTHON), "manage.py", "db_worker", "--queue-name", "*", "--interval", "1"],
+                [str(PYTHON), "manage.py", "procrastinate", "worker", "--delete-jobs", "successful"],
                 cwd=ROOT,
                 env=environment(EMAIL_URL="console://"),
                 stdout=self.worker_log,

@@ -9,16 +9,10 @@ port="${PORT:-8000}"
 py=.venv/bin/python
 
 mkdir -p var/log
-# First: tasks a killed worker left "running" go back in the queue (newsroom/lib/taskrecovery.py).
-"$py" manage.py requeue_interrupted_tasks >>var/log/worker.log 2>&1 ||
-  echo "Could not look for interrupted tasks; see var/log/worker.log." >&2
-"$py" manage.py schedule_periodic_tasks >>var/log/worker.log 2>&1 ||
-  echo "Could not queue the periodic tasks (feed import...); see var/log/worker.log." >&2
-# The worker's id is "<host>:<pid>" (exec keeps the shell's pid), so the next start can tell
-# whether it is still alive.
-# task_worker is db_worker that waits out a database restart instead of exiting.
-sh -c 'exec "$0" manage.py task_worker --queue-name "*" --interval 1 --worker-id "$(hostname | cut -c1-48):$$"' \
-  "$py" >>var/log/worker.log 2>&1 &
+# Procrastinate's worker: it queues the periodic jobs itself, and a job whose worker died is
+# taken again by the next one (newsroom/tasks.py: retry_stalled_jobs). Finished jobs are
+# deleted; failed ones stay in the admin's Procrastinate pages.
+"$py" manage.py procrastinate worker --delete-jobs successful >>var/log/worker.log 2>&1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT INT TERM
 

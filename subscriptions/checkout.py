@@ -22,7 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.jobs import defer_on_commit
 from newsroom.lib.urls import absolute_url
 from newsroom.tasks import send_templated_email
 from subscriptions.models import CheckoutAttempt, Subscription
@@ -105,16 +105,16 @@ def email_claim_link(subscription):
     """Tell someone who bought without an account how to get at what they bought."""
     # Queued once the purchase is committed: a refused or rolled-back event emails nobody, and
     # a mail server that is down does not make the store's delivery fail.
-    enqueue_on_commit(
+    defer_on_commit(
         send_templated_email,
-        "email/subscription_claim",
-        {
+        template="email/subscription_claim",
+        context={
             "plan": subscription.plan.name,
             "email": subscription.claim_email,
             "signup_url": absolute_url(reverse("account_signup")),
             "login_url": absolute_url(reverse("account_login")),
         },
-        [subscription.claim_email],
+        to=[subscription.claim_email],
     )
 
 

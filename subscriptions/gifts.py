@@ -36,8 +36,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from newsroom.lib import mail_limits
+from newsroom.lib.jobs import defer_on_commit
 from newsroom.lib.sanitize import plain_text
-from newsroom.lib.tasks import enqueue_on_commit
 from newsroom.lib.urls import absolute_url
 from newsroom.tasks import send_templated_email
 from subscriptions.access import metering_month, website_subscription
@@ -211,6 +211,10 @@ def email_gift(gift, *, recipient, note=""):
         "gift_url": gift_url(gift),
         "expires_on": dateformat.format(timezone.localtime(gift.expires_at), "j F Y"),
     }
-    enqueue_on_commit(
-        send_templated_email, "email/gift_link", context, to=[recipient], reply_to=[gift.sender.email]
+    defer_on_commit(
+        send_templated_email,
+        template="email/gift_link",
+        context=context,
+        to=[recipient],
+        reply_to=[gift.sender.email],
     )

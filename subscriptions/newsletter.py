@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Section
-from newsroom.lib.tasks import enqueue_on_commit
+from newsroom.lib.jobs import defer_on_commit
 from newsroom.lib.urls import absolute_url
 from newsroom.tasks import send_templated_email
 from subscriptions.models import NewsletterSubscriber
@@ -131,16 +131,16 @@ def request_sign_up(*, email, sections, frequency=Frequency.DAILY):
     if subscriber_for(email) is None:
         NewsletterSubscriber.objects.create(email=email, state=State.PENDING)
     token = confirm_token(email, [section.pk for section in sections], frequency)
-    enqueue_on_commit(
+    defer_on_commit(
         send_templated_email,
-        "email/newsletter_confirm",
-        {
+        template="email/newsletter_confirm",
+        context={
             "confirm_url": absolute_url(reverse("newsletter:confirm", args=[token])),
             "sections": [section.name for section in sections],
             "weekly": frequency == Frequency.WEEKLY,
             "days": CONFIRM_MAX_AGE_DAYS,
         },
-        [email],
+        to=[email],
     )
 
 
@@ -174,10 +174,10 @@ def confirm_from_token(token):
 
 
 def send_welcome(subscriber):
-    enqueue_on_commit(
+    defer_on_commit(
         send_templated_email,
-        "email/newsletter_welcome",
-        {
+        template="email/newsletter_welcome",
+        context={
             "weekly": subscriber.frequency == Frequency.WEEKLY,
             "weekday": weekly_day_name(),
             "sections": [section.name for section in subscriber.sections.all()],
@@ -185,7 +185,7 @@ def send_welcome(subscriber):
             "unsubscribe_url": unsubscribe_url(subscriber.pk),
             "days": settings.NEWSLETTER_PREFERENCES_LINK_DAYS,
         },
-        [subscriber.email],
+        to=[subscriber.email],
     )
 
 
@@ -252,14 +252,14 @@ def send_preferences_link(email):
     subscriber = NewsletterSubscriber.objects.confirmed().filter(email__iexact=normalise_email(email)).first()
     if subscriber is None:
         return
-    enqueue_on_commit(
+    defer_on_commit(
         send_templated_email,
-        "email/newsletter_preferences_link",
-        {
+        template="email/newsletter_preferences_link",
+        context={
             "preferences_url": preferences_url(subscriber.pk),
             "days": settings.NEWSLETTER_PREFERENCES_LINK_DAYS,
         },
-        [subscriber.email],
+        to=[subscriber.email],
     )
 
 

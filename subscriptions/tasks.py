@@ -1,18 +1,14 @@
-from datetime import timedelta
-
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
-from newsroom.lib.periodic import periodic_task
 from subscriptions import digest, services
 
-# How often the worker looks whether work is due. The digest goes out at the first look after
-# NEWSLETTER_DIGEST_TIME; looking again once it has gone does nothing.
-DIGEST_CHECK_EVERY = timedelta(minutes=5)
-REMINDER_SWEEP_EVERY = timedelta(hours=1)
 
-
-@periodic_task(every=DIGEST_CHECK_EVERY)
-def send_due_digest():
+# Every five minutes the worker looks whether the digest is due: it goes out at the first look
+# after NEWSLETTER_DIGEST_TIME; looking again once it has gone does nothing.
+@app.periodic(cron="*/5 * * * *")
+@app.task(queueing_lock="send_due_digest")
+def send_due_digest(timestamp=None):
     """Send today's digest once its time has come, and on the weekly day the weekly issue
     after it; resume either if a run stopped part-way."""
     day = digest.digest_due()
@@ -26,7 +22,8 @@ def send_due_digest():
     return result
 
 
-@periodic_task(every=REMINDER_SWEEP_EVERY)
-def send_subscription_reminders():
-    """Remind subscribers whose subscription ends soon, once per term."""
+@app.periodic(cron="7 * * * *")
+@app.task(queueing_lock="send_subscription_reminders")
+def send_subscription_reminders(timestamp=None):
+    """Every hour: remind subscribers whose subscription ends soon, once per term."""
     return {"reminded": services.send_due_reminders(at=timezone.now())}

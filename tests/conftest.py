@@ -170,3 +170,47 @@ def save_screenshot(tab, name):
     """Keep a full-page screenshot under var/screenshots/ (ignored by git) for a human to judge."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
+
+
+# Background jobs --------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def empty_job_queue(request, django_db_blocker):
+    """Procrastinate's tables are not Django's to flush, so the flush after a transactional
+    test would leave its jobs for the next one to run: empty them."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        from django.db import connection
+
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers,"
+                " procrastinate_workers RESTART IDENTITY CASCADE"
+            )
+
+
+@pytest.fixture
+def jobs_run_at_once(monkeypatch):
+    """Deferred jobs run at once instead of waiting for a worker (tests/jobs.py: run_at_once).
+    Tests of the queue itself (retries, locks, schedules, a killed worker) use the real worker."""
+    from procrastinate.manager import JobManager
+
+    from tests.jobs import run_at_once
+
+    monkeypatch.setattr(JobManager, "batch_defer_jobs", run_at_once)
+
+
+@pytest.fixture
+def real_job_queue(monkeypatch):
+    """Undoes jobs_run_at_once where a conftest turned it on for every test: deferred jobs wait
+    in the real queue for the worker."""
+    from procrastinate.manager import JobManager
+
+    from tests.jobs import defer_into_the_queue
+
+    monkeypatch.setattr(JobManager, "batch_defer_jobs", defer_into_the_queue)

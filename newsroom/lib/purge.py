@@ -27,8 +27,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.module_loading import import_string
+from procrastinate.contrib.django import app
 
-from newsroom.lib.tasks import retrying_task
+from newsroom.lib.jobs import RETRY_WITH_BACK_OFF
 from newsroom.lib.urls import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -47,14 +48,14 @@ def purge_after_commit(paths):
     if not enabled() or not paths:
         return
     urls = sorted({absolute_url(path) for path in paths})
-    transaction.on_commit(lambda: purge_urls.enqueue(urls))
+    transaction.on_commit(lambda: purge_urls.defer(urls=urls))
 
 
 def get_purger():
     return import_string(settings.CDN_PURGER)()
 
 
-@retrying_task()
+@app.task(retry=RETRY_WITH_BACK_OFF)
 def purge_urls(urls):
     """Tell the configured purger these URLs changed. Purging twice does no harm, so a retry
     after a half-done batch simply starts again."""

@@ -18,8 +18,9 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from procrastinate.contrib.django import app
 
-from newsroom.lib.tasks import retrying_task
+from newsroom.lib.jobs import RETRY_WITH_BACK_OFF
 from newsroom.lib.urls import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def ping_after_commit(feed_paths):
     urls = list(dict.fromkeys(absolute_url(path) for path in feed_paths))[
         : settings.WEBSUB_MAX_FEEDS_PER_PING
     ]
-    transaction.on_commit(lambda: ping_hub.enqueue(urls))
+    transaction.on_commit(lambda: ping_hub.defer(feed_urls=urls))
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -80,7 +81,7 @@ def ping(hub, feed_urls):
         raise HubUnavailable(f"the hub answered {status}")
 
 
-@retrying_task()
+@app.task(retry=RETRY_WITH_BACK_OFF)
 def ping_hub(feed_urls):
     """Tell the hub these feeds changed. A second ping for the same feeds only makes the hub
     fetch them again, so a retry does no harm."""

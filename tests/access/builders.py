@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from newsroom.tasks import send_templated_email
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -87,13 +88,9 @@ def _picture():
 BUILDERS = {
     "auth.group": lambda: Group.objects.create(name="Interns"),
     "sites.site": lambda: Site.objects.create(domain="mirror.example.org", name="Mirror"),
-    "django_tasks_database.dbtaskresult": lambda: _model("django_tasks_database.DBTaskResult").objects.create(
-        args_kwargs={"args": [], "kwargs": {}},
-        task_path="newsroom.tasks.send_templated_email",
-        backend_name="default",
-        run_after=timezone.now(),
-        exception_class_path="",
-        traceback="",
+    # Procrastinate's jobs are read-only in the admin; a job is made by deferring one.
+    "procrastinate.procrastinatejob": lambda: _model("procrastinate.ProcrastinateJob").objects.get(
+        pk=send_templated_email.defer(template="email/notice", context={}, to=["desk@example.org"])
     ),
     "taggit.tag": lambda: _model("taggit.Tag").objects.create(name="Housing", slug="housing"),
     "account.emailaddress": lambda: _model("account.EmailAddress").objects.create(

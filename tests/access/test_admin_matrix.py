@@ -119,7 +119,7 @@ SUPERUSER = {
     "axes.accessattempt": "lcdh",
     "axes.accesslog": "lcdh",
     "axes.accessfailurelog": "lcdh",
-    "django_tasks_database.dbtaskresult": "lvh",
+    "procrastinate.procrastinatejob": "lvh",
 }
 
 PAGES = ["changelist", "add", "change", "delete", "history"]

@@ -6,8 +6,8 @@ import time_machine
 from django.utils import timezone
 
 from accounts.tasks import forget_old_logins
-from newsroom.lib.periodic import registered_periodic_tasks
 from tests.accounts.conftest import sign_in
+from tests.jobs import schedule_of
 
 
 @pytest.mark.django_db
@@ -18,15 +18,11 @@ def test_sign_ins_older_than_the_retention_period_are_forgotten(client, verified
     client.logout()
     sign_in(client, "ada@example.org", REMOTE_ADDR="198.51.100.2")
 
-    forget_old_logins.call()
+    forget_old_logins(timestamp=int(timezone.now().timestamp()))
 
     data = json.loads(client.get("/accounts/my-data/").content)
     assert [login["ip_address"] for login in data["login_history"]] == ["198.51.100.2"]
 
 
-def test_forgetting_old_sign_ins_runs_every_day():
-    [periodic] = [
-        task for task in registered_periodic_tasks() if task.name == "accounts.tasks.forget_old_logins"
-    ]
-
-    assert periodic.interval() == timedelta(days=1)
+def test_forgetting_old_sign_ins_runs_every_night():
+    assert schedule_of("accounts.tasks.forget_old_logins") == "30 3 * * *"

@@ -19,9 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
-    # The emails are background tasks: run each as soon as it is queued.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+def _immediate_tasks(jobs_run_at_once):
+    """The emails are background jobs: each runs as soon as it is deferred."""
 
 
 def to(address):

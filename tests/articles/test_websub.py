@@ -11,14 +11,13 @@ from xml.etree import ElementTree
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from articles import purging, services
 from articles.tasks import announce_due_scheduled_changes
 from newsroom.lib import websub
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.jobs import jobs, run_worker_until_idle
 
 SITE = "https://ledger.example.org"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -73,9 +72,8 @@ def closed_port_hub(settings):
 
 
 @pytest.fixture
-def committed(settings, django_capture_on_commit_callbacks):
+def committed(settings, django_capture_on_commit_callbacks, jobs_run_at_once):
     """Run an action and its after-commit work, with tasks run at once."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
     def run(action):
         with django_capture_on_commit_callbacks(execute=True):
@@ -200,13 +198,11 @@ def test_a_hub_that_refuses_the_ping_says_what_it_answered(hub):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_ping_to_a_hub_that_is_down_is_retried_later(closed_port_hub, settings):
-    settings.TASK_RETRY_BASE_SECONDS = 30
     before = timezone.now()
-    websub.ping_hub.enqueue([SITE + "/feed/"])
+    websub.ping_hub.defer(feed_urls=[SITE + "/feed/"])
 
-    call_command("db_worker", batch=True, queue_name="*", startup_delay=False, interval=0.1, verbosity=0)
+    run_worker_until_idle()
 
-    results = list(DBTaskResult.objects.order_by("enqueued_at"))
-    assert [result.status for result in results] == ["FAILED", "READY"]
-    assert results[1].args_kwargs["kwargs"]["attempt"] == 2
-    assert results[1].run_after >= before + timedelta(seconds=30)
+    job = jobs("newsroom.lib.websub.ping_hub").get()
+    assert (job.status, job.attempts) == ("todo", 1)  # waiting for its second attempt
+    assert job.scheduled_at >= before + timedelta(seconds=settings.TASK_RETRY_BASE_SECONDS)

@@ -18,8 +18,8 @@ HEADLINE = "Ferry timetable to change in spring"
 
 
 @pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+def _immediate_tasks(jobs_run_at_once):
+    """The emails are background jobs: each runs as soon as it is deferred."""
 
 
 def sign_in_to_admin(tab, email):

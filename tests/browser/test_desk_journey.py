@@ -21,8 +21,8 @@ HEADLINE = "Library opening hours to grow in the new year"
 
 
 @pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+def _immediate_tasks(jobs_run_at_once):
+    """The emails are background jobs: each runs as soon as it is deferred."""
 
 
 def admin_sign_in(page, email):

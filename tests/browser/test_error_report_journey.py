@@ -19,8 +19,7 @@ CORRECTION = "An earlier version of this article said the repairs cost £20m. Th
 
 
 @pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+def _immediate_tasks(settings, jobs_run_at_once):
     # People take longer than the bot-trap's minimum; the browser fills the form at once.
     settings.ENQUIRIES_MIN_FILL_SECONDS = 0
 

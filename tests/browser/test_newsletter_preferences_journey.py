@@ -24,8 +24,7 @@ State = NewsletterSubscriber.State
 
 
 @pytest.fixture
-def newsletter_site(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+def newsletter_site(settings, jobs_run_at_once):
     settings.NEWSLETTER_DIGEST_TIME = "07:00"
     settings.NEWSLETTER_WEEKLY_DAY = "monday"
     cache.clear()

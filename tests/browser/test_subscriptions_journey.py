@@ -41,8 +41,7 @@ TIMEOUT = 30_000
 
 
 @pytest.fixture
-def subscriptions_site(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+def subscriptions_site(settings, jobs_run_at_once):
     settings.NEWSLETTER_DIGEST_TIME = "07:00"
     cache.clear()
     investigations = SectionFactory(name="Investigations", slug="investigations", position=1)

@@ -21,10 +21,9 @@ SEEDED_REASONS = [
 
 
 @pytest.fixture(autouse=True)
-def comment_settings(settings):
+def comment_settings(settings, jobs_run_at_once):
     """Mail is sent as soon as it is queued, and moderation alerts go to a known desk. (Rate-limit
     counters start empty with the cache, in tests/conftest.py.)"""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MANAGERS = ["Moderation desk <desk@example.org>"]
     settings.COMMENTS_MODERATION_EMAILS = settings.MANAGERS
     return settings

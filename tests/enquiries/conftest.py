@@ -5,7 +5,6 @@ import time
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from enquiries.checks import form_stamp
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
@@ -73,10 +72,6 @@ def enquiry_data(**overrides):
 
 def email_url(article):
     return f"/enquiries/email/{article.pk}/"
-
-
-def run_worker_until_idle():
-    call_command("db_worker", batch=True, queue_name="*", startup_delay=False, interval=0.1, verbosity=0)
 
 
 def html_body(message):

@@ -6,7 +6,7 @@ import time
 
 import pytest
 from django.core import mail
-from django_tasks_db.models import DBTaskResult
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from enquiries.checks import form_stamp
 from enquiries.models import Share
@@ -20,7 +20,7 @@ def page_text(response):
 
 def assert_nothing_stored_or_sent():
     assert Share.objects.count() == 0
-    assert DBTaskResult.objects.count() == 0
+    assert ProcrastinateJob.objects.count() == 0
     assert mail.outbox == []
 
 
@@ -71,9 +71,9 @@ def test_four_recipients_are_accepted_logged_and_queued(client, article, django_
         "d@example.net",
     ]
     assert all(r.sent_at is None for r in share.recipients.all())
-    task = DBTaskResult.objects.get()
-    assert task.task_path == "enquiries.tasks.send_share"
-    assert task.args_kwargs["args"] == [share.pk]
+    job = ProcrastinateJob.objects.get()
+    assert (job.task_name, job.args) == ("enquiries.tasks.send_share", {"share_id": share.pk})
+    assert job.queueing_lock == job.lock == f"share:{share.pk}"  # it cannot be queued twice
 
     confirmation = client.get(response["Location"])
     assert (

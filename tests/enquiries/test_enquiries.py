@@ -3,13 +3,14 @@ refused (with nothing stored or sent) when the input is wrong or too much."""
 
 import pytest
 from django.core import mail
-from django_tasks_db.models import DBTaskResult
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from enquiries.models import Enquiry
 from enquiries.services import deliver_enquiry
 from newsroom.models import SiteSettings
-from tests.enquiries.conftest import enquiry_data, html_body, run_worker_until_idle
+from tests.enquiries.conftest import enquiry_data, html_body
 from tests.factories import ArticleFactory, SectionFactory, singleton_row
+from tests.jobs import run_worker_until_idle
 
 
 def article_enquiry_url(article):
@@ -18,7 +19,7 @@ def article_enquiry_url(article):
 
 def assert_nothing_stored_or_sent():
     assert Enquiry.objects.count() == 0
-    assert DBTaskResult.objects.count() == 0
+    assert ProcrastinateJob.objects.count() == 0
     assert mail.outbox == []
 
 
@@ -59,7 +60,9 @@ def test_an_article_enquiry_is_stored_with_its_article_and_routed_to_the_section
     )
     assert enquiry.sent_to == "politics-desk@example.org"
     assert str(enquiry.ip_address) == "198.51.100.9"
-    assert DBTaskResult.objects.get().task_path == "enquiries.tasks.send_enquiry"
+    job = ProcrastinateJob.objects.get()
+    assert (job.task_name, job.args) == ("enquiries.tasks.send_enquiry", {"enquiry_id": enquiry.pk})
+    assert job.queueing_lock == job.lock == f"enquiry:{enquiry.pk}"  # it cannot be queued twice
     thanks = client.get(response["Location"]).content.decode()
     assert "Thank you, Erin Enquirer. Your message is on its way to the editors." in thanks
 

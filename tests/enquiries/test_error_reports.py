@@ -17,8 +17,8 @@ SCRIPT = '<script>alert("x")</script>'
 
 
 @pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+def _immediate_tasks(jobs_run_at_once):
+    """The emails are background jobs: each runs as soon as it is deferred."""
 
 
 @pytest.fixture

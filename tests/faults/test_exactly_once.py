@@ -1,26 +1,27 @@
 """Work that a killed task worker leaves half-done is finished later, and nobody gets the same
 email twice: the send decision is recorded before each message goes out."""
 
-import io
-import socket
-import subprocess
+import contextlib
+import signal
 import sys
-from datetime import datetime, timedelta
+import time
+from datetime import datetime
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.core.management import call_command
-from django.tasks import TaskResultStatus
+from django.db import connection
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+from procrastinate.exceptions import AlreadyEnqueued
 
 from enquiries.models import ShareRecipient
 from enquiries.services import deliver_share, share_article
-from enquiries.tasks import send_share
+from newsroom.tasks import retry_stalled_jobs
 from subscriptions import digest
 from subscriptions.models import DigestDelivery, NewsletterSubscriber
 from tests.factories import ArticleFactory
+from tests.jobs import jobs, run_worker_until_idle
+from tests.scale_out.processes import ROOT, Process, app_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -98,40 +99,45 @@ def test_a_digest_run_killed_mid_batch_leaves_the_rest_of_the_batch_to_the_next_
     assert digest.issue_for(day).completed_at is not None
 
 
-def running_task(share, worker_id):
-    result = send_share.enqueue(share.pk)
-    DBTaskResult.objects.filter(pk=result.id).update(
-        status=TaskResultStatus.RUNNING,
-        started_at=timezone.now() - timedelta(minutes=1),
-        worker_ids=[worker_id],
-    )
-    return result.id
-
-
-def test_tasks_left_running_by_a_killed_worker_go_back_in_the_queue_and_live_workers_keep_theirs():
+def test_a_share_whose_worker_was_killed_is_finished_by_another_and_sent_once_to_each(
+    transactional_db, tmp_path, settings
+):
     article = ArticleFactory(headline="Council keeps both clinics open")
+    recipients = ["ana@example.org", "ben@example.org", "cat@example.org"]
     share = share_article(
-        article=article, sender_name="Sam", sender_email="sam@example.org", recipients=["ana@example.org"]
+        article=article, sender_name="Sam", sender_email="sam@example.org", recipients=recipients
     )
-    DBTaskResult.objects.all().delete()
-    host = socket.gethostname()[:48]
-    dead = subprocess.Popen(["true"])
-    dead.wait()
-    # A live process whose command line names the worker, as a running task_worker's does.
-    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "task_worker"])
-    try:
-        killed = running_task(share, f"{host}:{dead.pid}")
-        live = running_task(share, f"{host}:{alive.pid}")
-        elsewhere = running_task(share, "another-machine:4242")
-        out = io.StringIO()
+    [job] = jobs("enquiries.tasks.send_share")
+    taken_by_the_killed_worker = tmp_path / "taken.log"
+    env = app_environment(
+        cache_url="",
+        key_prefix="faults",
+        DJANGO_SETTINGS_MODULE="tests.worker_settings",
+        TEST_MAIL_BACKEND="tests.faults.hanging_mail.TakesOneThenHangs",
+        TEST_MAIL_LOG=taken_by_the_killed_worker,
+    )
 
-        call_command("requeue_interrupted_tasks", stdout=out)
-    finally:
-        alive.kill()
-        alive.wait()
+    with Process(
+        "worker-to-kill", [sys.executable, str(ROOT / "manage.py"), "procrastinate", "worker"], env=env
+    ) as worker:
+        deadline = time.monotonic() + 60
+        while not taken_by_the_killed_worker.exists() and time.monotonic() < deadline:
+            worker.check_running()
+            time.sleep(0.1)
+        worker.popen.send_signal(signal.SIGKILL)
+        worker.popen.wait()
 
-    statuses = {str(pk): status for pk, status in DBTaskResult.objects.values_list("pk", "status")}
-    assert statuses[killed] == TaskResultStatus.READY
-    assert statuses[live] == TaskResultStatus.RUNNING
-    assert statuses[elsewhere] == TaskResultStatus.RUNNING
-    assert "1 interrupted task(s) queued again; 2 running task(s)" in out.getvalue()
+    assert jobs("enquiries.tasks.send_share").get().status == "doing"  # for ever, left alone
+    # A minute later the dead worker has missed its heartbeats; the next look for stalled jobs
+    # (each minute, on any live worker) gives its job back, and a worker finishes it.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE procrastinate_workers SET last_heartbeat = NOW() - INTERVAL '1 minute'")
+    with contextlib.suppress(AlreadyEnqueued):  # unless the killed worker's schedule queued it
+        retry_stalled_jobs.defer(timestamp=int(time.time()))
+    run_worker_until_idle()
+
+    assert jobs("enquiries.tasks.send_share").get(pk=job.pk).status == "succeeded"
+    taken = taken_by_the_killed_worker.read_text().split()
+    assert len(taken) == 1  # the one in flight at the kill, recorded as sent before it went
+    assert sorted(taken + [message.to[0] for message in mail.outbox]) == recipients
+    assert not ShareRecipient.objects.filter(share=share, sent_at__isnull=True).exists()

@@ -19,10 +19,9 @@ SITE = "http://127.0.0.1:8000"
 
 
 @pytest.fixture
-def purging(settings):
+def purging(settings, jobs_run_at_once):
     settings.CDN_PURGER = "tests.scale_out.recording.RecordingPurger"
     settings.SITE_URL = SITE
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     RecordingPurger.calls.clear()
 
 

@@ -11,12 +11,12 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from articles import services
-from articles.tasks import announce_due_scheduled_changes
+from articles.tasks import announce_due_scheduled_changes, announce_scheduled_changes
 from comments import services as comment_services
 from comments.models import Comment, ModerationReason
-from newsroom.lib.periodic import registered_periodic_tasks
 from tests.articles.editorial_helpers import article_form, change_url
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory
+from tests.jobs import schedule_of
 from tests.scale_out.recording import RecordingPurger
 
 SITE = "http://127.0.0.1:8000"
@@ -25,11 +25,10 @@ SITE_WIDE = {"/", "/feed/", "/feed/atom/", "/sitemap.xml", "/sitemap-articles.xm
 
 
 @pytest.fixture
-def purged(settings, django_capture_on_commit_callbacks):
+def purged(settings, django_capture_on_commit_callbacks, jobs_run_at_once):
     """Run an action, commit, and return the set of paths the purger was given."""
     settings.CDN_PURGER = "tests.scale_out.recording.RecordingPurger"
     settings.SITE_URL = SITE
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
     def run(action):
         RecordingPurger.calls.clear()
@@ -208,10 +207,22 @@ def test_without_a_purger_nothing_is_queued(
     assert all("purge" not in repr(callback) for callback in callbacks)
 
 
-def test_the_worker_schedule_looks_for_scheduled_changes_every_minute_when_purging(settings):
-    settings.CDN_PURGER = "tests.scale_out.recording.RecordingPurger"
-    [periodic] = [task for task in registered_periodic_tasks() if task.name == PERIODIC]
+# Minutes since the epoch, as the worker's schedule passes them: one on the hour, one not.
+ON_THE_HOUR = 1_800_000_000
+A_MINUTE_PAST = ON_THE_HOUR + 60
 
-    assert periodic.interval() == timedelta(minutes=1)
+
+def test_the_worker_looks_for_scheduled_changes_every_minute_when_purging_else_hourly(settings, monkeypatch):
+    looks = []
+    monkeypatch.setattr("articles.tasks.announce_due_scheduled_changes", lambda: looks.append(True))
+    assert schedule_of(PERIODIC) == "* * * * *"
+
+    settings.CDN_PURGER = "tests.scale_out.recording.RecordingPurger"
+    announce_scheduled_changes(timestamp=A_MINUTE_PAST)
+    assert len(looks) == 1
+
     settings.CDN_PURGER = ""
-    assert periodic.interval() == timedelta(hours=1)
+    announce_scheduled_changes(timestamp=A_MINUTE_PAST)
+    assert len(looks) == 1
+    announce_scheduled_changes(timestamp=ON_THE_HOUR)
+    assert len(looks) == 2

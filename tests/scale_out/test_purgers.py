@@ -48,12 +48,11 @@ def purge_api(status=200):
 
 
 @pytest.fixture
-def api_purger(settings):
+def api_purger(settings, jobs_run_at_once):
     settings.CDN_PURGER = "newsroom.lib.purge.HttpApiPurger"
     settings.CDN_PURGE_TOKEN = "purge-token-for-tests"
     settings.CDN_PURGE_BATCH_SIZE = 2
     settings.SITE_URL = "https://news.example.org"
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     return settings
 
 
@@ -108,7 +107,7 @@ def test_an_article_edit_posts_its_urls_to_the_purge_api_after_commit(
 
 @pytest.mark.django_db(transaction=True)
 def test_through_nginx_a_purged_page_is_fresh_on_the_next_request_and_gone_once_withdrawn(
-    settings, editor, shared_cache, key_prefix
+    settings, editor, shared_cache, key_prefix, jobs_run_at_once
 ):
     token = "a-long-random-purge-token-for-this-test"
     article = ArticleFactory(headline="Swimming pool reopens")
@@ -123,7 +122,6 @@ def test_through_nginx_a_purged_page_is_fresh_on_the_next_request_and_gone_once_
         settings.CDN_PURGE_ENDPOINTS = [f"http://127.0.0.1:{nginx.purge_port}"]
         settings.CDN_PURGE_TOKEN = token
         settings.SITE_URL = "http://127.0.0.1"
-        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
         _, first, _ = http_get(nginx.port, url)
         _, second, before = http_get(nginx.port, url)
         forged_status, _, _ = http_get(nginx.purge_port, url, headers={"X-Newsroom-Purge-Token": "guess"})

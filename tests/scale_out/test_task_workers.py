@@ -1,23 +1,23 @@
-"""Several task workers share the database queue without running any task twice."""
+"""Several workers share the PostgreSQL job queue without running any job twice."""
 
 import sys
 import time
 from collections import Counter
 
 import pytest
-from django.tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from tests.scale_out.processes import ROOT, Process, app_environment
 from tests.scale_out.tasks import record_run
 
 TASKS = 300
+RECORD_RUN = "tests.scale_out.tasks.record_run"
 
 
-def db_worker(env, name):
-    command = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--queue-name", "*"]
-    command += ["--interval", "0.1", "--no-startup-delay", "--no-reload", "--verbosity", "1"]
-    return Process(name, command, env=env)
+def worker(env, name):
+    """`manage.py procrastinate worker` as deployed, which also knows the test's task."""
+    command = [sys.executable, str(ROOT / "manage.py"), "procrastinate", "worker", "--name", name]
+    return Process(name, command, env={**env, "DJANGO_SETTINGS_MODULE": "tests.worker_settings"})
 
 
 def wait_until(condition, *, timeout, processes):
@@ -37,16 +37,17 @@ def test_two_workers_share_the_queue_and_run_every_task_exactly_once(shared_cach
     runs.touch()
     env = app_environment(cache_url=shared_cache, key_prefix=key_prefix)
 
-    with db_worker(env, "worker-1") as first, db_worker(env, "worker-2") as second:
+    with worker(env, "worker-1") as first, worker(env, "worker-2") as second:
         workers = [first, second]
         # Both workers polling before the work arrives, so neither has a head start.
         wait_until(
             lambda: all("Starting worker" in w.output() for w in workers), timeout=60, processes=workers
         )
-        for number in range(TASKS):
-            record_run.enqueue(number, str(runs))
+        record_run.batch_defer(*({"number": number, "log_path": str(runs)} for number in range(TASKS)))
         wait_until(
-            lambda: DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == TASKS,
+            lambda: (
+                ProcrastinateJob.objects.filter(task_name=RECORD_RUN, status="succeeded").count() == TASKS
+            ),
             timeout=120,
             processes=workers,
         )
@@ -59,4 +60,4 @@ def test_two_workers_share_the_queue_and_run_every_task_exactly_once(shared_cach
     assert set(runs_per_task.values()) == {1}
     assert set(tasks_per_worker) == worker_pids
     assert min(tasks_per_worker.values()) > TASKS // 10, tasks_per_worker
-    assert not DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).exists()
+    assert not ProcrastinateJob.objects.filter(task_name=RECORD_RUN).exclude(status="succeeded").exists()

@@ -31,9 +31,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "newsroom"))
 
 
 @pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
+def _immediate_tasks(settings, jobs_run_at_once):
     """Mail is sent as soon as it is queued, so a test sees in the outbox what a form sent."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MANAGERS = ["Moderation desk <desk@example.org>"]
     settings.COMMENTS_MODERATION_EMAILS = settings.MANAGERS
     return settings

@@ -28,10 +28,9 @@ SUBSCRIBER_ONLY = PREMIUM_PARAGRAPHS[2:]
 
 
 @pytest.fixture(autouse=True)
-def subscription_settings(settings):
+def subscription_settings(settings, jobs_run_at_once):
     """Queued mail is sent at once, rate limits start from zero, the webhook has a secret and
     metering is off unless a test turns it on."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.SUBSCRIPTIONS_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.SUBSCRIPTIONS_WEBHOOK_TOLERANCE_SECONDS = 300
     settings.SUBSCRIPTIONS_METERING = False

@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.tasks import TaskResultStatus
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from subscriptions.models import DigestRun, NewsletterSubscriber, Subscription
 from subscriptions.tasks import send_due_digest
 from tests.factories import ArticleFactory, UserFactory
+from tests.jobs import jobs, run_worker_until_idle, schedule_of
 
 from .conftest import subscribe
 
@@ -20,45 +19,34 @@ DIGEST_TASK = "subscriptions.tasks.send_due_digest"
 REMINDER_TASK = "subscriptions.tasks.send_subscription_reminders"
 
 
-def run_worker_until_idle():
-    call_command("db_worker", batch=True, queue_name="*", startup_delay=False, interval=0.1, verbosity=0)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_sends_the_digest_once_its_time_has_come_and_only_once(settings, time_machine):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+def test_the_worker_sends_the_digest_once_its_time_has_come_and_only_once(
+    settings, time_machine, real_job_queue
+):
     settings.NEWSLETTER_DIGEST_TIME = "07:00"
     time_machine.move_to(timezone.make_aware(datetime(2026, 11, 20, 6, 30)), tick=True)
     ArticleFactory(headline="Overnight: bridge reopens", publish_at=timezone.now() - timedelta(hours=3))
     NewsletterSubscriber.objects.create(email="early@example.org", state=NewsletterSubscriber.State.CONFIRMED)
 
-    send_due_digest.enqueue()
+    send_due_digest.defer()
     run_worker_until_idle()
     assert mail.outbox == []  # too early
 
     time_machine.move_to(timezone.make_aware(datetime(2026, 11, 20, 7, 5)), tick=True)
-    send_due_digest.enqueue()
+    send_due_digest.defer()
     run_worker_until_idle()
-    send_due_digest.enqueue()
+    send_due_digest.defer()
     run_worker_until_idle()
 
     assert [message.to for message in mail.outbox] == [["early@example.org"]]
     assert "Overnight: bridge reopens" in mail.outbox[0].body
     assert DigestRun.objects.count() == 1
-    # Each run queues the next look.
-    assert DBTaskResult.objects.filter(task_path=DIGEST_TASK, status=TaskResultStatus.READY).count() >= 1
+    assert [job.status for job in jobs(DIGEST_TASK)] == ["succeeded"] * 3
 
 
-@pytest.mark.django_db
-def test_the_worker_schedule_includes_the_digest_and_the_reminders(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    out = io.StringIO()
-
-    call_command("schedule_periodic_tasks", stdout=out)
-
-    assert DIGEST_TASK in out.getvalue()
-    assert REMINDER_TASK in out.getvalue()
-    assert DBTaskResult.objects.filter(task_path=REMINDER_TASK, status=TaskResultStatus.READY).count() == 1
+def test_the_worker_looks_for_the_digest_every_five_minutes_and_reminds_every_hour():
+    assert schedule_of(DIGEST_TASK) == "*/5 * * * *"
+    assert schedule_of(REMINDER_TASK) == "7 * * * *"
 
 
 # Reminders ------------------------------------------------------------------------------------------

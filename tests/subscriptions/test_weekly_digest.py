@@ -131,25 +131,24 @@ def test_daily_subscribers_get_the_daily_issue_and_weekly_ones_do_not(week):
 
 
 def test_the_worker_sends_the_weekly_issue_on_the_weekly_day_only(week, settings, time_machine):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     subscriber("weekly@example.org", Frequency.WEEKLY)
     subscriber("daily@example.org", Frequency.DAILY)
 
     # Friday after the send time: the daily issue only.
     time_machine.move_to(at(FRIDAY, 7, 5), tick=True)
-    send_due_digest.call()
+    send_due_digest()
     assert [message.to for message in mail.outbox] == [["daily@example.org"]]
 
     # Monday before the send time: nothing yet.
     mail.outbox.clear()
     time_machine.move_to(at(MONDAY, 6, 55), tick=True)
-    send_due_digest.call()
+    send_due_digest()
     assert mail.outbox == []
 
     # Monday after it: the day's daily issue and the weekly one, each to its own readers.
     time_machine.move_to(at(MONDAY, 7, 5), tick=True)
-    send_due_digest.call()
-    send_due_digest.call()  # the next look sends nothing more
+    send_due_digest()
+    send_due_digest()  # the next look sends nothing more
     subjects = {message.to[0]: message.subject for message in mail.outbox}
     assert subjects == {
         "daily@example.org": "The Civic Ledger daily: Overnight: bridge reopens",
@@ -163,16 +162,15 @@ def test_the_worker_sends_the_weekly_issue_on_the_weekly_day_only(week, settings
 
 
 def test_the_weekly_day_follows_the_setting(week, settings, time_machine):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.NEWSLETTER_WEEKLY_DAY = "friday"
     subscriber("weekly@example.org", Frequency.WEEKLY)
     time_machine.move_to(at(MONDAY, 7, 5), tick=True)
 
-    send_due_digest.call()
+    send_due_digest()
     assert mail.outbox == []
 
     time_machine.move_to(at(FRIDAY + timedelta(days=7), 7, 5), tick=True)
-    send_due_digest.call()
+    send_due_digest()
     [message] = mail.outbox
     assert message.to == ["weekly@example.org"]
     assert "Overnight: bridge reopens" in message.body  # Monday's, in the week to Friday

@@ -1,110 +1,93 @@
 """The import runs every SYNDICATION_INTERVAL_MINUTES through the real queue and worker."""
 
-import io
 import threading
-from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
-from django.tasks import TaskResultStatus
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+from django.db import connection, transaction
+from procrastinate.exceptions import AlreadyEnqueued
 
 from articles.models import Article
-from newsroom.lib.periodic import ensure_scheduled
 from syndication.models import ImportRun
 from syndication.tasks import import_partner_feeds
+from tests.jobs import jobs, run_worker_until_idle, schedule_of
 
 IMPORT_TASK = "syndication.tasks.import_partner_feeds"
+# Seconds since the epoch, as the worker's schedule passes them: on the hour, and 10 minutes on.
+ON_THE_HOUR = 1_800_000_000
+TEN_PAST = ON_THE_HOUR + 600
 
 
-def schedule():
-    out = io.StringIO()
-    call_command("schedule_periodic_tasks", stdout=out)
-    return out.getvalue()
-
-
-def run_worker_until_idle():
-    call_command("db_worker", batch=True, queue_name="*", startup_delay=False, interval=0.1, verbosity=0)
-
-
-def pending_imports():
-    return DBTaskResult.objects.filter(task_path=IMPORT_TASK, status=TaskResultStatus.READY)
+def test_the_worker_looks_every_minute_whether_an_import_is_due():
+    assert schedule_of(IMPORT_TASK) == "* * * * *"
 
 
 @pytest.mark.django_db
-def test_scheduling_twice_leaves_exactly_one_pending_import():
-    before = timezone.now()
+def test_an_import_already_waiting_in_the_queue_is_not_queued_twice():
+    import_partner_feeds.defer(timestamp=ON_THE_HOUR)
 
-    first = schedule()
-    second = schedule()
+    with pytest.raises(AlreadyEnqueued), transaction.atomic():
+        import_partner_feeds.defer(timestamp=TEN_PAST)
 
-    assert pending_imports().count() == 1
-    assert before <= pending_imports().get().run_after <= timezone.now()
-    assert f"{IMPORT_TASK}: first run queued for" in first
-    assert f"{IMPORT_TASK}: already queued for" in second
-    assert "0 newly queued" in second
+    assert [job.status for job in jobs(IMPORT_TASK)] == ["todo"]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_workers_scheduling_at_the_same_moment_queue_one_import_between_them():
+def test_workers_queueing_at_the_same_moment_queue_one_import_between_them():
     start = threading.Barrier(6)
-    errors = []
+    refused, errors = [], []
 
-    def schedule_from_another_process():
+    def defer_from_another_process():
         try:
             start.wait()
-            ensure_scheduled(import_partner_feeds)
+            import_partner_feeds.defer(timestamp=ON_THE_HOUR)
+        except AlreadyEnqueued:
+            refused.append(True)
         except Exception as error:  # pragma: no cover - reported by the assertion below
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=schedule_from_another_process) for _ in range(6)]
+    threads = [threading.Thread(target=defer_from_another_process) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
     assert errors == []
-    assert pending_imports().count() == 1
+    assert len(refused) == 5
+    assert jobs(IMPORT_TASK).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_runs_the_scheduled_import_and_queues_the_next_run(feed_server, make_source, settings):
+def test_the_worker_imports_on_the_minutes_the_interval_names_only(feed_server, make_source, settings):
     settings.SYNDICATION_INTERVAL_MINUTES = 30
     source = make_source(feed_server.feed("/rss.xml", "rss.xml"))
-    schedule()
 
+    import_partner_feeds.defer(timestamp=TEN_PAST)
     run_worker_until_idle()
-    finished = timezone.now()
+    assert not ImportRun.objects.exists()
+
+    import_partner_feeds.defer(timestamp=ON_THE_HOUR + 1800)
+    run_worker_until_idle()
 
     assert Article.objects.filter(source=source).count() == 2
     run = ImportRun.objects.get()
     assert run.trigger == ImportRun.Trigger.SCHEDULE
     assert run.source_imports.get().new == 2
-    done = DBTaskResult.objects.get(task_path=IMPORT_TASK, status=TaskResultStatus.SUCCESSFUL)
-    assert done.return_value == {"import_run": run.pk}
-    next_run = pending_imports().get()
-    assert finished + timedelta(minutes=29) < next_run.run_after <= finished + timedelta(minutes=30)
-
-    # Scheduling again (a deploy, a second worker) leaves the queued run as it is.
-    schedule()
-    assert list(pending_imports()) == [next_run]
+    assert [job.status for job in jobs(IMPORT_TASK)] == ["succeeded", "succeeded"]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_run_that_fails_still_queues_the_next_one(monkeypatch, settings):
+def test_a_run_that_fails_is_not_retried_the_next_due_minute_runs_instead(monkeypatch, settings):
     settings.SYNDICATION_INTERVAL_MINUTES = 10
 
     def import_that_breaks(**kwargs):
         raise RuntimeError("database went away")
 
     monkeypatch.setattr("syndication.tasks.import_feeds", import_that_breaks)
-    schedule()
+    import_partner_feeds.defer(timestamp=TEN_PAST)
 
     run_worker_until_idle()
 
-    assert DBTaskResult.objects.get(task_path=IMPORT_TASK, status=TaskResultStatus.FAILED)
-    assert pending_imports().get().run_after > timezone.now() + timedelta(minutes=9)
+    [failed] = jobs(IMPORT_TASK)
+    assert (failed.status, failed.attempts) == ("failed", 1)  # tried once, not retried
