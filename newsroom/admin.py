@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from procrastinate.contrib.django.admin import ProcrastinateJobAdmin
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from newsroom import changes
 from newsroom.lib.singleton import SingletonModelAdmin
@@ -82,3 +85,29 @@ class SuppressedAddressAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     readonly_fields = ["detail", "provider", "created_at"]
     fields = ["email", "reason", "detail", "provider", "created_at"]
+
+
+class KnownJobStatusFilter(admin.ChoicesFieldListFilter):
+    """The job status column is a PostgreSQL enum, so a status outside it (from a hand-edited
+    URL) is a database error, not an empty list: refuse it as the admin refuses any bad filter
+    value (a redirect with ?e=1)."""
+
+    def queryset(self, request, queryset):
+        chosen = self.used_parameters.get(self.lookup_kwarg) or []
+        if isinstance(chosen, str):
+            chosen = [chosen]
+        if not set(chosen) <= set(ProcrastinateJob.STATUSES):
+            raise IncorrectLookupParameters(f"no job status among {chosen!r}")
+        return super().queryset(request, queryset)
+
+
+# Procrastinate registers its read-only job pages itself; ours differ only in that filter.
+admin.site.unregister(ProcrastinateJob)
+
+
+@admin.register(ProcrastinateJob)
+class JobAdmin(ProcrastinateJobAdmin):
+    list_filter = [
+        ("status", KnownJobStatusFilter),
+        *(name for name in ProcrastinateJobAdmin.list_filter if name != "status"),
+    ]
