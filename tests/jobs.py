@@ -1,10 +1,11 @@
 """Running the job queue in tests: the real worker, or each job at once."""
 
 import logging
+import threading
 from unittest import mock
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.manager import JobManager
@@ -17,15 +18,33 @@ def run_worker_until_idle():
     """Procrastinate's real worker (`manage.py procrastinate worker`), in this process, until no
     job is waiting. It reads the committed queue through its own connection, so the test must
     be a transactional one. The cron schedule is left out: it would add jobs at whichever
-    minute the test happens to run; the schedule's own tests read it from the registry."""
+    minute the test happens to run; the schedule's own tests read it from the registry.
+
+    It runs in a thread of its own: once a browser test has run, Playwright keeps an event loop
+    running in the test thread for the rest of the session, and asyncio.run() refuses to start
+    inside one."""
+    failures = []
+
+    def work():
+        try:
+            call_command(
+                "procrastinate",
+                "worker",
+                "--one-shot",
+                "--no-listen-notify",
+                "--fetch-job-polling-interval=0.1",
+            )
+        except BaseException as error:  # raised again in the test's thread
+            failures.append(error)
+        finally:
+            connections.close_all()
+
     with mock.patch.dict(app.periodic_registry.periodic_tasks, clear=True):
-        call_command(
-            "procrastinate",
-            "worker",
-            "--one-shot",
-            "--no-listen-notify",
-            "--fetch-job-polling-interval=0.1",
-        )
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+    if failures:
+        raise failures[0]
 
 
 def jobs(task_name):
