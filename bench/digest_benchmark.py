@@ -6,11 +6,13 @@
 It uses the development database (the local cluster, or DATABASE_URL), adds the subscribers in
 bulk, starts an SMTP sink on 127.0.0.1 in a separate process (so the sender's memory and CPU
 are measured alone) that counts every message it accepts, points EMAIL_URL at it, and sends
-one issue through the real code path (subscriptions.digest.send_digest: claim batches, one mail
-connection per batch, mark each message sent). It prints progress lines and a summary: time,
-messages a second, and memory (peak RSS, and the RSS at each progress line, which should stay
-flat as the list is worked through; with --tracemalloc, Python's own peak allocation too,
-at a cost in speed).
+one issue through the real code path: subscriptions.digest.send_digest queues one job per
+batch, and Procrastinate's worker, run in this process until the queue is empty, sends each
+batch over one mail connection and marks each message sent. (Any other job waiting in the
+development queue runs too, its mail going to the sink.) It prints progress lines and a
+summary: time, messages a second, and memory (peak RSS, and the RSS at each progress line,
+which should stay flat as the list is worked through; with --tracemalloc, Python's own peak
+allocation too, at a cost in speed).
 
 Everything it adds (the subscribers and the issue) is removed at the end unless --keep is
 given, so the development worker never mails the benchmark's addresses.
@@ -23,6 +25,7 @@ import os
 import resource
 import socket
 import sys
+import threading
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -147,12 +150,14 @@ def main():
     django.setup()
 
     from django.conf import settings
+    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
+    from procrastinate.contrib.django.models import ProcrastinateJob
 
     from articles.models import Article
     from subscriptions import digest
-    from subscriptions.models import DigestIssue, NewsletterSubscriber
+    from subscriptions.models import DigestIssue, DigestRun, NewsletterSubscriber
 
     database = connection.settings_dict["NAME"]
     print(f"Database: {database}; mail: {settings.MAILERS['default']['BACKEND']} on port {port}")
@@ -193,21 +198,36 @@ def main():
     last_report = [0]
     sending_started = time.perf_counter()
 
-    def progress(run):
-        done = run.sent + run.skipped + run.failed
-        if done - last_report[0] >= 10_000 or done >= args.subscribers:
-            last_report[0] = done
-            elapsed = time.perf_counter() - sending_started
-            rss = rss_mib()
-            rss_samples.append(rss)
-            print(
-                f"  {done:>7,} done ({run.sent:,} sent, {run.skipped:,} skipped) "
-                f"in {elapsed:6.1f} s, {run.sent / elapsed:6.0f} msg/s, "
-                f"sink has {counter.value:,}, RSS {rss:6.1f} MiB",
-                flush=True,
-            )
+    worker_done = threading.Event()
 
-    run = digest.send_digest(BENCH_DATE, batch_size=args.batch_size, progress=progress)
+    def report_progress(run_id):
+        while not worker_done.wait(1):
+            run = DigestRun.objects.get(pk=run_id)
+            done = run.sent + run.skipped + run.failed
+            if done - last_report[0] >= 10_000 or done >= args.subscribers:
+                last_report[0] = done
+                elapsed = time.perf_counter() - sending_started
+                rss = rss_mib()
+                rss_samples.append(rss)
+                print(
+                    f"  {done:>7,} done ({run.sent:,} sent, {run.skipped:,} skipped) "
+                    f"in {elapsed:6.1f} s, {run.sent / elapsed:6.0f} msg/s, "
+                    f"sink has {counter.value:,}, RSS {rss:6.1f} MiB",
+                    flush=True,
+                )
+        connection.close()
+
+    run = digest.send_digest(BENCH_DATE, batch_size=args.batch_size)
+    batches = ProcrastinateJob.objects.filter(
+        task_name="subscriptions.tasks.send_digest_batch", status="todo"
+    )
+    print(f"Queued {batches.count():,} batch jobs in {time.perf_counter() - sending_started:.1f} s")
+    reporter = threading.Thread(target=report_progress, args=(run.pk,), daemon=True)
+    reporter.start()
+    call_command("procrastinate", "worker", "--one-shot", "--no-listen-notify", "--delete-jobs", "successful")
+    worker_done.set()
+    reporter.join()
+    run.refresh_from_db()
     elapsed = time.perf_counter() - sending_started
     traced_peak = None
     if args.tracemalloc:
@@ -228,7 +248,7 @@ def main():
     print(f"  received by the sink {received:,}")
     print(f"  time                 {elapsed:.1f} s")
     print(f"  throughput           {run.sent / elapsed:.0f} messages/s")
-    print(f"  mail connections     {-(-run.sent // args.batch_size):,} (one per batch)")
+    print(f"  mail connections     about {-(-run.sent // args.batch_size):,} (one per batch job)")
     print(f"  RSS before sending   {baseline_rss:.1f} MiB")
     if rss_samples:
         print(f"  RSS during sending   {min(rss_samples):.1f} to {max(rss_samples):.1f} MiB")

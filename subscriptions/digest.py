@@ -11,24 +11,24 @@ How "exactly once" holds:
 2. Every confirmed subscriber of its frequency gets a delivery row for it, added by one
    INSERT … SELECT … ON CONFLICT DO NOTHING: running again adds only newcomers, and never
    loads the list.
-3. A run takes a batch of waiting rows (SELECT … FOR UPDATE SKIP LOCKED, then a session
-   advisory lock on each), so two runs at once work on different rows. The rows stay
-   "waiting": PostgreSQL drops the advisory locks by itself when a run's connection ends, so
-   the untried rest of a killed run's batch is taken by the next run.
+3. The waiting rows are sent by one job per batch (NEWSLETTER_BATCH_SIZE consecutive ids),
+   keyed on the issue and the batch: Procrastinate's queueing lock keeps one such job waiting,
+   its lock one running, so looking again while batches wait or run queues nothing twice.
 4. The send decision is one row's own UPDATE from "waiting" to "sending", committed just
    before its message goes out; a row that is no longer waiting is not sent. The same
    statement marks the previous message "sent", so this costs one round trip per message.
-   When a send fails, the row in flight goes back to waiting and the run stops; the next run
-   (the task's retry, or the command run again) carries on from there.
-5. A process killed outright can leave at most the one message in flight marked "sending".
-   Runs never resend those (the mail server may have taken it); the send log counts them.
+   When a send fails, the row in flight goes back to waiting and the batch's job fails; its
+   retry (with back-off) carries on from there.
+5. A worker killed outright can leave at most the one message in flight marked "sending";
+   its job is taken again (newsroom.tasks.retry_stalled_jobs) and never resends that row (the
+   mail server may have taken it); the send log counts them.
 
-Memory stays flat however long the list: rows are claimed a batch at a time, a batch's
-messages go over one mail connection, and the rendered issue is kept once per distinct
-choice of sections, with only the unsubscribe and preferences links differing between
-recipients.
+Memory stays flat however long the list: a job holds one batch, a batch's messages go over one
+mail connection, and the rendered issue is kept once per distinct choice of sections, with only
+the unsubscribe and preferences links differing between recipients.
 """
 
+import contextlib
 import logging
 import smtplib
 from collections import Counter
@@ -36,10 +36,11 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
+from procrastinate.exceptions import AlreadyEnqueued
 
 from articles.models import Article
 from newsroom.lib.mail import build_email, deliverable, list_unsubscribe_headers
@@ -229,67 +230,6 @@ class IssueRenderer:
         return message
 
 
-# The first key of the two-key advisory locks that hold deliveries for a run (the two-key
-# space never meets the one-key locks of newsroom/lib/periodic.py).
-DELIVERY_LOCK_CLASS = 0x6469  # "di"
-
-
-def _lock_deliveries(ids):
-    """Of these delivery ids, the ones this connection now holds (others are another run's)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM unnest(%s::bigint[]) AS id "
-            "WHERE pg_try_advisory_lock(%s, (id %% 2147483647)::int) ORDER BY id",
-            [ids, DELIVERY_LOCK_CLASS],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def release_batch(batch):
-    """Let go of a batch's locks. A lost connection has dropped them already."""
-    ids = [delivery_id for delivery_id, *_ in batch]
-    if not ids:
-        return
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_unlock(%s, (id %% 2147483647)::int) FROM unnest(%s::bigint[]) AS id",
-                [DELIVERY_LOCK_CLASS, ids],
-            )
-    except DatabaseError:
-        logger.warning("could not release the digest batch's locks; its connection is gone")
-
-
-def claim_batch(issue, size):
-    """Take up to `size` waiting deliveries for this run: the first waiting rows that no other
-    run holds. Returns [(delivery id, subscriber id, email, subscriber state)]; the caller
-    releases them with release_batch()."""
-    after = 0
-    while True:
-        with transaction.atomic():
-            candidates = list(
-                DigestDelivery.objects.filter(issue=issue, state=Delivery.PENDING, pk__gt=after)
-                .order_by("id")
-                .select_for_update(skip_locked=True)
-                .values_list("pk", flat=True)[:size]
-            )
-            if not candidates:
-                return []
-            ids = _lock_deliveries(candidates)
-        if ids:
-            break
-        # All held by other runs: look further down the list.
-        after = candidates[-1]
-    batch = list(
-        DigestDelivery.objects.filter(pk__in=ids, state=Delivery.PENDING)
-        .order_by("id")
-        .values_list("pk", "subscriber_id", "subscriber__email", "subscriber__state")
-    )
-    # Sent by another run between our look and our lock: not ours after all.
-    release_batch([(delivery_id,) for delivery_id in set(ids) - {row[0] for row in batch}])
-    return batch
-
-
 def sections_of(subscriber_ids):
     through = NewsletterSubscriber.sections.through
     chosen = {}
@@ -340,8 +280,8 @@ def _mark_sent(delivery_id):
 
 
 def send_batch(batch, renderer, run):
-    """Send one claimed batch over one mail connection. Raises DigestInterrupted when the mail
-    server fails, after recording exactly what was sent."""
+    """Send one batch over one mail connection, counting in `run` (unsaved). Raises
+    DigestInterrupted when the mail server fails, after recording exactly what was sent."""
     chosen = sections_of([subscriber_id for _, subscriber_id, _, _ in batch])
     # Checked at sending, not when the issue's rows were added: a bounce or complaint reported
     # since then (even during this run) stops the next message to that address.
@@ -400,38 +340,90 @@ def send_batch(batch, renderer, run):
         raise DigestInterrupted(f"{type(error).__name__}: {error}") from error
 
 
-def send_digest(day, *, kind=Kind.DAILY, batch_size=None, progress=None):
-    """Send the day's issue of this kind to everyone who has not had it. Returns the run's log
-    row, or None when the issue has already gone to everyone (so a second run does and records
-    nothing)."""
+def send_digest(day, *, kind=Kind.DAILY, batch_size=None):
+    """Queue the day's issue of this kind for everyone who has not had it: one job per batch
+    of waiting deliveries (subscriptions.tasks.send_digest_batch), which the worker sends.
+    Returns the run's log row, whose counts the batches add to as they go; None when the issue
+    has already gone to everyone (so a second run does and records nothing)."""
     batch_size = batch_size or settings.NEWSLETTER_BATCH_SIZE
     issue = issue_for(day, kind)
     if issue.completed_at is not None:
         return None
     run = DigestRun.objects.create(issue=issue)
+    if issue.article_ids:
+        run.recipients_added = add_recipients(issue)
+        run.save(update_fields=["recipients_added"])
+        for batch_number in waiting_batches(issue, batch_size):
+            queue_batch(issue, run, batch_number, batch_size)
+    if complete_if_done(issue):
+        DigestRun.objects.filter(pk=run.pk, finished_at__isnull=True).update(finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def waiting_batches(issue, size):
+    """The numbers of the batches (delivery id // size) that still have someone waiting."""
+    return (
+        DigestDelivery.objects.filter(issue=issue, state=Delivery.PENDING)
+        .annotate(batch=F("id") / size)
+        .values_list("batch", flat=True)
+        .order_by("batch")
+        .distinct()
+    )
+
+
+def queue_batch(issue, run, batch_number, size):
+    """Defer the job of one batch, keyed on it; a batch already waiting from an earlier look
+    is left as it is. Called outside any transaction (the worker's job, the command): the
+    refused duplicate would break a surrounding one."""
+    from subscriptions.tasks import send_digest_batch
+
+    key = f"digest:{issue.pk}:{size}:{batch_number}"
+    with contextlib.suppress(AlreadyEnqueued):
+        send_digest_batch.configure(lock=key, queueing_lock=key).defer(
+            issue_id=issue.pk,
+            run_id=run.pk,
+            first_id=batch_number * size,
+            last_id=(batch_number + 1) * size - 1,
+        )
+
+
+def send_queued_batch(*, issue_id, run_id, first_id, last_id):
+    """The job's work: send the waiting deliveries of one batch, add what happened to the run,
+    and mark the issue complete when nobody is left waiting."""
+    issue = DigestIssue.objects.get(pk=issue_id)
+    batch = list(
+        DigestDelivery.objects.filter(issue=issue, state=Delivery.PENDING, pk__gte=first_id, pk__lte=last_id)
+        .order_by("id")
+        .values_list("pk", "subscriber_id", "subscriber__email", "subscriber__state")
+    )
+    counts = DigestRun(issue=issue)
+    error = None
     try:
-        if issue.article_ids:
-            run.recipients_added = add_recipients(issue)
-            renderer = IssueRenderer(issue)
-            while batch := claim_batch(issue, batch_size):
-                try:
-                    send_batch(batch, renderer, run)
-                finally:
-                    release_batch(batch)
-                if progress:
-                    progress(run)
-        if not DigestDelivery.objects.filter(issue=issue, state=Delivery.PENDING).exists():
-            DigestIssue.objects.filter(pk=issue.pk, completed_at__isnull=True).update(
-                completed_at=timezone.now()
-            )
-    except Exception as error:
-        run.errors = f"{type(error).__name__}: {error}"
-        logger.exception("%s digest for %s stopped", kind, day)
+        if batch:
+            send_batch(batch, IssueRenderer(issue), counts)
+    except DigestInterrupted as interrupted:
+        error = interrupted
+        logger.exception("%s digest for %s stopped part-way", issue.kind, issue.date)
         raise
     finally:
-        run.finished_at = timezone.now()
-        run.save()
-    return run
+        DigestRun.objects.filter(pk=run_id).update(
+            sent=F("sent") + counts.sent,
+            skipped=F("skipped") + counts.skipped,
+            failed=F("failed") + counts.failed,
+            errors=Concat("errors", Value(f"{error}\n" if error else "")),
+            finished_at=timezone.now(),
+        )
+        complete_if_done(issue)
+    return counts.sent
+
+
+def complete_if_done(issue):
+    """Mark the issue complete once no delivery waits; whether it is."""
+    if DigestDelivery.objects.filter(issue=issue, state=Delivery.PENDING).exists():
+        return False
+    DigestIssue.objects.filter(pk=issue.pk, completed_at__isnull=True).update(completed_at=timezone.now())
+    return True
 
 
 def unconfirmed_count(issue):

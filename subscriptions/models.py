@@ -493,7 +493,8 @@ class DigestDelivery(models.Model):
 
 
 class DigestRun(models.Model):
-    """The send log: one row per run of the digest job, with its counts and errors."""
+    """The send log: one row per run of the digest (a look that queued batches), with the
+    counts and errors its batch jobs add as they go."""
 
     issue = models.ForeignKey(DigestIssue, on_delete=models.CASCADE, related_name="runs")
     started_at = models.DateTimeField(default=timezone.now)

@@ -71,8 +71,8 @@ def test_a_share_the_server_took_just_before_the_worker_died_is_not_sent_again(k
     assert not ShareRecipient.objects.filter(share=share, sent_at__isnull=True).exists()
 
 
-def test_a_digest_run_killed_mid_batch_leaves_the_rest_of_the_batch_to_the_next_run(
-    killing_mailer, settings, time_machine
+def test_a_digest_batch_killed_mid_way_leaves_the_rest_of_the_batch_to_its_next_run(
+    killing_mailer, settings, time_machine, jobs_run_at_once
 ):
     settings.NEWSLETTER_DIGEST_TIME = "07:00"
     day = datetime(2026, 11, 20).date()

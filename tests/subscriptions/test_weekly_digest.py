@@ -185,7 +185,7 @@ def test_running_the_weekly_issue_again_sends_nothing_twice(week):
     call_command("send_daily_digest", "--weekly", "--date", "2026-11-23", stdout=second)
 
     assert len(mail.outbox) == 4
-    assert "Weekly digest of 2026-11-23: 4 articles; 4 recipients added, 4 sent" in first.getvalue()
+    assert "Weekly digest of 2026-11-23: 4 articles; 4 recipients added; so far 4 sent" in first.getvalue()
     assert "The weekly digest of 2026-11-23 has already gone to every subscriber; nothing sent." in (
         second.getvalue()
     )
@@ -197,8 +197,8 @@ def test_a_weekly_run_that_stops_part_way_resumes_without_duplicates(week, setti
     readers = [subscriber(f"weekly{number}@example.org", Frequency.WEEKLY).email for number in range(6)]
     TroubledServer.fail_after = 2
 
-    with pytest.raises(digest.DigestInterrupted):
-        digest.send_digest(MONDAY, kind=digest.Kind.WEEKLY, batch_size=4)
+    stopped = digest.send_digest(MONDAY, kind=digest.Kind.WEEKLY, batch_size=4)
+    assert (stopped.sent, "SMTPServerDisconnected" in stopped.errors) == (2, True)
     TroubledServer.fail_after = None
     digest.send_digest(MONDAY, kind=digest.Kind.WEEKLY, batch_size=4)
 

@@ -10,9 +10,10 @@ from subscriptions.models import DigestDelivery
 
 class Command(BaseCommand):
     help = (
-        "Send a day's newsletter digest to every confirmed subscriber who has not had it (with "
-        "--weekly, the weekly issue to weekly subscribers). Safe to run twice or at the same time "
-        "as the worker: nobody gets an issue twice, and a run that stopped part-way is resumed."
+        "Queue a day's newsletter digest for every confirmed subscriber who has not had it (with "
+        "--weekly, the weekly issue to weekly subscribers): one job per batch, sent by the worker. "
+        "Safe to run twice or at the same time as the worker: nobody gets an issue twice, and the "
+        "batches of a run that stopped part-way are queued again."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Send the weekly issue (the seven days' news) instead; only on NEWSLETTER_WEEKLY_DAY.",
         )
-        parser.add_argument("--batch-size", type=int, help="Messages per mail connection.")
+        parser.add_argument("--batch-size", type=int, help="Messages per job (and mail connection).")
 
     def handle(self, *args, day=None, weekly=False, batch_size=None, **options):
         try:
@@ -37,15 +38,9 @@ class Command(BaseCommand):
             )
         name = f"weekly digest of {day}" if weekly else f"digest of {day}"
 
-        def progress(run):
-            self.stdout.write(f"  sent {run.sent}, skipped {run.skipped}, failed {run.failed}")
-
-        try:
-            run = digest.send_digest(day, kind=kind, batch_size=batch_size, progress=progress)
-        except digest.DigestInterrupted as error:
-            raise CommandError(
-                f"The digest stopped part-way ({error}); run the command again to resume."
-            ) from None
+        if batch_size is not None and batch_size < 1:
+            raise CommandError(f"--batch-size must be a positive number of messages, not {batch_size}.")
+        run = digest.send_digest(day, kind=kind, batch_size=batch_size)
         if run is None:
             self.stdout.write(f"The {name} has already gone to every subscriber; nothing sent.")
             return
@@ -54,12 +49,19 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{name[0].upper()}{name[1:]}: {len(issue.article_ids)} articles; "
-                f"{run.recipients_added} recipients added, "
+                f"{run.recipients_added} recipients added; so far "
                 f"{run.sent} sent, {run.skipped} with nothing to send, {run.failed} failed"
                 + (f", {left} left unconfirmed by an earlier interrupted run" if left else "")
                 + "."
             )
         )
+        if run.errors:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"A batch stopped part-way ({run.errors.strip()}); its job is retried with "
+                    "back-off, or run the command again."
+                )
+            )
         waiting = DigestDelivery.objects.filter(issue=issue, state=DigestDelivery.State.PENDING).count()
         if waiting:
-            self.stdout.write(f"{waiting} still waiting (another run is sending them).")
+            self.stdout.write(f"{waiting} still waiting, queued for the worker.")
