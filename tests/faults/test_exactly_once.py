@@ -5,13 +5,14 @@ import contextlib
 import signal
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.exceptions import AlreadyEnqueued
 
 from enquiries.models import ShareRecipient
@@ -99,15 +100,11 @@ def test_a_digest_batch_killed_mid_way_leaves_the_rest_of_the_batch_to_its_next_
     assert digest.issue_for(day).completed_at is not None
 
 
-def test_a_share_whose_worker_was_killed_is_finished_by_another_and_sent_once_to_each(
-    transactional_db, tmp_path, settings
-):
-    article = ArticleFactory(headline="Council keeps both clinics open")
-    recipients = ["ana@example.org", "ben@example.org", "cat@example.org"]
-    share = share_article(
-        article=article, sender_name="Sam", sender_email="sam@example.org", recipients=recipients
-    )
-    [job] = jobs("enquiries.tasks.send_share")
+def kill_a_worker_mid_job(tmp_path):
+    """Run the real worker (`manage.py procrastinate worker`) in a child process whose mail
+    server takes one message and then hangs; kill -9 it there. Then let a minute pass for its
+    heartbeats, as far as the queue can tell, and run the next look for stalled jobs and the
+    jobs it gives back on a live worker. Returns the addresses the killed worker handed over."""
     taken_by_the_killed_worker = tmp_path / "taken.log"
     env = app_environment(
         cache_url="",
@@ -116,10 +113,8 @@ def test_a_share_whose_worker_was_killed_is_finished_by_another_and_sent_once_to
         TEST_MAIL_BACKEND="tests.faults.hanging_mail.TakesOneThenHangs",
         TEST_MAIL_LOG=taken_by_the_killed_worker,
     )
-
-    with Process(
-        "worker-to-kill", [sys.executable, str(ROOT / "manage.py"), "procrastinate", "worker"], env=env
-    ) as worker:
+    command = [sys.executable, str(ROOT / "manage.py"), "procrastinate", "worker"]
+    with Process("worker-to-kill", command, env=env) as worker:
         deadline = time.monotonic() + 60
         while not taken_by_the_killed_worker.exists() and time.monotonic() < deadline:
             worker.check_running()
@@ -127,17 +122,53 @@ def test_a_share_whose_worker_was_killed_is_finished_by_another_and_sent_once_to
         worker.popen.send_signal(signal.SIGKILL)
         worker.popen.wait()
 
-    assert jobs("enquiries.tasks.send_share").get().status == "doing"  # for ever, left alone
-    # A minute later the dead worker has missed its heartbeats; the next look for stalled jobs
-    # (each minute, on any live worker) gives its job back, and a worker finishes it.
+    # Its job stays "doing" for ever unless something gives it back.
+    assert ProcrastinateJob.objects.filter(status="doing").count() == 1
     with connection.cursor() as cursor:
         cursor.execute("UPDATE procrastinate_workers SET last_heartbeat = NOW() - INTERVAL '1 minute'")
     with contextlib.suppress(AlreadyEnqueued):  # unless the killed worker's schedule queued it
         retry_stalled_jobs.defer(timestamp=int(time.time()))
     run_worker_until_idle()
+    return taken_by_the_killed_worker.read_text().split()
 
-    assert jobs("enquiries.tasks.send_share").get(pk=job.pk).status == "succeeded"
-    taken = taken_by_the_killed_worker.read_text().split()
+
+def test_a_share_whose_worker_was_killed_is_finished_by_another_and_sent_once_to_each(
+    transactional_db, tmp_path
+):
+    article = ArticleFactory(headline="Council keeps both clinics open")
+    recipients = ["ana@example.org", "ben@example.org", "cat@example.org"]
+    share = share_article(
+        article=article, sender_name="Sam", sender_email="sam@example.org", recipients=recipients
+    )
+
+    taken = kill_a_worker_mid_job(tmp_path)
+
+    assert [job.status for job in jobs("enquiries.tasks.send_share")] == ["succeeded"]
     assert len(taken) == 1  # the one in flight at the kill, recorded as sent before it went
     assert sorted(taken + [message.to[0] for message in mail.outbox]) == recipients
     assert not ShareRecipient.objects.filter(share=share, sent_at__isnull=True).exists()
+
+
+def test_a_digest_batch_whose_worker_was_killed_is_finished_by_another_without_resending(
+    transactional_db, tmp_path, settings
+):
+    settings.NEWSLETTER_DIGEST_TIME = "07:00"
+    day = timezone.localdate() - timedelta(days=1)
+    _, window_end = digest.issue_window(day)
+    ArticleFactory(headline="Council keeps both clinics open", publish_at=window_end - timedelta(hours=1))
+    readers = [f"reader{number}@example.org" for number in range(5)]
+    NewsletterSubscriber.objects.bulk_create(
+        NewsletterSubscriber(email=email, state=NewsletterSubscriber.State.CONFIRMED) for email in readers
+    )
+    digest.send_digest(day)  # queues the batch jobs for the worker
+
+    taken = kill_a_worker_mid_job(tmp_path)
+
+    assert {job.status for job in jobs("subscriptions.tasks.send_digest_batch")} == {"succeeded"}
+    assert len(taken) == 1
+    assert sorted(taken + [message.to[0] for message in mail.outbox]) == readers
+    # The message in flight at the kill stays "perhaps sent", and was never sent again.
+    assert DigestDelivery.objects.get(state="sending").subscriber.email == taken[0]
+    assert DigestDelivery.objects.filter(state="sent").count() == 4
+    assert digest.issue_for(day).completed_at is not None
+    assert digest.send_digest(day) is None
