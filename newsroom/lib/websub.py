@@ -4,9 +4,9 @@ instead of at their next poll (W3C WebSub, "publishing" section).
 The feeds name the hub (<atom:link rel="hub">, articles/feeds.py); newsroom/changes.py, which
 hears every change readers see, asks the articles app which feeds list the article
 (articles/purging.py: article_feed_urls) and calls `ping_after_commit`. Once the transaction
-commits a background task POSTs hub.mode=publish with each feed's address to the hub, with a
+commits a background job POSTs hub.mode=publish with each feed's address to the hub, with a
 short timeout. A hub that is down or refuses costs one warning in the log and a retry later
-(newsroom/lib/tasks.py): never the editor's save, which has committed long before.
+(newsroom/lib/jobs.py): never the editor's save, which has committed long before.
 
 With WEBSUB_HUB_URL empty nothing is computed or queued.
 """
