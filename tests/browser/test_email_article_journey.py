@@ -8,8 +8,9 @@ from django.test import Client
 
 from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
-from tests.enquiries.conftest import html_body, make_verified_reader, run_worker_until_idle
+from tests.enquiries.conftest import html_body, make_verified_reader
 from tests.factories import ArticleFactory, SectionFactory
+from tests.jobs import run_worker_until_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
