@@ -5,6 +5,7 @@ moderator's way to the queue from the site's header."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -152,6 +153,9 @@ def test_a_writer_sees_their_drafts_and_the_note_of_one_that_came_back(client, d
     assert "Moderation queue" not in html
 
 
+# At noon, so that "five minutes ago" is this morning and "in 20 hours" is tomorrow, whenever
+# the suite runs.
+@time_machine.travel(timezone.localtime().replace(hour=12, minute=0), tick=True)
 def test_an_editor_sees_what_waits_oldest_first_with_who_sent_it(client, writer, editor):
     older = ArticleFactory(
         headline="Older story", status=Article.Status.DRAFT, publish_at=None, created_by=writer

@@ -68,7 +68,14 @@ def test_an_untouched_time_keeps_its_exact_stored_value(editor, published):
 def test_a_time_the_editor_changes_is_saved(editor, published):
     later = timezone.localtime(published.publish_at - timedelta(hours=1))
 
-    submit_change_form(editor, change_url(published), publish_at_1=later.strftime("%H:%M:%S"), _save="Save")
+    # Both halves of the field: an hour back may be yesterday's date, near midnight.
+    submit_change_form(
+        editor,
+        change_url(published),
+        publish_at_0=later.date().isoformat(),
+        publish_at_1=later.strftime("%H:%M:%S"),
+        _save="Save",
+    )
 
     published.refresh_from_db()
     assert published.publish_at == later.replace(microsecond=0)
