@@ -36,7 +36,7 @@ def run_dir(name):
     return path
 
 
-def test_database_url():
+def url_of_the_test_database():
     """The URL of the database this test runs on, for processes started beside it."""
     db = connection.settings_dict
     credentials = quote(db["USER"] or "", safe="")
@@ -50,7 +50,7 @@ def test_database_url():
 def app_environment(*, cache_url, key_prefix, **extra):
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=test_database_url(),
+        DATABASE_URL=url_of_the_test_database(),
         # A held connection would keep the test database from being flushed or dropped.
         DB_CONN_MAX_AGE="0",
         CACHE_URL=cache_url,
