@@ -3,15 +3,14 @@ counts only once its author opens the link emailed to them and presses the butto
 (xtd's signed confirmation). Opening the link alone stores nothing: mail scanners open links."""
 
 import re
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 
 from comments.models import Comment
 from tests.comments.conftest import form_data, post_url
+from tests.concurrency import at_the_same_moment
 
 pytestmark = pytest.mark.django_db
 
@@ -87,23 +86,9 @@ def test_two_presses_of_the_button_at_the_same_moment_post_once(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(post_url(article), form_data(article, "At once.", name="Val", email="val@example.org"))
     link = confirmation_link(mail.outbox[0])
-    start = threading.Barrier(4)
-    answers = []
+    responses = at_the_same_moment(*[lambda: Client().post(link)] * 4)
 
-    def press():
-        start.wait()
-        try:
-            answers.append(Client().post(link).status_code)
-        finally:
-            connection.close()
-
-    presses = [threading.Thread(target=press) for _ in range(4)]
-    for thread in presses:
-        thread.start()
-    for thread in presses:
-        thread.join()
-
-    assert answers == [302] * 4
+    assert [response.status_code for response in responses] == [302] * 4
     assert Comment.objects.filter(comment="At once.").count() == 1
 
 

@@ -1,20 +1,20 @@
 """How many comments one reader may post: counted atomically per account (or per address without
 one), in a window that slides, refused in plain words, and refused too when we cannot count."""
 
-import threading
 from datetime import timedelta
+from functools import partial
 from unittest import mock
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from comments.models import Comment
 from newsroom.lib import ratelimit
 from tests.comments.conftest import form_data, post_url
+from tests.concurrency import at_the_same_moment
 from tests.scale_out.processes import free_port
 
 pytestmark = pytest.mark.django_db
@@ -119,25 +119,6 @@ def test_without_an_account_the_limit_is_per_address_whatever_the_name_given(
 # Parallel posts -------------------------------------------------------------------------------
 
 
-def post_at_once(clients, article, texts):
-    start = threading.Barrier(len(clients))
-    responses = [None] * len(clients)
-
-    def one(number):
-        try:
-            start.wait()
-            responses[number] = post(clients[number], article, texts[number])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one, args=(number,)) for number in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return responses
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("limit", [1, 3])
 def test_twelve_parallel_posts_are_held_to_the_limit(commenter, article, policy, settings, limit):
@@ -146,7 +127,9 @@ def test_twelve_parallel_posts_are_held_to_the_limit(commenter, article, policy,
     for each in clients:
         each.force_login(commenter)
 
-    responses = post_at_once(clients, article, [f"Parallel comment {n}." for n in range(12)])
+    responses = at_the_same_moment(
+        *[partial(post, each, article, f"Parallel comment {n}.") for n, each in enumerate(clients)]
+    )
 
     assert Comment.objects.count() == limit
     assert sorted(response.status_code for response in responses) == [302] * limit + [400] * (12 - limit)

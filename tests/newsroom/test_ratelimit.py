@@ -1,5 +1,4 @@
 import random
-import threading
 from datetime import UTC, datetime
 from unittest import mock
 
@@ -9,6 +8,7 @@ from django.test import RequestFactory
 
 from newsroom.lib import ratelimit
 from newsroom.lib.client_ip import client_ip, network_of
+from tests.concurrency import at_the_same_moment
 
 # A fixed-window limiter's boundaries fall on multiples of the period from the epoch.
 MIDNIGHT = datetime(2026, 3, 2, 0, 0, 0, tzinfo=UTC).timestamp()
@@ -120,18 +120,9 @@ def test_a_cost_counts_several_attempts_at_once(clock):
 
 @pytest.mark.parametrize("limit", [1, 3, 7])
 def test_parallel_attempts_let_exactly_the_limit_through(limit):
-    start = threading.Barrier(12)
-    verdicts = []
-
-    def attempt():
-        start.wait()
-        verdicts.append(ratelimit.hit("parallel", "203.0.113.7", limit=limit, period=60))
-
-    threads = [threading.Thread(target=attempt) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    verdicts = at_the_same_moment(
+        *[lambda: ratelimit.hit("parallel", "203.0.113.7", limit=limit, period=60)] * 12
+    )
 
     assert sum(verdict.allowed for verdict in verdicts) == limit
 

@@ -2,19 +2,19 @@
 exactly once, whatever happens to the run."""
 
 import io
-import threading
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from newsroom.models import SuppressedAddress
 from subscriptions import digest
 from subscriptions.models import DigestDelivery, DigestIssue, DigestRun, NewsletterSubscriber
+from tests.concurrency import at_the_same_moment
 from tests.factories import ArticleFactory, SectionFactory
 from tests.jobs import jobs, run_worker_until_idle
 from tests.mailserver import assert_one_click_unsubscribe, smtp_server
@@ -370,28 +370,11 @@ def test_two_runs_at_the_same_moment_queue_each_batch_once_and_send_each_subscri
         confirmed(f"reader{number:02d}@example.org")
     digest.issue_for(ISSUE_DAY)
     troubled_server.delay = 0.01
-    start = threading.Barrier(2)
-    errors = []
-
-    def run():
-        try:
-            start.wait()
-            digest.send_digest(ISSUE_DAY, batch_size=5)
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_the_same_moment(*[partial(digest.send_digest, ISSUE_DAY, batch_size=5)] * 2)
     batches = {pk // 5 for pk in DigestDelivery.objects.values_list("pk", flat=True)}
     assert jobs("subscriptions.tasks.send_digest_batch").count() == len(batches)
     run_worker_until_idle()
 
-    assert errors == []
     recipients = [message.to[0] for message in mail.outbox]
     assert len(recipients) == 30
     assert len(set(recipients)) == 30

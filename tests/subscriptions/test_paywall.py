@@ -1,16 +1,16 @@
 """Premium text for each kind of reader, through the private endpoints that serve it."""
 
-import threading
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from subscriptions.access import paywall_state
 from subscriptions.models import MeteredRead, Subscription
+from tests.concurrency import at_the_same_moment
 from tests.factories import ArticleFactory, UserFactory
 
 from .conftest import PREMIUM_PARAGRAPHS, SUBSCRIBER_ONLY, subscribe
@@ -277,24 +277,15 @@ def test_two_tabs_reading_at_the_same_moment_cannot_both_take_the_last_free_arti
     settings.SUBSCRIPTIONS_METERING = True
     counted, *racing = premium_articles(3)
     MeteredRead.objects.create(user=reader, article=counted, month=timezone.localdate().replace(day=1))
-    start = threading.Barrier(len(racing))
-    answers = []
-
-    def read_in_a_tab(article):
-        tab = Client()
+    tabs = [Client() for _ in racing]
+    for tab in tabs:
         tab.force_login(reader)
-        start.wait()
-        try:
-            answers.append(read_it(tab, article)["X-Paywall"])
-        finally:
-            connection.close()
 
-    tabs = [threading.Thread(target=read_in_a_tab, args=[article]) for article in racing]
-    for tab in tabs:
-        tab.start()
-    for tab in tabs:
-        tab.join()
+    responses = at_the_same_moment(
+        *[partial(read_it, tab, article) for tab, article in zip(tabs, racing, strict=True)]
+    )
 
+    answers = [response["X-Paywall"] for response in responses]
     assert sorted(answers) == ["closed", "open"]
     assert MeteredRead.objects.filter(user=reader).count() == 2
 

@@ -2,17 +2,16 @@
 changes nothing."""
 
 import json
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
-from django.db import connection
 
 from subscriptions.models import Plan, Subscription, WebhookDelivery
 from subscriptions.webhook import sign
+from tests.concurrency import at_the_same_moment
 from tests.factories import UserFactory
 
 from .conftest import WEBHOOK_SECRET, signed_post, subscribe, verified
@@ -263,22 +262,9 @@ def test_two_deliveries_of_one_event_at_the_same_moment_apply_it_once(website_pl
         "type": "subscription.renewed",
         "data": {"reference": "sub_200", "ends_at": new_end},
     }
-    start = threading.Barrier(4)
-    statuses = []
+    responses = at_the_same_moment(*[lambda: signed_post(Client(), renewal)] * 4)
 
-    def deliver():
-        try:
-            start.wait()
-            statuses.append(signed_post(Client(), renewal).json()["status"])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    statuses = [response.json()["status"] for response in responses]
     assert sorted(statuses) == ["already processed"] * 3 + ["processed"]
     assert WebhookDelivery.objects.filter(outcome="processed").count() == 1
     assert Subscription.objects.get(pk=subscription.pk).history.count() == 2

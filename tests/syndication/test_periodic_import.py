@@ -1,14 +1,15 @@
 """The import runs every SYNDICATION_INTERVAL_MINUTES through the real queue and worker."""
 
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from procrastinate.exceptions import AlreadyEnqueued
 
 from articles.models import Article
 from syndication.models import ImportRun
 from syndication.tasks import import_partner_feeds
+from tests.concurrency import at_the_same_moment
 from tests.jobs import jobs, run_worker_until_idle, schedule_of
 
 IMPORT_TASK = "syndication.tasks.import_partner_feeds"
@@ -33,28 +34,11 @@ def test_an_import_already_waiting_in_the_queue_is_not_queued_twice():
 
 @pytest.mark.django_db(transaction=True)
 def test_workers_queueing_at_the_same_moment_queue_one_import_between_them():
-    start = threading.Barrier(6)
-    refused, errors = [], []
+    outcomes = at_the_same_moment(
+        *[partial(import_partner_feeds.defer, timestamp=ON_THE_HOUR)] * 6, expected=AlreadyEnqueued
+    )
 
-    def defer_from_another_process():
-        try:
-            start.wait()
-            import_partner_feeds.defer(timestamp=ON_THE_HOUR)
-        except AlreadyEnqueued:
-            refused.append(True)
-        except Exception as error:  # pragma: no cover - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=defer_from_another_process) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
-    assert len(refused) == 5
+    assert sum(isinstance(outcome, AlreadyEnqueued) for outcome in outcomes) == 5
     assert jobs(IMPORT_TASK).count() == 1
 
 
