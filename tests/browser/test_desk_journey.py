@@ -36,7 +36,10 @@ def admin_sign_in(page, email):
 
 def leave_the_article(page, article):
     """Leaving an edit page lets go of its edit lock (articles/editing.py): wait until it has,
-    so the next person signing in on this browser does not find the article locked."""
+    so the next person signing in on this browser does not find the article locked. The page
+    lets go from its script (autosave.js, on pagehide), so it must have loaded before we leave:
+    a message on screen is not yet a script run, on a busy machine."""
+    page.wait_for_load_state("load")
     page.goto("/admin/")
     for _ in range(100):
         if not editing.is_live(EditLock.objects.get(article=article)):
