@@ -18,12 +18,18 @@ FRIENDS = ["one@example.net", "two@example.net", "three@example.net"]
 
 
 def sign_in(page, live_server, user):
-    """Give the browser the session of a signed-in reader (signing in itself is the account
-    journey's subject)."""
+    """Give the browser what signing in leaves it (signing in itself is the account journey's
+    subject): the session, and the CSRF cookie that logging in sets. Without the latter, the
+    article page's parallel fragment requests would each mint a cookie of their own."""
     client = Client()
     client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    client.get("/accounts/email/")  # a page with a form: it sets the CSRF cookie
+    page.context.add_cookies(
+        [
+            {"name": name, "value": client.cookies[name].value, "url": live_server.url}
+            for name in (django_settings.SESSION_COOKIE_NAME, django_settings.CSRF_COOKIE_NAME)
+        ]
+    )
 
 
 def test_a_reader_emails_an_article_to_three_friends_with_a_note(page, live_server, settings):
