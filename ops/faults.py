@@ -256,6 +256,9 @@ class Site:
         self.sink = Sink()
         self.gunicorn = self.nginx = self.worker = self.readers = None
         self.worker_log = None
+        # Held while the worker is started, stopped or looked after (keep_worker_running).
+        self.worker_lock = threading.RLock()
+        self.supervising = threading.Event()
         self.mounted = False
         self.env = {}
 
@@ -292,8 +295,10 @@ class Site:
             # Short retries, so a mail outage of seconds is retried within seconds.
             "TASK_RETRY_BASE_SECONDS": "1",
             "TASK_MAX_ATTEMPTS": "10",
-            # The digest is due from midnight, so it can be sent whenever this runs.
-            "NEWSLETTER_DIGEST_TIME": "00:00",
+            # Not due while this runs (unless it runs across 23:59): the worker's own five-minute
+            # look would send it before fault 3 can kill a worker mid-batch. Fault 3 queues
+            # today's issue itself (ops/faults_site.py: digest_start).
+            "NEWSLETTER_DIGEST_TIME": "23:59",
             "NEWSLETTER_BATCH_SIZE": "100",
             "CACHE_URL": "",
         }
@@ -315,6 +320,7 @@ class Site:
         self.nginx = Nginx(WORKDIR, self.gunicorn.port)
         wait_until_up(self.nginx.url + "/healthz")
         self.start_worker()
+        threading.Thread(target=self.keep_worker_running, daemon=True).start()
         self.readers = Readers(self.nginx.url, ["/", self.pages["article"], self.pages["section"]])
         for _ in range(3):  # the proxy and the app's page cache hold each page before the faults
             for path in self.readers.paths:
@@ -323,37 +329,52 @@ class Site:
         say(f"Site up: nginx {self.nginx.url}, gunicorn {self.gunicorn.url}, readers running.\n")
 
     def start_worker(self):
-        self.worker_log = open(WORKDIR / "worker.log", "a")  # noqa: SIM115 - closed in stop_worker()
-        # As scripts/run.sh starts it, keeping finished jobs so tasks-state can count them. A job
-        # whose worker was killed is taken again once the worker has missed its heartbeats
-        # (newsroom/tasks.py: retry_stalled_jobs).
-        self.worker = subprocess.Popen(
-            [str(PYTHON), "manage.py", "procrastinate", "worker", "--fetch-job-polling-interval", "0.5"],
-            cwd=ROOT,
-            env=environment(**self.env),
-            stdout=self.worker_log,
-            stderr=subprocess.STDOUT,
-        )
+        with self.worker_lock:
+            self.worker_log = open(WORKDIR / "worker.log", "a")  # noqa: SIM115 - closed in stop_worker()
+            # As scripts/run.sh starts it, keeping finished jobs so tasks-state can count them. A
+            # job whose worker was killed is taken again once the worker has missed its heartbeats
+            # (newsroom/tasks.py: retry_stalled_jobs).
+            self.worker = subprocess.Popen(
+                [str(PYTHON), "manage.py", "procrastinate", "worker", "--fetch-job-polling-interval", "0.5"],
+                cwd=ROOT,
+                env=environment(**self.env),
+                stdout=self.worker_log,
+                stderr=subprocess.STDOUT,
+            )
 
     def stop_worker(self, *, kill=False):
-        if self.worker is None:
-            return
-        if kill:
-            self.worker.send_signal(signal.SIGKILL)
-        else:
-            self.worker.send_signal(signal.SIGTERM)
-        try:
-            self.worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.worker.kill()
-            self.worker.wait()
-        self.worker = None
-        self.worker_log.close()
+        with self.worker_lock:
+            if self.worker is None:
+                return
+            if kill:
+                self.worker.send_signal(signal.SIGKILL)
+            else:
+                self.worker.send_signal(signal.SIGTERM)
+            try:
+                self.worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.worker.kill()
+                self.worker.wait()
+            self.worker = None
+            self.worker_log.close()
+
+    def keep_worker_running(self):
+        """What production's supervisor does (systemd's Restart=always, docs/deployment.md) and
+        scripts/run.sh does: Procrastinate's worker exits when it loses the database, so a worker
+        that stopped by itself is started again, once a second at most."""
+        while not self.supervising.wait(1):
+            with self.worker_lock:
+                if self.worker is None or self.worker.poll() is None:
+                    continue
+                say(f"  (the worker stopped by itself, status {self.worker.returncode}; starting it again)")
+                self.worker_log.close()
+                self.start_worker()
 
     def tear_down(self):
         say("\nStopping everything ...")
         for step in (
             lambda: self.readers and self.readers.stop(),
+            self.supervising.set,
             self.stop_worker,
             lambda: self.nginx and self.nginx.stop(),
             lambda: self.gunicorn and self.gunicorn.stop(),
@@ -569,12 +590,17 @@ def fault_mail_down(site):
 def kill_mid_batch(site, *, start_batch, suffix, prefix, expected, kill_after, done):
     """Start a batch, kill -9 the worker once `kill_after` messages arrived, restart it,
     wait for `done()`. Returns the figures of the sink and the batch."""
-    start_batch()
+    # Started beside the watch, not before it: the worker takes the jobs the moment they are
+    # queued (LISTEN/NOTIFY), so a whole batch can be sent before the command that queued it
+    # has even exited.
+    starter = threading.Thread(target=start_batch)
+    starter.start()
     deadline = time.monotonic() + 120
     while len(site.sink.received(suffix, prefix)) < kill_after and time.monotonic() < deadline:
         time.sleep(0.02)
     killed_pid = site.worker.pid
     site.stop_worker(kill=True)
+    starter.join()
     at_kill = len(site.sink.received(suffix, prefix))
     time.sleep(1.5)
     after_kill = len(site.sink.received(suffix, prefix))

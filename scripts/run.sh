@@ -11,8 +11,22 @@ py=.venv/bin/python
 mkdir -p var/log
 # Procrastinate's worker: it queues the periodic jobs itself, and a job whose worker died is
 # taken again by the next one (newsroom/tasks.py: retry_stalled_jobs). Finished jobs are
-# deleted; failed ones stay in the admin's Procrastinate pages.
-"$py" manage.py procrastinate worker --delete-jobs successful >>var/log/worker.log 2>&1 &
+# deleted; failed ones stay in the admin's Procrastinate pages. It exits when it loses the
+# database (a PostgreSQL restart), so it is started again here, as production's supervisor
+# (systemd's Restart=always, docs/deployment.md) does.
+supervise_worker() {
+  trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' INT TERM
+  while :; do
+    "$py" manage.py procrastinate worker --delete-jobs successful &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    echo "run.sh: the worker stopped (status $status); starting it again in 5 s."
+    sleep 5 &
+    wait $!
+  done
+}
+supervise_worker >>var/log/worker.log 2>&1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT INT TERM
 
