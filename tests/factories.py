@@ -26,6 +26,15 @@ from planning.models import PlannedStory
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
 
+def confirm_address(user):
+    """Confirm the user's email address as allauth records it when the link in its email is
+    followed (UserFactory(verified=True) does this for a new user)."""
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -57,9 +66,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         """UserFactory(verified=True): the email address is confirmed, as allauth records it
         when the link in its email is followed, so the person can sign in and comment."""
         if create and extracted:
-            EmailAddress.objects.update_or_create(
-                user=self, email=self.email, defaults={"verified": True, "primary": True}
-            )
+            confirm_address(self)
 
 
 class SponsorFactory(factory.django.DjangoModelFactory):

@@ -16,7 +16,6 @@ from tests.browser.test_comments_journey import sign_in
 from tests.comments.conftest import (  # noqa: F401 - fixtures shared with tests/comments
     comment_settings,
     reasons,
-    verify,
 )
 from tests.conftest import save_screenshot
 from tests.factories import ArticleFactory, UserFactory, singleton_row
@@ -45,10 +44,10 @@ def test_a_removed_reply_is_appealed_reinstated_in_its_thread_and_counted(page):
     policy.save()
     article = ArticleFactory(headline="Council agrees new housing plan")
     article_url = article.get_absolute_url()
-    alice = verify(UserFactory(email="alice@example.org", display_name="Alice Able"))
-    rita = verify(UserFactory(email="rita@example.org", display_name="Rita Reader"))
-    verify(UserFactory(email="moderator@example.org", display_name="Mo Moderator", roles=[MODERATOR]))
-    verify(UserFactory(email="mia@example.org", display_name="Mia Moderator", roles=[MODERATOR]))
+    alice = UserFactory(email="alice@example.org", display_name="Alice Able", verified=True)
+    rita = UserFactory(email="rita@example.org", display_name="Rita Reader", verified=True)
+    UserFactory(email="moderator@example.org", display_name="Mo Moderator", roles=[MODERATOR], verified=True)
+    UserFactory(email="mia@example.org", display_name="Mia Moderator", roles=[MODERATOR], verified=True)
     parent = add(article, alice, "Where is the money coming from?")
     reply = add(article, rita, "From the reserves, says page 12 of the report.", parent=parent)
 

@@ -18,7 +18,6 @@ from tests.comments.conftest import (  # noqa: F401 - fixtures shared with tests
     form_data,
     post_url,
     reasons,
-    verify,
 )
 from tests.conftest import save_screenshot
 from tests.factories import DEFAULT_PASSWORD, ArticleFactory, UserFactory, singleton_row
@@ -61,10 +60,10 @@ def test_a_comment_is_held_approved_reported_hidden_and_removed_with_a_reason(pa
     policy.save()
     article = ArticleFactory(headline="Council agrees new housing plan")
     article_url = article.get_absolute_url()
-    author = verify(UserFactory(email="rita@example.org", display_name="Rita Reader"))
-    verify(UserFactory(email="moderator@example.org", display_name="Mo Moderator", roles=[MODERATOR]))
+    author = UserFactory(email="rita@example.org", display_name="Rita Reader", verified=True)
+    UserFactory(email="moderator@example.org", display_name="Mo Moderator", roles=[MODERATOR], verified=True)
     for n in (1, 2):
-        verify(UserFactory(email=f"reporter{n}@example.org", display_name=f"Reporter {n}"))
+        UserFactory(email=f"reporter{n}@example.org", display_name=f"Reporter {n}", verified=True)
 
     # The reader signs in and writes in the form the page fetched after loading.
     sign_in(page, "rita@example.org", article_url)
@@ -134,13 +133,13 @@ def test_a_reader_replies_in_place_edits_and_posts_again_without_javascript(page
     policy.save()
     article = ArticleFactory(headline="Bridge to close for repairs")
     article_url = article.get_absolute_url()
-    alice = verify(UserFactory(email="alice@example.org", display_name="Alice Able"))
+    alice = UserFactory(email="alice@example.org", display_name="Alice Able", verified=True)
     parent = Comment(
         article=article, content_object=article, site_id=1, user=alice, user_name=alice.public_name,
         comment="How long will the closure last?", published_at=timezone.now(),
     )  # fmt: skip
     parent.save()
-    verify(UserFactory(email="rita@example.org", display_name="Rita Reader"))
+    UserFactory(email="rita@example.org", display_name="Rita Reader", verified=True)
 
     # With JavaScript: "Reply" moves the form under the comment.
     sign_in(page, "rita@example.org", article_url)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.roles import MODERATOR, WRITER
 from comments.models import ArticleCommentPolicy, Comment, CommentPolicy
 from tests.browser.test_comments_journey import sign_in
-from tests.comments.conftest import comment_settings, verify  # noqa: F401 - shared fixtures
+from tests.comments.conftest import comment_settings  # noqa: F401 - shared fixtures
 from tests.conftest import save_screenshot
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory, singleton_row
 
@@ -36,11 +36,11 @@ def test_a_moderator_picks_a_comment_and_a_reader_finds_it_first_and_under_featu
     page.set_default_timeout(60_000)
     article = ArticleFactory(headline="Library hours to be cut")
     article_url = article.get_absolute_url()
-    alice = verify(UserFactory(display_name="Alice Able"))
-    bob = verify(UserFactory(display_name="Bob Baker"))
+    alice = UserFactory(display_name="Alice Able", verified=True)
+    bob = UserFactory(display_name="Bob Baker", verified=True)
     pick = published(article, alice, "The library is the only warm place many pensioners have.")
     published(article, bob, "Fair enough, budgets are tight.")
-    verify(UserFactory(email="moderator@example.org", display_name="Mo Moderator", roles=[MODERATOR]))
+    UserFactory(email="moderator@example.org", display_name="Mo Moderator", roles=[MODERATOR], verified=True)
 
     # Newest first: Bob leads until a moderator picks Alice's comment from its card.
     sign_in(page, "moderator@example.org", article_url)
@@ -68,8 +68,8 @@ def test_a_moderator_picks_a_comment_and_a_reader_finds_it_first_and_under_featu
 
 def test_a_reader_asks_the_author_answers_and_the_question_is_listed_as_answered(page):
     page.set_default_timeout(60_000)
-    author_account = verify(
-        UserFactory(email="rhea@example.org", display_name="Rhea Reporter", roles=[WRITER])
+    author_account = UserFactory(
+        email="rhea@example.org", display_name="Rhea Reporter", roles=[WRITER], verified=True
     )
     author = AuthorFactory(
         name="Rhea Reporter", slug="rhea", role="Housing correspondent", user=author_account
@@ -79,7 +79,7 @@ def test_a_reader_asks_the_author_answers_and_the_question_is_listed_as_answered
         article=article, qa_enabled=True, qa_intro="Rhea answers your questions until Friday."
     )
     article_url = article.get_absolute_url()
-    verify(UserFactory(email="rita@example.org", display_name="Rita Reader"))
+    UserFactory(email="rita@example.org", display_name="Rita Reader", verified=True)
 
     # A reader asks.
     sign_in(page, "rita@example.org", article_url)

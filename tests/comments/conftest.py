@@ -2,13 +2,12 @@
 and helpers that post through the real form."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from comments.forms import CommentForm
 from comments.models import CommentPolicy, ModerationReason
 from tests.admin_forms import submit_change_form
-from tests.factories import ArticleFactory, UserFactory, singleton_row
+from tests.factories import ArticleFactory, UserFactory, confirm_address, singleton_row
 
 SEEDED_REASONS = [
     ("abuse", "Abuse", "Insults, threats or harassment."),
@@ -27,13 +26,6 @@ def comment_settings(settings, jobs_run_at_once):
     settings.MANAGERS = ["Moderation desk <desk@example.org>"]
     settings.COMMENTS_MODERATION_EMAILS = settings.MANAGERS
     return settings
-
-
-def verify(user):
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    return user
 
 
 @pytest.fixture
@@ -86,13 +78,13 @@ def article(db):
 
 @pytest.fixture
 def commenter(reader):
-    return verify(reader)
+    return confirm_address(reader)
 
 
 @pytest.fixture
 def make_commenter(db):
     def make(**kwargs):
-        return verify(UserFactory(**kwargs))
+        return UserFactory(**kwargs, verified=True)
 
     return make
 

@@ -10,7 +10,7 @@ from articles.models import ArticleAuthor
 from comments.models import ArticleCommentPolicy
 from newsroom.lib.generations import article_generation
 from tests.admin_forms import submit_change_form
-from tests.comments.conftest import form_data, post_url, verify
+from tests.comments.conftest import form_data, post_url
 from tests.comments.test_display import add, page, region
 from tests.comments.test_featured import render_region
 from tests.factories import AuthorFactory, UserFactory
@@ -24,7 +24,7 @@ ANSWERED = '<span class="comment__label comment__label--answered">Answered</span
 @pytest.fixture
 def reporter(db):
     """The article's author, with an account."""
-    user = verify(UserFactory(email="rhea@example.org", display_name="Rhea Reporter", roles=[WRITER]))
+    user = UserFactory(email="rhea@example.org", display_name="Rhea Reporter", roles=[WRITER], verified=True)
     AuthorFactory(name="Rhea Reporter", slug="rhea-reporter", role="Housing correspondent", user=user)
     return user
 

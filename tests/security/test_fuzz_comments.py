@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from comments.forms import CommentForm, normalise_text
 from comments.models import Comment, CommentPolicy, ModerationLogEntry, Report
 from newsroom.lib.text import xml_safe
-from tests.comments.conftest import SEEDED_REASONS, verify
+from tests.comments.conftest import SEEDED_REASONS
 from tests.factories import ArticleFactory, UserFactory, singleton_row
 from tests.security.hostile import (
     Example,
@@ -42,7 +42,7 @@ def article(db):
 
 @pytest.fixture
 def parent(article):
-    author = verify(UserFactory(display_name="Pat Parent"))
+    author = UserFactory(display_name="Pat Parent", verified=True)
     comment = Comment(
         article=article, content_object=article, site_id=1, user=author, user_name=author.public_name,
         comment="The first comment in the thread.", published_at=timezone.now(),
@@ -82,7 +82,7 @@ def _with_parent(data, parent):
 
 @pytest.fixture
 def signed_in(client):
-    reader = verify(UserFactory(display_name="Rita <b>Reader</b>"))
+    reader = UserFactory(display_name="Rita <b>Reader</b>", verified=True)
     client.force_login(reader)
     return reader
 

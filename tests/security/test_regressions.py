@@ -15,7 +15,6 @@ from newsroom.lib.images import validate_image_file
 from subscriptions.models import WebhookDelivery
 from subscriptions.webhook import sign
 from syndication.services import _tag_names
-from tests.comments.conftest import verify
 from tests.factories import ArticleFactory, SourceFactory, UserFactory, singleton_row
 from tests.security.test_uploads import png, png_claiming
 
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def test_a_comment_replying_to_a_made_up_number_is_refused_not_an_error(client, reply_to):
     singleton_row(CommentPolicy).save()
     article = ArticleFactory()
-    client.force_login(verify(UserFactory()))
+    client.force_login(UserFactory(verified=True))
     response = client.post(
         f"/comments/article/{article.pk}/post/", {"comment": "Hello", "reply_to": reply_to}
     )
