@@ -224,11 +224,14 @@ for _database in DATABASES.values():
 # a Redis set to `maxmemory-policy noeviction`, because the page cache's Redis evicts and a
 # flood of distinct pages there would push the counters out. Unset, the counters use
 # CACHE_URL's server (fine for development and tests, not for production: docs/deployment.md).
+# Each process keeps copies of what it read from a Redis cache, up to CACHE_LOCAL_COPIES_MB,
+# dropped as Redis says they change (newsroom/lib/nearcache.py); 0 reads Redis every time.
 CACHES = {
     "default": cache_from_url(
         env_str("CACHE_URL"),
         key_prefix=env_str("CACHE_KEY_PREFIX"),
         socket_timeout_ms=env_int("CACHE_SOCKET_TIMEOUT_MS", 1000),
+        local_copies_mb=env_int("CACHE_LOCAL_COPIES_MB", 32),
     ),
     "ratelimit": cache_from_url(
         env_str("RATELIMIT_CACHE_URL") or env_str("CACHE_URL"),

@@ -46,7 +46,9 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def cache_from_url(url, *, key_prefix="", socket_timeout_ms=1000, counters=False, setting="CACHE_URL"):
+def cache_from_url(
+    url, *, key_prefix="", socket_timeout_ms=1000, local_copies_mb=0, counters=False, setting="CACHE_URL"
+):
     """Django CACHES entry for a cache URL: redis://, rediss://, unix:// (a Redis socket, as
     unix:///path/redis.sock?db=2) or locmem://.
 
@@ -54,7 +56,8 @@ def cache_from_url(url, *, key_prefix="", socket_timeout_ms=1000, counters=False
     has stopped answering must cost a page a second at most, not gunicorn's whole timeout.
     Several sites (or test processes) can share one Redis with different key prefixes.
     `counters=True` is for the rate-limit counters, whose Redis backend raises on every failure
-    instead of answering "not cached" (newsroom/lib/rediscache.py).
+    instead of answering "not cached" (newsroom/lib/rediscache.py). `local_copies_mb` is what
+    each process may keep in memory of what it read from Redis (newsroom/lib/nearcache.py).
     """
     if not url or url.startswith("locmem://"):
         return {
@@ -70,7 +73,12 @@ def cache_from_url(url, *, key_prefix="", socket_timeout_ms=1000, counters=False
             + ("CountingRedisCache" if counters else "ResilientRedisCache"),
             "LOCATION": url,
             "KEY_PREFIX": key_prefix,
-            "OPTIONS": {"socket_connect_timeout": seconds, "socket_timeout": seconds},
+            "OPTIONS": {"socket_connect_timeout": seconds, "socket_timeout": seconds}
+            | (
+                {}
+                if counters or not local_copies_mb
+                else {"local_copies_bytes": local_copies_mb * 1024 * 1024}
+            ),
         }
     raise ImproperlyConfigured(
         f"{setting} must start with redis://, rediss://, unix:// or locmem://, not {url!r}."

@@ -12,9 +12,11 @@ moves the numbers). An article page also records its article's generation, moved
 and is dropped when that moves. What the clock changes (a scheduled publish or withdrawal, the
 date in the masthead) is handled by never letting an entry live past the next such moment.
 
-A hit costs one round trip to Redis: the site generation, the page stored under it and the
-article's generation are read by one server-side script (newsroom/lib/rediscache.py). With
-Redis down or slow the page is rendered and not stored, and the backend logs why.
+A hit costs at most one round trip to Redis: the site generation, the page stored under it
+and the article's generation are read by one server-side script (newsroom/lib/rediscache.py),
+and none when this process holds copies of all three (newsroom/lib/nearcache.py: Redis says
+when they change). With Redis down or slow the page is rendered and not stored, and the
+backend logs why.
 """
 
 import hashlib

@@ -12,12 +12,16 @@ answered "nothing counted yet" would let everything through.
 
 A cached page is read in one round trip (`read_page`): a small server-side script reads the
 site generation, the page stored under it and, for an article page, the article's generation.
+Most reads need none: each process keeps copies of what it read, which Redis tells it to drop
+when they change (newsroom/lib/nearcache.py; CACHE_LOCAL_COPIES_MB), and a page whose values
+are all held in memory is answered without asking Redis at all.
 
 After a failure the process stops asking Redis for a few seconds (every call answers at once
 as if Redis had failed), so a Redis that does not answer costs one socket timeout, not one per
 cache call on every page. The failure is logged once per quiet period, on one line.
 """
 
+import functools
 import hashlib
 import logging
 import threading
@@ -27,6 +31,8 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError, RedisError
+
+from newsroom.lib import nearcache
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +46,39 @@ UNAVAILABLE = object()
 # (ARGV[1] .. generation .. ARGV[2]); beside the page, under the same key plus ":article",
 # an article page stores its article's id, whose generation key is ARGV[3] .. id. Keys are
 # built inside the script, so it needs one Redis server (not a cluster), as the cache is.
+# Each value comes with its time to live in milliseconds (PTTL; -1 for none, -2 for no such
+# key), so that the copies kept in memory (newsroom/lib/nearcache.py) expire with Redis's.
 READ_PAGE_SCRIPT = """
-local site = redis.call('GET', KEYS[1])
-if not site then return {} end
+local answer = {false, -2, false, -2, false, -2, false, -2}
+local function read(key, at)
+  local value = redis.call('GET', key)
+  if value then
+    answer[at] = value
+    answer[at + 1] = redis.call('PTTL', key)
+  end
+  return value
+end
+local site = read(KEYS[1], 1)
+if not site then return answer end
 local page_key = ARGV[1] .. site .. ARGV[2]
-local page = redis.call('MGET', page_key, page_key .. ':article')
-local article_generation = false
-if page[1] and page[2] then article_generation = redis.call('GET', ARGV[3] .. page[2]) end
-return {site, page[1], article_generation}
+if not read(page_key, 3) then return answer end
+answer[6] = redis.call('PTTL', page_key)
+local article = read(page_key .. ':article', 5)
+if article then read(ARGV[3] .. article, 7) end
+return answer
 """
-# Redis names a loaded script by the SHA-1 of its text (not a security use of the hash).
-READ_PAGE_SHA = hashlib.sha1(READ_PAGE_SCRIPT.encode(), usedforsecurity=False).hexdigest()
+# One key's value with its time to live, as above; nil when there is no such key.
+READ_WITH_TTL_SCRIPT = """
+local value = redis.call('GET', KEYS[1])
+if not value then return false end
+return {value, redis.call('PTTL', KEYS[1])}
+"""
+
+
+@functools.cache
+def _digest(script):
+    # Redis names a loaded script by the SHA-1 of its text (not a security use of the hash).
+    return hashlib.sha1(script.encode(), usedforsecurity=False).hexdigest()
 
 
 class RedisUnavailable(RedisConnectionError):
@@ -78,9 +106,14 @@ class OneClientPerServer(RedisCacheClient):
 class ResilientRedisCache(RedisCache):
     # What a failure means for the site, for the log line.
     failure_means = "pages not cached"
+    # Reads may be answered from this process's copies (newsroom/lib/nearcache.py).
+    keeps_copies = True
 
     def __init__(self, server, params):
-        super().__init__(server, params)
+        options = dict(params.get("OPTIONS", {}))
+        # Ours, not redis-py's: the byte budget of the copies kept in memory (0: none).
+        self._copies_max_bytes = options.pop("local_copies_bytes", 0) if self.keeps_copies else 0
+        super().__init__(server, {**params, "OPTIONS": options})
         self._class = OneClientPerServer
         self._made_keys = {}
         self._lock = threading.Lock()
@@ -88,6 +121,7 @@ class ResilientRedisCache(RedisCache):
         self._next_log_at = 0.0
         self._unlogged_failures = 0
         self._last_error = ""
+        self._near_cache = None
 
     def _paused(self):
         return time.monotonic() < self._paused_until
@@ -121,11 +155,54 @@ class ResilientRedisCache(RedisCache):
             self._failed(operation, error)
             return fallback
 
+    # Copies in memory ------------------------------------------------------------------------
+
+    def local_copies(self):
+        """This process's NearCache for this server and prefix, or None when none is kept."""
+        if self._near_cache is None and self._copies_max_bytes > 0:
+            pool = self._cache._get_connection_pool(write=False)
+
+            def new_connection():
+                # Invalidation messages are RESP3 pushes on the listener's own connection.
+                return pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
+
+            self._near_cache = nearcache.for_server(
+                self._servers_label(), f"{self.key_prefix}:", self._copies_max_bytes, new_connection
+            )
+        return self._near_cache
+
+    def _servers_label(self):
+        return tuple(self._cache._servers)
+
+    def _forgetting(self, keys, call):
+        """Run a write, then drop this process's copies of the keys it wrote (other processes
+        drop theirs when Redis tells them)."""
+        try:
+            return call()
+        finally:
+            copies = self.local_copies()
+            if copies is not None:
+                copies.forget(keys)
+
     # Reads answer "not cached", writes are dropped ------------------------------------------
 
     def get(self, key, default=None, version=None):
-        parent = super()
-        return self._attempt("get", lambda: parent.get(key, default, version), default)
+        key = self.make_and_validate_key(key, version=version)
+        return self._attempt("get", lambda: self._get(key, default), default)
+
+    def _get(self, key, default):
+        copies = self.local_copies()
+        if copies is None:
+            return self._cache.get(key, default)
+        raw = copies.read(key)
+        if raw is None:
+            changes_heard = copies.changes_heard()
+            answer = self._script(READ_WITH_TTL_SCRIPT, 1, key)
+            if answer is None:
+                return default
+            raw, milliseconds_left = answer
+            copies.keep(key, raw, milliseconds_left, changes_heard)
+        return self._cache._serializer.loads(raw)
 
     def get_many(self, keys, version=None):
         parent = super()
@@ -137,71 +214,141 @@ class ResilientRedisCache(RedisCache):
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
-        self._attempt("set", lambda: parent.set(key, value, timeout, version), None)
+        made = [self.make_and_validate_key(key, version=version)]
+        self._attempt(
+            "set", lambda: self._forgetting(made, lambda: parent.set(key, value, timeout, version)), None
+        )
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
-        return self._attempt("add", lambda: parent.add(key, value, timeout, version), False)
+        made = [self.make_and_validate_key(key, version=version)]
+        return self._attempt(
+            "add", lambda: self._forgetting(made, lambda: parent.add(key, value, timeout, version)), False
+        )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
-        return self._attempt("touch", lambda: parent.touch(key, timeout, version), False)
+        made = [self.make_and_validate_key(key, version=version)]
+        return self._attempt(
+            "touch", lambda: self._forgetting(made, lambda: parent.touch(key, timeout, version)), False
+        )
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
-        return self._attempt("set_many", lambda: parent.set_many(data, timeout, version), list(data))
+        made = [self.make_and_validate_key(key, version=version) for key in data]
+        return self._attempt(
+            "set_many",
+            lambda: self._forgetting(made, lambda: parent.set_many(data, timeout, version)),
+            list(data),
+        )
 
     def delete(self, key, version=None):
         parent = super()
-        return self._attempt("delete", lambda: parent.delete(key, version), False)
+        made = [self.make_and_validate_key(key, version=version)]
+        return self._attempt(
+            "delete", lambda: self._forgetting(made, lambda: parent.delete(key, version)), False
+        )
 
     def delete_many(self, keys, version=None):
         parent = super()
-        self._attempt("delete_many", lambda: parent.delete_many(keys, version), None)
+        made = [self.make_and_validate_key(key, version=version) for key in keys]
+        self._attempt(
+            "delete_many", lambda: self._forgetting(made, lambda: parent.delete_many(keys, version)), None
+        )
 
-    # A cached page in one round trip -------------------------------------------------------
+    def clear(self):
+        parent = super()
+        try:
+            return parent.clear()
+        finally:
+            copies = self.local_copies()
+            if copies is not None:
+                copies.forget_all()
+
+    # A cached page in one round trip, or none -------------------------------------------------
 
     def read_page(self, site_key, page_key_before, page_key_after, article_key_before):
         """(site generation, page entry, article generation), each None when not
-        stored, read by one script call; the page's key is page_key_before + the generation +
-        page_key_after (page_key_before is a cache key, prefixed as any other). UNAVAILABLE
-        when Redis could not be asked."""
+        stored, read from this process's copies when it holds them all, else by one script
+        call; the page's key is page_key_before + the generation + page_key_after
+        (page_key_before is a cache key, prefixed as any other). UNAVAILABLE when Redis could
+        not be asked."""
         return self._attempt(
             "read_page",
-            lambda: self._read_page(site_key, page_key_before, page_key_after, article_key_before),
+            lambda: self._read_page(
+                self._made_key(site_key),
+                self._made_key(page_key_before),
+                page_key_after,
+                self._made_key(article_key_before),
+            ),
             UNAVAILABLE,
         )
 
     def _read_page(self, site_key, page_key_before, page_key_after, article_key_before):
+        copies = self.local_copies()
+        raws = (
+            None
+            if copies is None
+            else self._page_from_copies(copies, site_key, page_key_before, page_key_after, article_key_before)
+        )
+        if raws is None:
+            changes_heard = None if copies is None else copies.changes_heard()
+            answer = self._script(
+                READ_PAGE_SCRIPT, 1, site_key, page_key_before, page_key_after, article_key_before
+            )
+            site, site_ms, page, page_ms, article, article_ms, article_gen, article_gen_ms = answer
+            if copies is not None and site is not None:
+                copies.keep(site_key, site, site_ms, changes_heard)
+                if page is not None:
+                    page_key = f"{page_key_before}{site.decode()}{page_key_after}"
+                    copies.keep(page_key, page, page_ms, changes_heard)
+                    # b"" remembers that the page has no article: without it, a page that is
+                    # not an article's could never be answered from the copies alone.
+                    copies.keep(f"{page_key}:article", article or b"", article_ms, changes_heard)
+                    if article is not None and article_gen is not None:
+                        article_key = f"{article_key_before}{article.decode()}"
+                        copies.keep(article_key, article_gen, article_gen_ms, changes_heard)
+            raws = (site, page, article_gen)
+        loads = self._cache._serializer.loads
+        return tuple(None if raw is None else loads(raw) for raw in raws)
+
+    @staticmethod
+    def _page_from_copies(copies, site_key, page_key_before, page_key_after, article_key_before):
+        """The three values read_page answers, as bytes, when every one is held in memory."""
+        site = copies.read(site_key)
+        if site is None:
+            return None
+        page_key = f"{page_key_before}{site.decode()}{page_key_after}"
+        page = copies.read(page_key)
+        article = None if page is None else copies.read(f"{page_key}:article")
+        if article is None:
+            return None
+        if article == b"":
+            return site, page, None
+        article_gen = copies.read(f"{article_key_before}{article.decode()}")
+        if article_gen is None:
+            return None
+        return site, page, article_gen
+
+    def _script(self, script, *arguments):
         # One command on one pooled connection, without redis-py's per-command machinery
         # (retries, callbacks, the Script object): on a hit that machinery cost more than the
         # round trip. The script is sent by its digest, and in full if the server lost it.
-        arguments = (
-            1,
-            self._made_key(site_key),
-            self._made_key(page_key_before),
-            page_key_after,
-            self._made_key(article_key_before),
-        )
         pool = self._cache._get_connection_pool(write=False)
         connection = pool.get_connection()
         try:
             try:
-                connection.send_command("EVALSHA", READ_PAGE_SHA, *arguments)
-                answer = connection.read_response()
+                connection.send_command("EVALSHA", _digest(script), *arguments)
+                return connection.read_response()
             except NoScriptError:
-                connection.send_command("EVAL", READ_PAGE_SCRIPT, *arguments)
-                answer = connection.read_response()
+                connection.send_command("EVAL", script, *arguments)
+                return connection.read_response()
         except BaseException:
             # A reply half read must not be left on the connection for the next caller.
             connection.disconnect()
             raise
         finally:
             pool.release(connection)
-        if not answer:
-            return None, None, None
-        loads = self._cache._serializer.loads
-        return tuple(None if value is None else loads(value) for value in answer)
 
     def _made_key(self, key):
         # The three keys read_page is given are the same few constants on every hit: prefix
@@ -217,7 +364,8 @@ class ResilientRedisCache(RedisCache):
         if self._paused():
             raise RedisUnavailable(f"not asked again yet after {self._last_error}")
         try:
-            return super().incr(key, delta, version)
+            made = [self.make_and_validate_key(key, version=version)]
+            return self._forgetting(made, lambda: super(ResilientRedisCache, self).incr(key, delta, version))
         except RedisError as error:
             self._failed("incr", error)
             raise
@@ -229,6 +377,8 @@ class CountingRedisCache(ResilientRedisCache):
     Redis that hangs costs one socket timeout, not one per limited request."""
 
     failure_means = "rate-limited requests refused"
+    # A count read from memory could lag a count another process just made.
+    keeps_copies = False
 
     def _attempt(self, operation, call, fallback):
         if self._paused():

@@ -2,10 +2,8 @@
 when Redis refuses, limits fail closed with one clear log line while pages still render."""
 
 import logging
-from unittest import mock
 
 import pytest
-import redis
 from django.core.cache import caches
 
 from comments.services import approve_comment
@@ -15,6 +13,7 @@ from tests.articles.editorial_helpers import edit_in_admin
 from tests.factories import ArticleFactory, CommentFactory
 from tests.scale_out.conftest import redis_client
 from tests.scale_out.processes import free_port, private_redis
+from tests.scale_out.roundtrips import RoundTrips
 
 
 def test_a_redis_cache_url_selects_djangos_redis_backend_with_short_timeouts():
@@ -70,28 +69,6 @@ def test_a_page_cached_in_redis_is_dropped_when_its_article_changes(
     assert second["X-Page-Cache"] == "hit"
     assert after_edit["X-Page-Cache"] == "miss"
     assert "Bridge repairs finished early" in after_edit.content.decode()
-
-
-class RoundTrips:
-    """Counts the commands this process sends to Redis (one per round trip, pipelines aside)."""
-
-    def __init__(self):
-        self.count = 0
-        self._send = redis.connection.AbstractConnection.send_packed_command
-
-    def __enter__(self):
-        counter = self
-
-        def counted(connection, command, check_health=True):
-            counter.count += 1
-            return counter._send(connection, command, check_health)
-
-        self._patch = mock.patch.object(redis.connection.AbstractConnection, "send_packed_command", counted)
-        self._patch.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._patch.stop()
 
 
 @pytest.mark.django_db
