@@ -13,8 +13,9 @@ it, and how close that is to the fastest this machine can serve anything.
 3. Starts gunicorn with deploy/gunicorn.conf.py and production settings, one mode at a time:
    the page cache on ("cached", as `make serve`), behind nginx (deploy/nginx/newsroom.conf
    rendered into a temporary directory), the page cache off with the article page's pieces
-   kept ("pieces kept"), nothing kept at all ("nothing kept"), and the page cache in each
-   worker's local memory (an extra column only: it flatters the cached figures).
+   kept ("pieces kept"), nothing kept at all ("nothing kept"), and two extra columns for the
+   cached pages: Redis read on every hit (CACHE_LOCAL_COPIES_MB=0, no copies kept in each
+   worker), and the page cache in each worker's local memory (it flatters the figures).
 4. Measures two ceilings before the pages and again after them, through the same gunicorn
    configuration, each one view returning the cached article's bytes: a minimal Django
    project (bench/minimal_settings.py: SecurityMiddleware and CommonMiddleware only) and the
@@ -346,7 +347,7 @@ def verdict(ratio, floor):
     return "met" if ratio >= floor else "**not met**"
 
 
-def report(results, locmem, ceiling_runs, queries, memory, info, data, options):
+def report(results, locmem, no_copies, ceiling_runs, queries, memory, info, data, options):
     ceilings = {name: mean_ceiling(runs) for name, runs in ceiling_runs.items()}
     rate = {name: ceiling["rps"] for name, ceiling in ceilings.items()}
 
@@ -374,8 +375,9 @@ def report(results, locmem, ceiling_runs, queries, memory, info, data, options):
         f"p50 {fmt(ceilings['nginx']['p50'], 2)} ms).",
         "",
         "| page | mode | queries | req/s | p50 / p99 ms | ÷ minimal Django | ÷ full middleware "
-        "| ÷ nginx file | page cache in local memory: req/s (÷ minimal) | target | met |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| ÷ nginx file | Redis read every time, no copies: req/s (÷ minimal) "
+        "| page cache in local memory: req/s (÷ minimal) | target | met |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for page, row in results.items():
         for mode, label in MODES.items():
@@ -384,9 +386,12 @@ def report(results, locmem, ceiling_runs, queries, memory, info, data, options):
                 ratios = f"– | – | {run['rps'] / rate['nginx']:.2f}"
             else:
                 ratios = f"{run['rps'] / rate['minimal']:.2f} | {run['rps'] / rate['full']:.2f} | –"
-            extra = "–"
+            extra = "– | –"
             if mode == "cached":
-                extra = f"{locmem[page]['rps']:,.0f} ({locmem[page]['rps'] / rate['minimal']:.2f})"
+                extra = " | ".join(
+                    f"{column[page]['rps']:,.0f} ({column[page]['rps'] / rate['minimal']:.2f})"
+                    for column in (no_copies, locmem)
+                )
             target, met = "–", "–"
             if (mode, page) in TARGETS:
                 ceiling, floor = TARGETS[(mode, page)]
@@ -400,7 +405,9 @@ def report(results, locmem, ceiling_runs, queries, memory, info, data, options):
     peak = max(value for value in memory["peaks"].values() if value is not None)
     lines += [
         "",
-        "Modes: cached, the page cache on in Redis, as `make serve`; via nginx, the shipped "
+        "Modes: cached, the page cache on in Redis, as `make serve`, each worker keeping copies of "
+        "what it read, dropped as Redis announces changes (newsroom/lib/nearcache.py; the column "
+        "beside it is the same with CACHE_LOCAL_COPIES_MB=0, every hit a round trip); via nginx, the shipped "
         "deploy/nginx/newsroom.conf in front of the cached gunicorn; pieces kept, "
         "PAGE_CACHE_ENABLED=false with the article page's pieces kept under generation numbers "
         "(newsroom/lib/fragments.py), as on a page-cache miss in service; nothing kept, "
@@ -419,9 +426,10 @@ def report(results, locmem, ceiling_runs, queries, memory, info, data, options):
         for mode, run in row.items()
         if run["non_2xx"]
     }
-    for page, run in locmem.items():
-        if run["non_2xx"]:
-            errors[f"{page} (local memory)"] = run["non_2xx"]
+    for column, runs in (("no copies", no_copies), ("local memory", locmem)):
+        for page, run in runs.items():
+            if run["non_2xx"]:
+                errors[f"{page} ({column})"] = run["non_2xx"]
     if errors:
         lines.append(f"Non-2xx responses during the run: {errors}.")
     return "\n".join(lines)
@@ -733,6 +741,11 @@ def measure_site(pages, redis_env, workdir, options):
         peaks["local memory"] = local.peak_rss_mb()
         stop(local)
 
+        say("Page cache on, in Redis, with no copies kept in memory (the extra column)...")
+        every_read = start("no-copies", **redis_env, CACHE_LOCAL_COPIES_MB="0")
+        measure_pages("no copies", every_read.url, warm_times=3)
+        stop(every_read)
+
         say("Measuring the ceilings again...")
         measure_ceilings(ceilings, ceiling_runs, options)
     finally:
@@ -741,9 +754,11 @@ def measure_site(pages, redis_env, workdir, options):
         for server in list(servers):
             server.stop()
     locmem = {name: row.pop("local memory") for name, row in results.items()}
+    no_copies = {name: row.pop("no copies") for name, row in results.items()}
     return {
         "results": results,
         "locmem": locmem,
+        "no_copies": no_copies,
         "ceiling_runs": ceiling_runs,
         "memory": {"peaks": peaks, "workers": workers},
         "article_bytes": len(article_bytes),
