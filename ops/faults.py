@@ -660,10 +660,16 @@ def fault_worker_killed(site):
         done=shares_done,
     )
     site.sink.delay = 0.0
+    # The digest sends each message at most once: the one a killed worker had in flight stays
+    # "sending" (the admin counts it unconfirmed) and is never resent, since the mail server
+    # may have taken it. So one kill may leave that one recipient without the issue, and only
+    # that one; shares must all arrive.
+    digest["may_miss"] = digest_state.get("unconfirmed", [])[:1]
+    shares["may_miss"] = []
     passed = all(
         batch["finished_in"] is not None
         and batch["duplicates"] == 0
-        and not batch["missing"]
+        and set(batch["missing"]) <= set(batch["may_miss"])
         and batch["at_kill"] < total
         for batch, total in ((digest, subscribers), (shares, len(share_recipients)))
     )
@@ -678,6 +684,11 @@ def fault_worker_killed(site):
             f"{name}: worker {batch['killed_pid']} killed at {batch['at_kill']}/{total} delivered, "
             f"{finished}; {batch['arrived']}/{total} recipients, {batch['messages']} messages, "
             f"{batch['duplicates']} duplicates, {len(batch['missing'])} missing"
+            + (
+                " (the one in flight when the worker was killed, unconfirmed, never resent)"
+                if batch["missing"] and set(batch["missing"]) <= set(batch["may_miss"])
+                else ""
+            )
         )
 
     figures = (

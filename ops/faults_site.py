@@ -130,12 +130,16 @@ def digest_state():
     issue = DigestIssue.objects.filter(kind=DigestIssue.Kind.DAILY, date=timezone.localdate()).first()
     if issue is None:
         return {"issue": None}
-    states = DigestDelivery.objects.filter(issue=issue).values("state").annotate(n=Count("id"))
+    deliveries = DigestDelivery.objects.filter(issue=issue)
+    states = deliveries.values("state").annotate(n=Count("id"))
+    unconfirmed = deliveries.filter(state=DigestDelivery.State.SENDING)
     return {
         "issue": issue.pk,
         "articles": len(issue.article_ids),
         "completed": issue.completed_at is not None,
         "states": {row["state"]: row["n"] for row in states},
+        # Left "sending" by a killed worker: perhaps delivered, never resent (subscriptions/digest.py).
+        "unconfirmed": sorted(unconfirmed.values_list("subscriber__email", flat=True)),
     }
 
 
