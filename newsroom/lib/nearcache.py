@@ -7,8 +7,8 @@ another process moves a generation. So each process keeps the entries it read fr
 (newsroom/lib/rediscache.py asks here first), and Redis says when one changes:
 
 - **Redis tells us.** One connection per process asks Redis, with server-assisted client-side
-  caching (`CLIENT TRACKING ON BCAST PREFIX <the cache's key prefix>`), to say whenever a key
-  under the prefix is written, deleted, evicted or expires; a thread of ours listens on it and
+  caching (`CLIENT TRACKING ON BCAST PREFIX ...`, one prefix per kept family of keys), to say
+  whenever such a key is written, deleted, evicted or expires; a thread of ours listens on it and
   drops the copy it names (all of them after a FLUSHDB). Generation numbers, the only keys
   whose value moves, are covered like every other.
 - **Redis's own expiry holds.** A copy carries the time to live Redis gave with the value, and
@@ -19,6 +19,10 @@ another process moves a generation. So each process keeps the entries it read fr
 - **No listener, no copies.** Until the connection is listening, and from the moment it fails
   (Redis restarted or unreachable) until it listens again, nothing is kept or served from
   memory: every read goes to Redis, as it did before this module.
+
+Only the read path's own keys are kept and tracked (KEPT_KEY_FAMILIES): what nearly every
+page reads. Other keys (a reader's "already counted" mark, say) are written far more often
+than read again, and tracking them would wake every process on each write for nothing.
 
 Copies are the bytes Redis sent: each read unpickles its own object, so no caller can change
 what the next one gets. They are bounded by a byte budget per process (CACHE_LOCAL_COPIES_MB),
@@ -39,6 +43,13 @@ from time import monotonic
 
 logger = logging.getLogger(__name__)
 
+# The keys kept, by how they begin (before the cache's prefix and version), with who writes
+# them: the generation numbers (newsroom/changes.py, newsroom/lib/generations.py), whole pages
+# (newsroom/lib/pagecache.py), pieces and the little data every page reads
+# (newsroom/lib/fragments.py), the masthead and footer (Django's {% cache %} in base.html),
+# and the next scheduled change (pagecache.next_scheduled_change).
+KEPT_KEY_FAMILIES = ("generation:", "page:", "fragment:", "template.cache.", "pagecache:next-change:")
+
 # Seconds the listener waits for a message before checking that Redis is still there.
 IDLE_CHECK_SECONDS = 5
 # Seconds between two attempts to listen again after a failure.
@@ -51,10 +62,11 @@ LARGEST_SHARE = 8
 class NearCache:
     """The copies of one cache (one Redis server and key prefix) in this process."""
 
-    def __init__(self, new_connection, prefix, max_bytes):
-        # new_connection() makes a redis-py connection to the cache's server, speaking RESP3.
+    def __init__(self, new_connection, prefixes, max_bytes):
+        # new_connection() makes a redis-py connection to the cache's server, speaking RESP3;
+        # prefixes are the full keys' beginnings Redis is asked to tell us about.
         self._new_connection = new_connection
-        self._prefix = prefix
+        self._prefixes = tuple(prefixes)
         self._max_bytes = max_bytes
         self._reset()
 
@@ -139,8 +151,8 @@ class NearCache:
                 return
             self._listener = threading.Thread(
                 target=_listen,
-                args=(weakref.ref(self), self._new_connection, self._prefix),
-                name=f"nearcache-listener {self._prefix}",
+                args=(weakref.ref(self), self._new_connection, self._prefixes),
+                name="nearcache-listener",
                 daemon=True,
             )
         self._listener.start()
@@ -172,7 +184,7 @@ class NearCache:
             )
 
 
-def _listen(near_cache_ref, new_connection, prefix):
+def _listen(near_cache_ref, new_connection, prefixes):
     """The listener thread: hold one tracking connection, drop copies as Redis names them.
     It ends when its NearCache is gone (a test's settings replaced the cache, say)."""
     while True:
@@ -186,7 +198,13 @@ def _listen(near_cache_ref, new_connection, prefix):
             # redis-py delivers RESP3 invalidation pushes only to this handler (its own
             # client-side cache sets it the same way); read_response then returns None.
             connection._parser.set_invalidation_push_handler(near_cache._heard)
-            connection.send_command("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", prefix)
+            connection.send_command(
+                "CLIENT",
+                "TRACKING",
+                "ON",
+                "BCAST",
+                *(word for prefix in prefixes for word in ("PREFIX", prefix)),
+            )
             connection.read_response()
             near_cache._began_listening()
             del near_cache  # between messages, hold no reference that would keep it alive
@@ -212,17 +230,18 @@ def _listen(near_cache_ref, new_connection, prefix):
             time.sleep(RETRY_SECONDS)
 
 
-# One NearCache per server and prefix in a process, shared by the cache objects Django makes
+# One NearCache per server and key prefix in a process, shared by the cache objects Django makes
 # for each thread; gone when no cache object holds it.
 _near_caches = weakref.WeakValueDictionary()
 _near_caches_lock = threading.Lock()
 
 
-def for_server(server, prefix, max_bytes, new_connection):
+def for_server(server, prefixes, max_bytes, new_connection):
+    prefixes = tuple(prefixes)
     with _near_caches_lock:
-        near_cache = _near_caches.get((server, prefix))
+        near_cache = _near_caches.get((server, prefixes))
         if near_cache is None:
-            near_cache = _near_caches[(server, prefix)] = NearCache(new_connection, prefix, max_bytes)
+            near_cache = _near_caches[(server, prefixes)] = NearCache(new_connection, prefixes, max_bytes)
         return near_cache
 
 

@@ -167,12 +167,12 @@ class ResilientRedisCache(RedisCache):
                 return pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
 
             self._near_cache = nearcache.for_server(
-                self._servers_label(), f"{self.key_prefix}:", self._copies_max_bytes, new_connection
+                tuple(self._cache._servers),
+                [self.make_key(family) for family in nearcache.KEPT_KEY_FAMILIES],
+                self._copies_max_bytes,
+                new_connection,
             )
         return self._near_cache
-
-    def _servers_label(self):
-        return tuple(self._cache._servers)
 
     def _forgetting(self, keys, call):
         """Run a write, then drop this process's copies of the keys it wrote (other processes
@@ -187,11 +187,11 @@ class ResilientRedisCache(RedisCache):
     # Reads answer "not cached", writes are dropped ------------------------------------------
 
     def get(self, key, default=None, version=None):
-        key = self.make_and_validate_key(key, version=version)
-        return self._attempt("get", lambda: self._get(key, default), default)
+        made = self.make_and_validate_key(key, version=version)
+        copies = self.local_copies() if key.startswith(nearcache.KEPT_KEY_FAMILIES) else None
+        return self._attempt("get", lambda: self._get(made, default, copies), default)
 
-    def _get(self, key, default):
-        copies = self.local_copies()
+    def _get(self, key, default, copies):
         if copies is None:
             return self._cache.get(key, default)
         raw = copies.read(key)

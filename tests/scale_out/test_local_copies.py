@@ -31,7 +31,7 @@ def until(condition, seconds=5):
 
 def listening():
     """this process's copies hear from Redis"""
-    cache.get("the-first-read-starts-the-listener")
+    cache.get("fragment:the-first-read-starts-the-listener")
     return cache.local_copies().listening
 
 
@@ -120,9 +120,9 @@ def test_a_change_made_in_this_process_drops_its_copy_at_once(
 
 
 def test_a_copy_is_not_served_past_the_time_redis_keeps_the_entry(copies_on):
-    cache.set("lasting-a-minute", "fresh", 60)
-    read_until_kept("lasting-a-minute")
-    made_key = cache.make_key("lasting-a-minute")
+    cache.set("fragment:lasting-a-minute", "fresh", 60)
+    read_until_kept("fragment:lasting-a-minute")
+    made_key = cache.make_key("fragment:lasting-a-minute")
 
     later = time.monotonic() + 61
     with mock.patch("newsroom.lib.nearcache.monotonic", return_value=later):
@@ -130,19 +130,30 @@ def test_a_copy_is_not_served_past_the_time_redis_keeps_the_entry(copies_on):
 
 
 def test_values_never_stored_in_redis_are_never_kept(copies_on):
-    assert cache.get("never-stored") is None
+    assert cache.get("fragment:never-stored") is None
 
     with RoundTrips() as redis_calls:
-        assert cache.get("never-stored") is None
+        assert cache.get("fragment:never-stored") is None
+
+    assert redis_calls.count == 1
+
+
+def test_keys_outside_the_read_path_are_read_from_redis_every_time(copies_on):
+    # A reader's "already counted" mark is written on every beacon and read once.
+    cache.set("reads:seen:203.0.113.9:42", 1, 60)
+    cache.get("reads:seen:203.0.113.9:42")
+
+    with RoundTrips() as redis_calls:
+        assert cache.get("reads:seen:203.0.113.9:42") == 1
 
     assert redis_calls.count == 1
 
 
 def test_each_read_gets_its_own_object_so_one_caller_cannot_change_the_next_ones(copies_on):
-    cache.set("sections", ["News", "Opinion"], 60)
-    cache.get("sections").append("changed by a careless caller")
+    cache.set("fragment:sections", ["News", "Opinion"], 60)
+    cache.get("fragment:sections").append("changed by a careless caller")
 
-    assert cache.get("sections") == ["News", "Opinion"]
+    assert cache.get("fragment:sections") == ["News", "Opinion"]
 
 
 @pytest.mark.django_db
@@ -171,13 +182,13 @@ def test_emptying_redis_drops_every_copy(settings):
     with private_redis() as server:
         settings.CACHES = {"default": cache_from_url(server.url, local_copies_mb=4)}
         until(listening)
-        cache.set("masthead", "<header>", 60)
-        read_until_kept("masthead")
+        cache.set("template.cache.masthead", "<header>", 60)
+        read_until_kept("template.cache.masthead")
 
         redis_client(server.url).flushdb()
 
-        until(lambda: cache.local_copies().read(cache.make_key("masthead")) is None)
-        assert cache.get("masthead") is None
+        until(lambda: cache.local_copies().read(cache.make_key("template.cache.masthead")) is None)
+        assert cache.get("template.cache.masthead") is None
 
 
 def test_the_rate_limit_counters_are_never_kept_in_memory(redis_url, key_prefix):
@@ -190,7 +201,7 @@ def test_the_rate_limit_counters_are_never_kept_in_memory(redis_url, key_prefix)
 
 
 def make_copies(max_bytes=1000):
-    copies = nearcache.NearCache(new_connection=None, prefix="unit:", max_bytes=max_bytes)
+    copies = nearcache.NearCache(new_connection=None, prefixes=["unit:"], max_bytes=max_bytes)
     copies._began_listening()  # as the listener does once Redis confirms the tracking
     return copies
 
@@ -229,7 +240,7 @@ def test_a_value_too_large_for_the_budget_is_not_kept():
 
 
 def test_nothing_is_kept_before_redis_listens():
-    copies = nearcache.NearCache(new_connection=None, prefix="unit:", max_bytes=1000)
+    copies = nearcache.NearCache(new_connection=None, prefixes=["unit:"], max_bytes=1000)
     copies._listener = "not started in this test"
 
     copies.keep("unit:page", b"<html>", -1, copies.changes_heard())
@@ -239,13 +250,17 @@ def test_nothing_is_kept_before_redis_listens():
 
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_forked_worker_starts_with_no_copies_and_no_listener(copies_on):
-    cache.set("masthead", "<header>", 60)
-    read_until_kept("masthead")
+    cache.set("template.cache.masthead", "<header>", 60)
+    read_until_kept("template.cache.masthead")
 
     child = os.fork()
     if child == 0:  # gunicorn's worker, forked from the loaded master
         copies = caches["default"].local_copies()
-        os._exit(0 if copies.read(cache.make_key("masthead")) is None and not copies.listening else 1)
+        os._exit(
+            0
+            if copies.read(cache.make_key("template.cache.masthead")) is None and not copies.listening
+            else 1
+        )
     _, status = os.waitpid(child, 0)
 
     assert os.waitstatus_to_exitcode(status) == 0
