@@ -522,9 +522,11 @@ class ArticleEditorialViews:
         if not services.can_publish(request.user):
             raise PermissionDenied
         now = timezone.now()
-        in_review = list(Article.objects.in_review().for_listing())
-        scheduled = list(Article.objects.scheduled(at=now).for_listing())
-        withdrawals = list(Article.objects.published(at=now).filter(withdraw_at__isnull=False).for_listing())
+        # The board names authors from author_names and shows no text: no bylines, no body.
+        planned = Article.objects.select_related("section").defer("body", "search")
+        in_review = list(planned.in_review())
+        scheduled = list(planned.scheduled(at=now))
+        withdrawals = list(planned.published(at=now).filter(withdraw_at__isnull=False))
         # Review items wanted at a time sit on that day; the others on the day they were last edited.
         context = {
             **self.admin_site.each_context(request),
