@@ -48,18 +48,19 @@ def chosen_stories(now=None):
     return places
 
 
-def fill_places(chosen, articles, count):
-    """The `count` stories of a page with chosen {place: article id}, and what is left of
-    `articles` (newest first, the chosen ones among them or not) for the lists below.
+def fill_places(chosen, newest_ids, count):
+    """The ids of the `count` stories of a page with chosen {place: article id}, and what is
+    left of `newest_ids` (newest first, the chosen ones among them or not) for the lists below.
 
-    A place whose story is not among `articles` (withdrawn, unpublished, deleted) takes the
+    A place whose story is not among `newest_ids` (withdrawn, unpublished, deleted) takes the
     next newest story, as if nobody had chosen."""
-    by_id = {article.pk: article for article in articles}
+    readable = set(newest_ids)
     chosen_ids = set(chosen.values())
-    newest = iter([article for article in articles if article.pk not in chosen_ids])
+    newest = iter([pk for pk in newest_ids if pk not in chosen_ids])
     front = []
     for place in range(1, count + 1):
-        article = by_id.get(chosen.get(place)) or next(newest, None)
-        if article is not None:
-            front.append(article)
+        pk = chosen.get(place)
+        pk = pk if pk in readable else next(newest, None)
+        if pk is not None:
+            front.append(pk)
     return front, list(newest)

@@ -58,19 +58,19 @@ def section_by_slug(slug):
 # Home ---------------------------------------------------------------------------------------
 
 
-def section_blocks(sections, exclude_ids, leads=None, shown_ids=()):
-    """[(section, [articles])] for the home page in three queries, whatever the number of
-    sections: each section's newest ids as an array from one correlated subquery (an index
-    scan per section), then the cards. A UNION of one ORM query per section did the same
-    reads, but compiling its members cost more than rendering the cards they picked.
+def section_block_ids(sections, exclude_ids, leads=None, shown_ids=()):
+    """[(section, its lead's id or None, the ids of its newest stories)] for the home page's
+    section blocks, in one query whatever the number of sections: each section's newest ids
+    as an array from one correlated subquery (an index scan per section). A UNION of one ORM
+    query per section did the same reads, but compiling its members cost more than rendering
+    the cards they picked. The cards themselves are read with the rest of the page's
+    (section_blocks).
 
     `exclude_ids` never appear in a block (the lead and the stories editors chose). Stories in
     `shown_ids` (the other top stories and the latest list) give way to older ones, so a story
     is not shown twice; only a section with nothing else to show keeps them, so a small site's
     sections are not left empty. `leads` ({section id: article id}) are the leads editors
-    chose: read with the cards, put first in their block, and left out of every block's
-    newest. A lead readers cannot see, or one already shown above, leaves the block to its
-    newest stories."""
+    chose, left out of every block's newest."""
     if not sections:
         return []
     leads = {section_id: pk for section_id, pk in (leads or {}).items() if pk not in exclude_ids}
@@ -83,23 +83,26 @@ def section_blocks(sections, exclude_ids, leads=None, shown_ids=()):
         .values("pk")[: PER_SECTION_ON_HOME + len(shown_ids)]
     )
     id_lists = Section.objects.filter(pk__in=[section.pk for section in sections]).values_list(
-        ArraySubquery(newest_in_section), flat=True
+        "pk", ArraySubquery(newest_in_section)
     )
-    ids = []
-    for id_list in id_lists:
-        unseen = [pk for pk in id_list if pk not in shown_ids]
-        ids += (unseen or id_list)[:PER_SECTION_ON_HOME]
-    lead_ids = set(leads.values())
-    by_id, by_section = {}, {}
-    for article in listed_articles().filter(pk__in=[*ids, *lead_ids]).order_by("-publish_at", "-id"):
-        by_id[article.pk] = article
-        if article.pk not in lead_ids:
-            by_section.setdefault(article.section_id, []).append(article)
-    blocks = []
+    newest_by_section = dict(id_lists)
+    planned = []
     for section in sections:
-        lead = by_id.get(leads.get(section.pk))
+        id_list = newest_by_section.get(section.pk, [])
+        unseen = [pk for pk in id_list if pk not in shown_ids]
+        planned.append((section, leads.get(section.pk), (unseen or id_list)[:PER_SECTION_ON_HOME]))
+    return planned
+
+
+def section_blocks(planned, cards):
+    """[(section, [articles])] from section_block_ids() and the cards read ({id: article}). A
+    chosen lead comes first in its block; one readers cannot see (not among the cards) leaves
+    the block to its newest stories. A section with nothing to show has no block."""
+    blocks = []
+    for section, lead_id, newest_ids in planned:
+        lead = cards.get(lead_id)
         articles = [lead] if lead else []
-        articles += by_section.get(section.pk, [])[: PER_SECTION_ON_HOME - len(articles)]
+        articles += [cards[pk] for pk in newest_ids if pk in cards][: PER_SECTION_ON_HOME - len(articles)]
         if articles:
             blocks.append((section, articles))
     return blocks
@@ -109,7 +112,7 @@ def section_blocks(sections, exclude_ids, leads=None, shown_ids=()):
 def home(request):
     chosen = frontpage.chosen_stories()
     home_places = chosen.get(frontpage.HOME, {})
-    newest = listed_articles()
+    newest = Article.objects.published()
     if home_places:
         # The chosen stories come first, in the same query as the newest: no query of their own.
         newest = newest.alias(
@@ -121,23 +124,31 @@ def home(request):
         section_id: places[1] for section_id, places in chosen.items() if section_id is not frontpage.HOME
     }
     limit = len(home_places) + frontpage.HOME_SLOTS + LATEST_ON_HOME + len(section_leads)
-    front, rest = frontpage.fill_places(home_places, list(newest[:limit]), frontpage.HOME_SLOTS)
+    newest_ids = list(newest.values_list("pk", flat=True)[:limit])
+    front, rest = frontpage.fill_places(home_places, newest_ids, frontpage.HOME_SLOTS)
     lead = front[0] if front else None
     # The lead and every story an editor chose are never repeated below (a section's chosen
     # lead shows in its block, not in the latest list); the other top stories and the latest
     # list give way to older stories in the section blocks.
-    excluded = {lead.pk, *home_places.values()} if lead else set(home_places.values())
+    excluded = {lead, *home_places.values()} if lead else set(home_places.values())
     section_lead_ids = set(section_leads.values()) - excluded
-    latest = [article for article in rest if article.pk not in section_lead_ids][:LATEST_ON_HOME]
-    shown = {article.pk for article in [*front, *latest]} - excluded
+    latest = [pk for pk in rest if pk not in section_lead_ids][:LATEST_ON_HOME]
+    shown = {*front, *latest} - excluded
+    planned = section_block_ids(navigation_sections(), excluded, section_leads, shown)
+    # Every card of the page in one query (and one for their bylines): reading the top
+    # stories' and the blocks' cards apart compiled and prefetched twice for the same columns.
+    block_ids = [pk for _, lead_id, newest_ids in planned for pk in [lead_id, *newest_ids] if pk]
+    cards = listed_articles().in_bulk([*front, *latest, *block_ids])
+    # A story withdrawn since its id was read is simply left out.
+    front = [cards[pk] for pk in front if pk in cards]
     return render(
         request,
         "articles/home.html",
         {
-            "lead": lead,
+            "lead": front[0] if front else None,
             "secondary": front[1:],
-            "latest": latest,
-            "blocks": section_blocks(navigation_sections(), excluded, section_leads, shown),
+            "latest": [cards[pk] for pk in latest if pk in cards],
+            "blocks": section_blocks(planned, cards),
             "most_read": reads.most_read(),
             "organization_data": organization_block(),
         },
