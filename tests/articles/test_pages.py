@@ -308,6 +308,19 @@ def test_three_authors_read_as_a_sentence_with_the_role_on_this_article(client, 
     )
 
 
+def test_a_card_byline_shows_names_and_roles_as_text_never_as_markup(client, politics):
+    mallory = AuthorFactory(name="Mallory <b>Bold</b> & Co", slug="mallory", role="<i>Editor</i>")
+    ArticleFactory(section=politics, authors=[mallory, AuthorFactory(name="Ann", slug="ann", role="")])
+    html = html_of(client.get("/politics/"))
+    byline = html[html.index('<p class="byline">') : html.index("</p>", html.index('<p class="byline">'))]
+    assert byline == (
+        '<p class="byline"><a href="/authors/mallory/" class="byline__author">'
+        "Mallory &lt;b&gt;Bold&lt;/b&gt; &amp; Co</a>, "
+        '<span class="byline__role">&lt;i&gt;Editor&lt;/i&gt;</span>, and '
+        '<a href="/authors/ann/" class="byline__author">Ann</a>'
+    )
+
+
 def test_an_old_address_or_old_slug_answers_301_to_the_canonical_address(client, politics):
     article = ArticleFactory(slug="first-slug", section=politics)
     old_address = article.get_absolute_url()
