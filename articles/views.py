@@ -5,6 +5,7 @@ sets a cookie), and each runs a fixed number of queries whatever the size of the
 listings page by keyset (articles/pagination.py) and the furniture comes from the cache.
 """
 
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -12,8 +13,10 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, OuterRef, Value, When
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -25,7 +28,7 @@ from articles.models import Article, Correction, Section, SlugRedirect, Source
 from articles.pagination import keyset_page
 from articles.related import related_block
 from articles.search import SearchForm, highlighted, matching_articles, suggested_query
-from articles.templatetags.reading import navigation_sections, renditions
+from articles.templatetags.reading import json_ld_text, navigation_sections, renditions
 from articles.video import video_provider
 from authors.models import Author
 from newsroom.lib.fragments import cached
@@ -232,20 +235,21 @@ def published_article_or_404(article_id):
     return get_object_or_404(Article.objects.published().select_related("section"), pk=article_id)
 
 
+def _article_for_page_query(slug):
+    # The live page's coverage row comes in the same query: an ordinary article costs none.
+    articles = (
+        Article.objects.published().for_page().select_related("live").prefetch_related("tags", "corrections")
+    )
+    return articles.filter(slug=slug).first()
+
+
 def article_for_page(slug):
     """The published article at `slug` with everything its page shows (bylines, tags,
     corrections), or None. Kept under the site generation, which every edit to those moves,
     and never past the article's own scheduled withdrawal (newsroom/lib/fragments.py)."""
 
     def load():
-        # The live page's coverage row comes in the same query: an ordinary article costs none.
-        articles = (
-            Article.objects.published()
-            .for_page()
-            .select_related("live")
-            .prefetch_related("tags", "corrections")
-        )
-        article = articles.filter(slug=slug).first()
+        article = _article_for_page_query(slug)
         return article, article.withdraw_at if article else None
 
     article = cached("article", (slug,), load)
@@ -255,22 +259,40 @@ def article_for_page(slug):
     return article
 
 
+def article_page_for(slug):
+    """(the published article at `slug`, its ArticleParts), or None: article_for_page with
+    the parts of its page rendered, in one kept piece, so a page built from kept pieces
+    renders only what depends on the request, the discussion and live entries."""
+
+    def load():
+        article = _article_for_page_query(slug)
+        if article is None:
+            return None, None
+        return (article, article_parts(article)), article.withdraw_at
+
+    kept = cached("article-page", (slug,), load)
+    if kept is not None and not kept[0].is_published:
+        kept, _ = load()
+    return kept
+
+
 @require_safe
 def detail(request, section, year, month, day, slug):
-    article = article_for_page(slug)
-    if article is None:
+    page = article_page_for(slug)
+    if page is None:
         moved = (
             SlugRedirect.objects.filter(old_slug=slug).select_related("article", "article__section").first()
         )
         if moved and moved.article.is_published:
             return redirect(moved.article.get_absolute_url(), permanent=True)
         raise Http404("No such article")
+    article, parts = page
     canonical = article.get_absolute_url()
     if request.path != canonical:
         # A changed section or date keeps old addresses working.
         return redirect(canonical, permanent=True)
     mark_article_page(request, article)
-    return render(request, "articles/detail.html", article_page_context(request, article))
+    return render(request, "articles/detail.html", article_page_context(request, article, parts=parts))
 
 
 @require_safe
@@ -372,12 +394,34 @@ def breadcrumb_trail(article):
     return trail
 
 
-def article_page_context(request, article, *, preview=False):
-    """Everything templates/articles/detail.html needs. The admin preview renders the same
-    template through this function, so a preview is exactly what readers will see."""
+@dataclass
+class ArticleParts:
+    """What the article page shows that only the article's rows and the site's settings
+    decide: the values its template reads, the parts of its HTML made from them, and its
+    JSON-LD. The site generation moves whenever any of those change, so they are kept with
+    the article (article_page_for); on a page built from kept pieces these were two thirds of
+    the rendering."""
+
+    bylines: list
+    tags: list
+    corrections: list
+    sponsor: object
+    absolute_url: str
+    canonical_url: str
+    meta_description: str
+    structured_data: dict
+    structured_data_text: str  # structured_data as JSON, for {% json_ld %}
+    breadcrumbs: list
+    breadcrumb_data_text: str
+    html: dict  # the partials of articles/_article_parts.html, by name
+
+
+ARTICLE_PARTS = ("social", "breadcrumbs", "header", "topics")
+
+
+def article_parts(article):
     bylines = list(article.bylines.all())
     tags = list(article.tags.all())
-    corrections = list(article.corrections.all())
     absolute = absolute_url(article.get_absolute_url())
     canonical = article.canonical_url or absolute
     images = renditions(article.featured_image)
@@ -385,16 +429,11 @@ def article_page_context(request, article, *, preview=False):
     description = article.meta_description
     trail = breadcrumb_trail(article)
     data = structured_data(article, bylines, tags, absolute, canonical, images, description)
-    live_region = live.region_for(article, preview=preview)
-    if live_region is not None:
-        data = live.structured_data(live_region, data)
-    return {
+    context = {
         "article": article,
         "bylines": bylines,
         "tags": tags,
-        "corrections": corrections,
-        # Called by the template where the list appears, after the page around it.
-        "related": partial(related_block, article, tags, preview=preview),
+        "corrections": list(article.corrections.all()),
         "sponsor": article.effective_sponsor,
         "video_embed_url": article.video_embed_url,
         "video_provider": video_provider(article.video_url),
@@ -404,12 +443,58 @@ def article_page_context(request, article, *, preview=False):
         "main_image": images[min(1, len(images) - 1)] if images else None,
         "share_image": images[-1] if images else None,
         "meta_description": description,
-        "structured_data": data,
+        "breadcrumbs": trail,
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+    }
+    html = {
+        name: mark_safe(render_to_string(f"articles/_article_parts.html#{name}", context).strip())
+        for name in ARTICLE_PARTS
+    }
+    return ArticleParts(
+        bylines=bylines,
+        tags=tags,
+        corrections=context["corrections"],
+        sponsor=context["sponsor"],
+        absolute_url=absolute,
+        canonical_url=canonical,
+        meta_description=description,
+        structured_data=data,
+        structured_data_text=json_ld_text(data),
+        breadcrumbs=trail,
+        breadcrumb_data_text=json_ld_text(jsonld.breadcrumb_list(trail, settings.SITE_URL)),
+        html=html,
+    )
+
+
+def article_page_context(request, article, *, preview=False, parts=None):
+    """Everything templates/articles/detail.html needs. The admin preview renders the same
+    template through this function, so a preview is exactly what readers will see. `parts`
+    are the article's kept ArticleParts when the caller has them; a preview always makes its
+    own, from the draft as it is now."""
+    if parts is None:
+        parts = article_parts(article)
+    structured = parts.structured_data_text
+    live_region = live.region_for(article, preview=preview)
+    if live_region is not None:
+        # Its updates move with the article's generation, not the site's: never kept here.
+        structured = json_ld_text(live.structured_data(live_region, parts.structured_data))
+    return {
+        "article": article,
+        "bylines": parts.bylines,
+        "tags": parts.tags,
+        "corrections": parts.corrections,
+        # Called by the template where the list appears, after the page around it.
+        "related": partial(related_block, article, parts.tags, preview=preview),
+        "sponsor": parts.sponsor,
+        "absolute_url": parts.absolute_url,
+        "canonical_url": parts.canonical_url,
+        "meta_description": parts.meta_description,
+        "parts": parts.html,
+        "structured_data": structured,
         "live": live_region,
         "live_poll_seconds": settings.LIVE_POLL_SECONDS,
-        "breadcrumbs": trail,
-        "breadcrumb_data": jsonld.breadcrumb_list(trail, settings.SITE_URL),
-        "now": timezone.now(),
+        "breadcrumb_data": parts.breadcrumb_data_text,
         "is_preview": preview,
         "nav_section_id": article.section_id,
     }

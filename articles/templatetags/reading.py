@@ -167,13 +167,24 @@ def image_rendition(image, geometry):
 _SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
+def json_ld_text(data):
+    """`data` as the text of a JSON-LD block, made safe inside <script>: for pages that keep
+    it, since serialising is the costly part of {% json_ld %}."""
+    return JsonLdText(json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE))
+
+
+class JsonLdText(str):
+    """The text json_ld_text made, which {% json_ld %} takes as it is."""
+
+
 @register.simple_tag(takes_context=True)
 def json_ld(context, data):
-    """A JSON-LD data block. Browsers never run it, but it carries the CSP nonce anyway so a
-    stricter policy later does not silently drop it."""
+    """A JSON-LD data block, from data or from its json_ld_text. Browsers never run it, but it
+    carries the CSP nonce anyway so a stricter policy later does not silently drop it; the
+    nonce is the request's, so the block is made here even when its text is kept."""
     if not data:
         return ""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    payload = data if isinstance(data, JsonLdText) else json_ld_text(data)
     nonce = context.get("csp_nonce", "")
     return format_html(
         '<script type="application/ld+json" nonce="{}">{}</script>', str(nonce), mark_safe(payload)
