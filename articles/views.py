@@ -416,7 +416,7 @@ class ArticleParts:
     html: dict  # the partials of articles/_article_parts.html, by name
 
 
-ARTICLE_PARTS = ("social", "breadcrumbs", "header", "topics")
+ARTICLE_PARTS = ("feeds", "social", "breadcrumbs", "header", "after_body")
 
 
 def article_parts(article):

@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -35,5 +37,6 @@ def site(request):
         "site_policies": SimpleLazyObject(PolicyPage.cached_links),
         "at_home": request.path == "/",
         "site_generation": site_generation,
-        "fragment_seconds": fragment_seconds,
+        # Asked by the masthead and the footer: worked out once for the page.
+        "fragment_seconds": cache(fragment_seconds),
     }
