@@ -55,10 +55,9 @@ def related_articles(article, tag_ids):
     )
 
 
-def related_block(article, tags, *, preview=False):
-    """The list's HTML (empty when nothing is related). A preview is never kept: its draft's
-    tags can change without any generation moving."""
-    tag_ids = sorted(tag.pk for tag in tags)
+def related_block(article, tag_ids, *, preview=False):
+    """The list's HTML (empty when nothing is related), for the article's tags by id, in order.
+    A preview is never kept: its draft's tags can change without any generation moving."""
 
     def render():
         related = related_articles(article, tag_ids)
