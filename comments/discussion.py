@@ -128,6 +128,12 @@ class Row:
     answered: bool = False  # in Q&A mode: this question has an answer
     submitted: tuple | None = None
     edited: tuple | None = None
+    # Worked out once a card rather than by the template, which read the author's name five
+    # times, escaping it each time, and the pick (a property) three times.
+    item_class: str = ""  # the list item's classes
+    author: str = ""  # escaped
+    is_pick: bool = False
+    text: str = ""  # the comment as safe HTML
 
     @property
     def comment(self):

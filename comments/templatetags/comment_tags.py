@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.html import conditional_escape
 
 from comments.discussion import (
     DEFAULT_ORDER,
@@ -68,6 +69,15 @@ def card_time(moment, shown_format):
     return CardTime(machine_datetime(local), shown)
 
 
+def item_class(comment, row):
+    classes = f"comment comment--level-{comment.level}"
+    if row.answered:
+        classes += " comment--answered"
+    if row.answer_role:
+        classes += " comment--answer"
+    return classes
+
+
 @register.simple_tag(takes_context=True)
 def article_comments(context, article):
     """The whole comments region of an article page: the same for every reader, so the page
@@ -114,6 +124,11 @@ def comments_region(article, order, page_number):
         row.can_reply = not closure.closed and comment.level < max_level
         row.submitted = card_time(comment.submit_date, "date")
         row.edited = card_time(comment.edited_at, "time")
+        row.item_class = item_class(comment, row)
+        if row.node.shown:
+            row.author = conditional_escape(comment.author_name)
+            row.is_pick = comment.is_pick
+            row.text = render_comment_text(comment.comment)
     return {
         "article": article,
         "discussion": discussion,
