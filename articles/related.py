@@ -20,23 +20,23 @@ RELATED_CANDIDATES = 200
 
 def related_articles(article, tag_ids):
     """Up to RELATED_COUNT published articles, those sharing the most tags first, then the
-    newest of the same section; two queries whatever the archive's size.
+    newest of the same section; one query whatever the archive's size.
 
     The candidates (the most recent articles sharing a tag, and the newest of the section)
-    are gathered first as one UNION of two index-ordered, limited scans; only those few are
-    then ranked. Asking for both in one WHERE … OR … made PostgreSQL read the whole table.
+    are one UNION of two index-ordered, limited scans, inside the query that ranks them: only
+    those few are ranked. Asking for both in one WHERE … OR … made PostgreSQL read the whole
+    table; fetching the candidates first cost a second round trip and a query with a
+    parameter for each of them.
     """
     others = Article.objects.published().exclude(pk=article.pk).order_by("-publish_at", "-id")
     scans = []
     if tag_ids:
-        scans.append(others.filter(tags__in=tag_ids).values_list("pk", "publish_at")[:RELATED_CANDIDATES])
+        scans.append(others.filter(tags__in=tag_ids).values("pk")[:RELATED_CANDIDATES])
     if article.section_id:
-        scans.append(
-            others.filter(section_id=article.section_id).values_list("pk", "publish_at")[:RELATED_COUNT]
-        )
+        scans.append(others.filter(section_id=article.section_id).values("pk")[:RELATED_COUNT])
     if not scans:
         return []
-    candidate_ids = {pk for pk, _ in scans[0].union(*scans[1:], all=True)}
+    candidates = scans[0].union(*scans[1:], all=True) if len(scans) > 1 else scans[0]
     shared_tags = (
         TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
         .order_by()
@@ -45,7 +45,7 @@ def related_articles(article, tag_ids):
         .values("count")
     )
     return list(
-        Article.objects.filter(pk__in=candidate_ids)
+        Article.objects.filter(pk__in=candidates)
         .select_related("section")
         # What the list shows and its addresses need: the whole rows (bodies, search vectors
         # and every section column) cost more to compile, fetch and build than the ranking.

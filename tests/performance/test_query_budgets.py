@@ -49,7 +49,7 @@ BUDGETS = {
     # The page's one row and its options.
     "advertising options": 2,
 }
-ARTICLE_WITH_50_COMMENTS = 8
+ARTICLE_WITH_50_COMMENTS = 7
 
 
 def test_every_public_page_but_the_article_has_a_budget():
