@@ -109,11 +109,12 @@ class ResilientRedisCache(RedisCache):
     # Reads may be answered from this process's copies (newsroom/lib/nearcache.py).
     keeps_copies = True
 
-    def __init__(self, server, params):
-        options = dict(params.get("OPTIONS", {}))
-        # Ours, not redis-py's: the byte budget of the copies kept in memory (0: none).
+    def __init__(self, server, entry):
+        # entry is the CACHES entry. Its OPTIONS go to redis-py's connection pool, all but
+        # ours: the byte budget of the copies kept in memory (0: none).
+        options = dict(entry.get("OPTIONS", {}))
         self._copies_max_bytes = options.pop("local_copies_bytes", 0) if self.keeps_copies else 0
-        super().__init__(server, {**params, "OPTIONS": options})
+        super().__init__(server, {**entry, "OPTIONS": options})
         self._class = OneClientPerServer
         self._made_keys = {}
         self._lock = threading.Lock()
