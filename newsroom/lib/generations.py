@@ -9,7 +9,6 @@ which the page cache and the pieces take as "do not keep this" (pages still rend
 """
 
 import logging
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.cache import cache
@@ -41,13 +40,15 @@ def _current(key):
     return value
 
 
-@contextmanager
-def one_reading_per_request():
-    token = _this_request.set({})
-    try:
-        yield
-    finally:
-        _this_request.reset(token)
+class one_reading_per_request:  # named as the function it replaced, and used like one
+    """Around a request: the generations it reads are read once. A class rather than a
+    @contextmanager generator, which cost a cached page's hit a microsecond more."""
+
+    def __enter__(self):
+        self._token = _this_request.set({})
+
+    def __exit__(self, *exc):
+        _this_request.reset(self._token)
 
 
 def read_for_this_request(generation):
