@@ -52,7 +52,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import purging, search
-from newsroom.lib import purge, websub
+from newsroom.lib import generations, purge, websub
 from newsroom.lib.generations import ARTICLE_KEY, SITE_KEY
 
 logger = logging.getLogger(__name__)
@@ -62,8 +62,8 @@ def _bump(key):
     try:
         try:
             cache.incr(key)
-        except ValueError:  # never read yet: any number but the first will do
-            cache.set(key, 2, timeout=None)
+        except ValueError:  # never read yet, or the cache was emptied
+            cache.set(key, generations.fresh_number(), timeout=None)
     except Exception as error:
         # Runs after commit: failing here must not turn a saved change into an error page.
         logger.error(

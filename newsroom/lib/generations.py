@@ -9,6 +9,7 @@ which the page cache and the pieces take as "do not keep this" (pages still rend
 """
 
 import logging
+import time
 from contextvars import ContextVar
 
 from django.core.cache import cache
@@ -25,13 +26,21 @@ ARTICLE_KEY = "generation:article:{}"
 _this_request = ContextVar("generations_this_request", default=None)
 
 
+def fresh_number():
+    """A first value for a generation: the microseconds since the epoch. A cache emptied or
+    restarted starts its numbers above every one it held before, so nothing kept under an
+    earlier life of the cache (SingletonModel.current's row, a page in a proxy) can be
+    mistaken for current."""
+    return time.time_ns() // 1000
+
+
 def _current(key):
     try:
         value = cache.get(key)
         if value is None:
             # add() so two processes starting together agree on the first value.
-            cache.add(key, 1, timeout=None)
-            value = cache.get(key, 1)
+            cache.add(key, fresh_number(), timeout=None)
+            value = cache.get(key)
     except Exception as error:
         logger.error(
             "cache generation %s unreadable, pages not cached: %s: %s", key, type(error).__name__, error

@@ -1,6 +1,7 @@
 """Site furniture that staff edit in the admin and every page shows."""
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -65,6 +66,18 @@ def test_pages_read_the_singletons_from_the_cache_until_the_admin_saves(
     assert response.status_code == 302, response.content.decode()[:3000]
 
     assert "New introduction." in client.get("/advertise/").content.decode()
+
+
+def test_after_the_cache_is_emptied_pages_read_the_row_again(client):
+    # A restarted Redis forgets the generation numbers: the process must not take its own
+    # copy of the row, read under an earlier number, for the current one.
+    settings_row = singleton_row(SiteSettings)
+    assert "subscriptions@example.com" in client.get("/").content.decode()
+    SiteSettings.objects.filter(pk=settings_row.pk).update(subscribe_email="subs@ledger.example.org")
+
+    cache.clear()
+
+    assert "subs@ledger.example.org" in client.get("/").content.decode()
 
 
 def test_staff_edits_appear_in_the_footer_at_once(client, superuser, django_capture_on_commit_callbacks):
