@@ -101,7 +101,7 @@ MIDDLEWARE = [
     # Inside the page cache: the text and data mining header is kept with each cached page.
     "newsroom.middleware.RightsReservationMiddleware",
     # 304s for the pages that are rendered (the page cache answers its own).
-    "django.middleware.http.ConditionalGetMiddleware",
+    "newsroom.middleware.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

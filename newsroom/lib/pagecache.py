@@ -29,8 +29,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from articles.models import Article
 from newsroom.lib.generations import ARTICLE_KEY, SITE_KEY, article_generation, site_generation
@@ -242,6 +242,15 @@ def cache_control(seconds):
     )
 
 
+def set_etag(response):
+    """An ETag from the response's bytes, as Django's set_response_etag makes it but with
+    SHA-1 rather than MD5, which this machine's CPU hashes in hardware: 19 µs for a 35 KB page
+    against 48. A validator, not a signature: any good spread of values would do."""
+    if not response.streaming and response.content:
+        digest = hashlib.sha1(response.content, usedforsecurity=False).hexdigest()
+        response.headers["ETag"] = quote_etag(digest)
+
+
 def mark_public(response, seconds):
     # Replaces whatever public lifetime a view chose (sitemaps ask for an hour): no copy may
     # outlive the next scheduled change.
@@ -325,7 +334,7 @@ def store(request, response, generation):
     # One chunk: a feed is written piece by piece, and a server sends each piece on its own.
     response.content = response.content
     if not response.has_header("ETag"):
-        set_response_etag(response)
+        set_etag(response)
     article_id, article_gen = getattr(request, ARTICLE_ATTRIBUTE, (None, None))
     if seconds < 1 or (article_id is not None and article_gen is None):
         # Too short to be worth keeping, or the article's generation could not be read.
