@@ -63,7 +63,9 @@ class SingletonModelAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Only while the row is missing, and to whoever may change it: the first save makes it.
         may_make = super().has_add_permission(request) or self.has_change_permission(request)
-        return may_make and not self.model.objects.exists()
+        # Asked for every singleton on every admin page (the sidebar's add links): current()
+        # answers from the kept row, an unsaved one while the table is empty, with no query.
+        return may_make and self.model.current()._state.adding
 
     def has_delete_permission(self, request, obj=None):
         return False

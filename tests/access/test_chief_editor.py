@@ -11,18 +11,22 @@ from tests.factories import UserFactory, singleton_row
 pytestmark = pytest.mark.django_db
 
 
-def test_the_chief_editor_fills_in_the_site_settings_and_readers_see_them(client, chief_editor):
+def test_the_chief_editor_fills_in_the_site_settings_and_readers_see_them(
+    client, chief_editor, django_capture_on_commit_callbacks
+):
     url = reverse("admin:newsroom_sitesettings_change", args=[singleton_row(SiteSettings).pk])
 
-    response = submit_change_form(
-        chief_editor,
-        url,
-        publisher_name="Ledger Media Cooperative",
-        **{
-            "sister_publications-0-name": "The Harbour Gazette",
-            "sister_publications-0-url": "https://gazette.example.org/",
-        },
-    )
+    # The save announces the change once it commits (newsroom/changes.py).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit_change_form(
+            chief_editor,
+            url,
+            publisher_name="Ledger Media Cooperative",
+            **{
+                "sister_publications-0-name": "The Harbour Gazette",
+                "sister_publications-0-url": "https://gazette.example.org/",
+            },
+        )
 
     assert response.status_code == 302
     html = client.get("/").content.decode()
