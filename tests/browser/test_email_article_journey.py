@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
@@ -53,12 +54,12 @@ def test_a_reader_emails_an_article_to_three_friends_with_a_note(page, live_serv
     page.get_by_role("button", name="Send the article").click()
     summary = page.get_by_role("alert")
     assert "“two@example” is not an email address." in summary.inner_text()
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect(page.locator(".error-summary")).to_be_focused()
     assert page.title().startswith("Error: Email this article")
     assert_accessible(page, "email this article, with a mistake")
     save_screenshot(page, "email-article-error")
     summary.get_by_role("link").click()
-    assert page.evaluate("document.activeElement.id") == "id_recipients"
+    expect(page.locator("#id_recipients")).to_be_focused()
 
     page.get_by_label("Send it to").fill(", ".join(FRIENDS))
     page.get_by_label("Add a note").fill("Thought of you <3\nThe depot is near your house.")
