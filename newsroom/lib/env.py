@@ -57,7 +57,8 @@ def cache_from_url(
     Several sites (or test processes) can share one Redis with different key prefixes.
     `counters=True` is for the rate-limit counters, whose Redis backend raises on every failure
     instead of answering "not cached" (newsroom/lib/rediscache.py). `local_copies_mb` is what
-    each process may keep in memory of what it read from Redis (newsroom/lib/nearcache.py).
+    each process may keep in memory of what it read from Redis (newsroom/lib/nearcache.py);
+    the counters' backend keeps nothing, whatever it is given.
     """
     if not url or url.startswith("locmem://"):
         return {
@@ -74,11 +75,7 @@ def cache_from_url(
             "LOCATION": url,
             "KEY_PREFIX": key_prefix,
             "OPTIONS": {"socket_connect_timeout": seconds, "socket_timeout": seconds}
-            | (
-                {}
-                if counters or not local_copies_mb
-                else {"local_copies_bytes": local_copies_mb * 1024 * 1024}
-            ),
+            | ({"local_copies_bytes": local_copies_mb * 1024 * 1024} if local_copies_mb else {}),
         }
     raise ImproperlyConfigured(
         f"{setting} must start with redis://, rediss://, unix:// or locmem://, not {url!r}."

@@ -113,7 +113,8 @@ class ResilientRedisCache(RedisCache):
         # entry is the CACHES entry. Its OPTIONS go to redis-py's connection pool, all but
         # ours: the byte budget of the copies kept in memory (0: none).
         options = dict(entry.get("OPTIONS", {}))
-        self._copies_max_bytes = options.pop("local_copies_bytes", 0) if self.keeps_copies else 0
+        copies_max_bytes = options.pop("local_copies_bytes", 0)
+        self._copies_max_bytes = copies_max_bytes if self.keeps_copies else 0
         super().__init__(server, {**entry, "OPTIONS": options})
         self._class = OneClientPerServer
         self._made_keys = {}
@@ -175,15 +176,20 @@ class ResilientRedisCache(RedisCache):
             )
         return self._near_cache
 
-    def _forgetting(self, keys, call):
-        """Run a write, then drop this process's copies of the keys it wrote (other processes
-        drop theirs when Redis tells them)."""
+    def _write(self, operation, keys, version, call, fallback):
+        """A write, run as _attempt runs it; then this process's copies of the keys it wrote
+        are dropped (other processes drop theirs when Redis tells them)."""
         try:
-            return call()
+            return self._attempt(operation, call, fallback)
         finally:
-            copies = self.local_copies()
-            if copies is not None:
-                copies.forget(keys)
+            self._forget(keys, version)
+
+    def _forget(self, keys, version):
+        copies = self.local_copies()
+        if copies is not None:
+            kept = [key for key in keys if key.startswith(nearcache.KEPT_KEY_FAMILIES)]
+            if kept:
+                copies.forget([self.make_and_validate_key(key, version=version) for key in kept])
 
     # Reads answer "not cached", writes are dropped ------------------------------------------
 
@@ -215,47 +221,29 @@ class ResilientRedisCache(RedisCache):
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
-        made = [self.make_and_validate_key(key, version=version)]
-        self._attempt(
-            "set", lambda: self._forgetting(made, lambda: parent.set(key, value, timeout, version)), None
-        )
+        self._write("set", [key], version, lambda: parent.set(key, value, timeout, version), None)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
-        made = [self.make_and_validate_key(key, version=version)]
-        return self._attempt(
-            "add", lambda: self._forgetting(made, lambda: parent.add(key, value, timeout, version)), False
-        )
+        return self._write("add", [key], version, lambda: parent.add(key, value, timeout, version), False)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
-        made = [self.make_and_validate_key(key, version=version)]
-        return self._attempt(
-            "touch", lambda: self._forgetting(made, lambda: parent.touch(key, timeout, version)), False
-        )
+        return self._write("touch", [key], version, lambda: parent.touch(key, timeout, version), False)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
-        made = [self.make_and_validate_key(key, version=version) for key in data]
-        return self._attempt(
-            "set_many",
-            lambda: self._forgetting(made, lambda: parent.set_many(data, timeout, version)),
-            list(data),
+        return self._write(
+            "set_many", list(data), version, lambda: parent.set_many(data, timeout, version), list(data)
         )
 
     def delete(self, key, version=None):
         parent = super()
-        made = [self.make_and_validate_key(key, version=version)]
-        return self._attempt(
-            "delete", lambda: self._forgetting(made, lambda: parent.delete(key, version)), False
-        )
+        return self._write("delete", [key], version, lambda: parent.delete(key, version), False)
 
     def delete_many(self, keys, version=None):
         parent = super()
-        made = [self.make_and_validate_key(key, version=version) for key in keys]
-        self._attempt(
-            "delete_many", lambda: self._forgetting(made, lambda: parent.delete_many(keys, version)), None
-        )
+        self._write("delete_many", list(keys), version, lambda: parent.delete_many(keys, version), None)
 
     def clear(self):
         parent = super()
@@ -365,11 +353,12 @@ class ResilientRedisCache(RedisCache):
         if self._paused():
             raise RedisUnavailable(f"not asked again yet after {self._last_error}")
         try:
-            made = [self.make_and_validate_key(key, version=version)]
-            return self._forgetting(made, lambda: super(ResilientRedisCache, self).incr(key, delta, version))
+            return super().incr(key, delta, version)
         except RedisError as error:
             self._failed("incr", error)
             raise
+        finally:
+            self._forget([key], version)
 
 
 class CountingRedisCache(ResilientRedisCache):

@@ -191,10 +191,20 @@ def test_emptying_redis_drops_every_copy(settings):
         assert cache.get("template.cache.masthead") is None
 
 
-def test_the_rate_limit_counters_are_never_kept_in_memory(redis_url, key_prefix):
-    counters = cache_from_url(redis_url, key_prefix=key_prefix, local_copies_mb=4, counters=True)
+def test_the_rate_limit_counters_are_never_kept_in_memory(settings, redis_url, key_prefix):
+    settings.CACHES = {
+        "ratelimit": cache_from_url(redis_url, key_prefix=key_prefix, local_copies_mb=4, counters=True)
+    }
+    counters = caches["ratelimit"]
+    counters.set("fragment:hits", 1, 60)
+    counters.get("fragment:hits")
 
-    assert "local_copies_bytes" not in counters["OPTIONS"]
+    with RoundTrips() as redis_calls:
+        assert counters.get("fragment:hits") == 1
+
+    assert counters.local_copies() is None
+    assert redis_calls.count == 1
+    counters.delete("fragment:hits")
 
 
 # The copies themselves, without Redis --------------------------------------------------------
