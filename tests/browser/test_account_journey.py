@@ -44,22 +44,22 @@ def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(
     assert_accessible(page, "sign-up")
     save_screenshot(page, "account-signup")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
     page.goto(link_in_latest_email())
     page.get_by_role("button", name="Confirm my address").click()
-    assert page.get_by_text("Thank you: ada@example.org is confirmed.").is_visible()
+    expect(page.get_by_text("Thank you: ada@example.org is confirmed.")).to_be_visible()
     assert_accessible(page, "sign-in")
 
     page.get_by_label("Email address").fill("ada@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your account"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
 
     # A name someone else already has is refused, and the focus lands on the field to fix.
     page.get_by_label("Display name").fill("ada lovelace")
     page.get_by_role("button", name="Save profile").click()
-    assert page.get_by_text("“ada lovelace” is already used by another reader.").is_visible()
+    expect(page.get_by_text("“ada lovelace” is already used by another reader.")).to_be_visible()
     # The browser applies autofocus at its next rendering update: wait for it.
     expect(page.get_by_label("Display name")).to_be_focused()
     assert_accessible(page, "account page with an error")
@@ -68,8 +68,8 @@ def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(
     page.get_by_label("Display name").fill("Ada of Marylebone")
     page.get_by_label("Short bio").fill("Reads the council pages every week.")
     page.get_by_role("button", name="Save profile").click()
-    assert page.get_by_text("Your profile has been saved.").is_visible()
-    assert page.locator("#profile-heading + p strong").inner_text() == "Ada of Marylebone"
+    expect(page.get_by_text("Your profile has been saved.")).to_be_visible()
+    expect(page.locator("#profile-heading + p strong")).to_have_text("Ada of Marylebone")
     save_screenshot(page, "account-overview")
 
     # The comment goes up at once (post-moderation, no hold on new accounts) under the new name.
@@ -96,12 +96,12 @@ def test_a_reader_signs_up_confirms_sets_a_name_downloads_their_data_and_leaves(
     assert comment["article"] == "Estate consultation opens next week"
 
     page.get_by_role("link", name="Delete your account").click()
-    assert page.get_by_text("shown as written by a “deleted account”").is_visible()
+    expect(page.get_by_text("shown as written by a “deleted account”")).to_be_visible()
     page.get_by_label("Your password").fill(PASSWORD)
     assert_accessible(page, "delete account")
     save_screenshot(page, "account-delete")
     page.get_by_role("button", name="Delete my account").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your account has been deleted"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account has been deleted")
     save_screenshot(page, "account-deleted")
     assert not User.objects.filter(email="ada@example.org").exists()
 

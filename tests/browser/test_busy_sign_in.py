@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.accounts.conftest import PASSWORD, make_verified_reader, sign_in
 from tests.browser.accessibility import assert_accessible
@@ -41,7 +42,7 @@ def fill_in_sign_in(tab, email):
 def test_the_wait_page_signs_the_owner_in_by_itself(page, flooded_address):
     fill_in_sign_in(page, flooded_address)
 
-    assert page.get_by_role("heading", level=1).inner_text() == WAIT_HEADING
+    expect(page.get_by_role("heading", level=1)).to_have_text(WAIT_HEADING)
     assert PASSWORD not in page.content()
     assert_accessible(page, "wait-to-sign-in")
     save_screenshot(page, "wait-to-sign-in")
@@ -57,16 +58,16 @@ def test_without_javascript_the_reader_presses_the_button_after_the_wait(
     tab = context.new_page()
     try:
         fill_in_sign_in(tab, flooded_address)
-        assert tab.get_by_role("heading", level=1).inner_text() == WAIT_HEADING
+        expect(tab.get_by_role("heading", level=1)).to_have_text(WAIT_HEADING)
 
         # Too soon: the wait is not over, so the page comes back.
         tab.get_by_label("Password").fill(PASSWORD)
         tab.get_by_role("button", name="Continue signing in").click()
-        assert tab.get_by_role("heading", level=1).inner_text() == WAIT_HEADING
+        expect(tab.get_by_role("heading", level=1)).to_have_text(WAIT_HEADING)
         tab.wait_for_timeout(3_000)
         tab.get_by_label("Password").fill(PASSWORD)
         tab.get_by_role("button", name="Continue signing in").click()
 
-        assert tab.get_by_role("heading", level=1).inner_text() == "Your account"
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Your account")
     finally:
         context.close()

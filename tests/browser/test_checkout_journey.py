@@ -5,6 +5,7 @@ comes back to a page saying so, with nothing granted."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from subscriptions.models import CheckoutAttempt, Plan, Subscription
 from tests.browser.accessibility import assert_accessible
@@ -81,7 +82,7 @@ def test_a_reader_picks_a_plan_pays_at_the_store_comes_back_and_reads_the_premiu
 
     # At the store, which was told the plan.
     page.wait_for_url(f"{fake_store.origin}/checkout?**")
-    assert page.locator(".plan").inner_text() == "website"
+    expect(page.locator(".plan")).to_have_text("website")
     save_screenshot(page, "checkout-03-fake-store")
     page.get_by_role("button", name="Pay").click()
 

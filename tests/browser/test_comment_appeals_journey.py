@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.roles import MODERATOR
 from comments.models import Appeal, Comment, CommentPolicy
@@ -56,7 +57,7 @@ def test_a_removed_reply_is_appealed_reinstated_in_its_thread_and_counted(page):
     row = page.locator(f"#queue-{reply.pk}")
     row.get_by_label("Reason").select_option(label="Off topic")
     row.get_by_role("button", name="Remove the comment by Rita Reader").click()
-    assert page.get_by_text("Removed: 1 comment.").is_visible()
+    expect(page.get_by_text("Removed: 1 comment.")).to_be_visible()
 
     # Rita's statement of reasons: the rule, a person decided, and the appeal link.
     [statement] = [message for message in mail.outbox if message.to == ["rita@example.org"]]
@@ -70,14 +71,14 @@ def test_a_removed_reply_is_appealed_reinstated_in_its_thread_and_counted(page):
 
     # She opens the link, signs in and appeals.
     sign_in(page, "rita@example.org", appeal_path)
-    assert page.get_by_role("heading", level=1).inner_text() == "Appeal a decision"
-    assert page.get_by_text("From the reserves, says page 12 of the report.").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Appeal a decision")
+    expect(page.get_by_text("From the reserves, says page 12 of the report.")).to_be_visible()
     page.get_by_label("Why do you think the decision was wrong?").fill(
         "It answers Alice's question about the money, so it is on topic."
     )
     save_screenshot(page, "comments-appeal-form")
     page.get_by_role("button", name="Send the appeal").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your appeal is sent"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your appeal is sent")
     appeal = Appeal.objects.get()
 
     # The moderator who removed it may not decide; a second one reinstates it.
@@ -90,7 +91,7 @@ def test_a_removed_reply_is_appealed_reinstated_in_its_thread_and_counted(page):
     assert "It answers Alice's question" in item.inner_text()
     item.get_by_label("Reply to the commenter").fill("Agreed: it answers the question above it.")
     item.get_by_role("button", name=f"Reinstate on appeal {appeal.pk}").click()
-    assert page.get_by_text("Reinstated on appeal.").is_visible()
+    expect(page.get_by_text("Reinstated on appeal.")).to_be_visible()
     outcome = [message for message in mail.outbox if message.to == ["rita@example.org"]][-1]
     assert outcome.subject == "[The Civic Ledger] Your appeal: your comment is back"
 
@@ -99,14 +100,14 @@ def test_a_removed_reply_is_appealed_reinstated_in_its_thread_and_counted(page):
     page.goto(article_url)
     nested = page.locator(f"#comment-{parent.pk} .comment-list--replies #comment-{reply.pk}")
     assert "From the reserves, says page 12 of the report." in nested.inner_text()
-    assert page.locator(".discussion__count").inner_text() == "(2)"
+    expect(page.locator(".discussion__count")).to_have_text("(2)")
 
     # The transparency report counts the removal, the appeal and the reinstatement.
     page.goto("/comments/transparency/")
     month = timezone.localdate().strftime("%B %Y")
     decisions = page.locator("#transparency-decisions tr", has_text=month).locator("td")
-    assert decisions.nth(4).inner_text() == "1"  # removals
-    assert decisions.nth(8).inner_text() == "1"  # human decisions
+    expect(decisions.nth(4)).to_have_text("1")  # removals
+    expect(decisions.nth(8)).to_have_text("1")  # human decisions
     appeals = page.locator("#transparency-appeals tr", has_text=month).locator("td")
     assert [appeals.nth(n).inner_text() for n in range(3)] == ["1", "0", "1"]  # appeals, upheld, reinstated
     clauses = page.locator("#transparency-clauses")

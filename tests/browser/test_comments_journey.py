@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.roles import MODERATOR
 from comments.models import Comment, CommentPolicy
@@ -49,7 +50,7 @@ def report_as(page, email, article_url, reason):
     page.get_by_role("link", name="Report the comment by Rita Reader").click()
     page.get_by_label(reason).check()
     page.get_by_role("button", name="Send the report").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for your report"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your report")
 
 
 def test_a_comment_is_held_approved_reported_hidden_and_removed_with_a_reason(page):
@@ -68,10 +69,10 @@ def test_a_comment_is_held_approved_reported_hidden_and_removed_with_a_reason(pa
     # The reader signs in and writes in the form the page fetched after loading.
     sign_in(page, "rita@example.org", article_url)
     page.get_by_label("Your comment").fill(TEXT)
-    assert page.get_by_text("characters left").is_visible()
+    expect(page.get_by_text("characters left")).to_be_visible()
     page.get_by_role("button", name="Post comment").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your comment is waiting for a moderator"
-    assert page.get_by_text("A moderator reads a new commenter’s first comments").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your comment is waiting for a moderator")
+    expect(page.get_by_text("A moderator reads a new commenter’s first comments")).to_be_visible()
     comment = Comment.objects.get()
     assert comment.is_held
     assert comment.user == author
@@ -83,7 +84,7 @@ def test_a_comment_is_held_approved_reported_hidden_and_removed_with_a_reason(pa
     assert "0 approved · 0 removed · 0 reports" in row.inner_text()
     save_screenshot(page, "comments-moderation-queue")
     row.get_by_role("button", name="Approve the comment by Rita Reader").click()
-    assert page.get_by_text("Approved: 1 comment.").is_visible()
+    expect(page.get_by_text("Approved: 1 comment.")).to_be_visible()
 
     # It appears on the article, line breaks kept.
     page.goto(article_url)
@@ -101,7 +102,7 @@ def test_a_comment_is_held_approved_reported_hidden_and_removed_with_a_reason(pa
     report_as(page, "reporter2@example.org", article_url, "Abuse")
     page.goto(article_url)
     assert page.locator(f"#comment-{comment.pk}").count() == 0
-    assert page.locator(".discussion__count").inner_text() == "(0)"
+    expect(page.locator(".discussion__count")).to_have_text("(0)")
 
     # The moderator removes it, naming the rule it breaks.
     mail.outbox.clear()
@@ -112,7 +113,7 @@ def test_a_comment_is_held_approved_reported_hidden_and_removed_with_a_reason(pa
     save_screenshot(page, "comments-moderation-queue-reported")
     row.get_by_label("Reason").select_option(label="Abuse")
     row.get_by_role("button", name="Remove the comment by Rita Reader").click()
-    assert page.get_by_text("Removed: 1 comment.").is_visible()
+    expect(page.get_by_text("Removed: 1 comment.")).to_be_visible()
 
     removal = [message for message in mail.outbox if message.to == ["rita@example.org"]]
     assert len(removal) == 1
@@ -146,8 +147,8 @@ def test_a_reader_replies_in_place_edits_and_posts_again_without_javascript(page
     page.get_by_label("Your comment").wait_for()  # the form arrives after the page has loaded
     page.get_by_role("link", name="Reply to Alice Able").click()
     card = page.locator(f"#comment-{parent.pk}")
-    assert card.locator("form.comment-form").count() == 1
-    assert card.get_by_text("Replying to Alice Able").is_visible()
+    expect(card.locator("form.comment-form")).to_have_count(1)
+    expect(card.get_by_text("Replying to Alice Able")).to_be_visible()
     card.get_by_label("Your comment").fill("Six weeks, says the notice on the bridge.")
     card.get_by_role("button", name="Post comment").click()
     reply = Comment.objects.get(parent_id=parent.pk, level=1)
@@ -157,9 +158,9 @@ def test_a_reader_replies_in_place_edits_and_posts_again_without_javascript(page
 
     # Her own comment gets Edit and Delete beside it, and no Report; others' keep Report.
     nested.get_by_role("link", name="Edit your comment").wait_for()
-    assert nested.get_by_role("link", name="Delete your comment").is_visible()
+    expect(nested.get_by_role("link", name="Delete your comment")).to_be_visible()
     assert nested.get_by_role("link", name="Report the comment by Rita Reader").count() == 0
-    assert card.get_by_role("link", name="Report the comment by Alice Able").first.is_visible()
+    expect(card.get_by_role("link", name="Report the comment by Alice Able").first).to_be_visible()
     nested.get_by_role("link", name="Edit your comment").click()
     page.get_by_label("Your comment").fill("Six weeks, says the council's notice on the bridge.")
     page.get_by_role("button", name="Save the change").click()
@@ -174,11 +175,11 @@ def test_a_reader_replies_in_place_edits_and_posts_again_without_javascript(page
         tab.set_default_timeout(60_000)
         sign_in(tab, "alice@example.org", article_url)
         tab.get_by_role("link", name="Write a comment").click()
-        assert tab.get_by_role("heading", level=1).inner_text() == "Comment on “Bridge to close for repairs”"
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Comment on “Bridge to close for repairs”")
         tab.get_by_label("Your comment").fill("Thanks, that helps.")
         tab.get_by_role("button", name="Post comment").click()
         tab.wait_for_url(f"**{article_url}#comment-*")
-        assert tab.get_by_text("Thanks, that helps.").is_visible()
+        expect(tab.get_by_text("Thanks, that helps.")).to_be_visible()
         save_screenshot(tab, "comments-without-javascript")
     finally:
         no_script.close()
@@ -198,12 +199,12 @@ def test_a_visitor_without_an_account_publishes_from_the_emailed_link_only_with_
 
     # Opening the link, as a mail scanner would, shows the comment and posts nothing.
     page.goto(link)
-    assert page.get_by_role("heading", level=1).inner_text() == "Publish your comment"
-    assert page.get_by_text(text).is_visible()  # as written, not as markup
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publish your comment")
+    expect(page.get_by_text(text)).to_be_visible()  # as written, not as markup
     assert not Comment.objects.exists()
     save_screenshot(page, "comments-confirm-by-button")
 
     page.get_by_role("button", name="Publish my comment").click()
     comment = Comment.objects.get()
     page.wait_for_url(f"**{article.get_absolute_url()}#comment-{comment.pk}")
-    assert page.get_by_text(text).is_visible()
+    expect(page.get_by_text(text)).to_be_visible()

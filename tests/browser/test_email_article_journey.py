@@ -45,8 +45,8 @@ def test_a_reader_emails_an_article_to_three_friends_with_a_note(page, live_serv
 
     page.goto(article.get_absolute_url())
     page.get_by_role("link", name="Email this article").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Email this article"
-    assert page.get_by_role("link", name="Council approves the new housing plan").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Email this article")
+    expect(page.get_by_role("link", name="Council approves the new housing plan")).to_be_visible()
     assert page.get_by_label("Your name").input_value() == "Ada Reader"
 
     # A mistake first: the summary takes the focus and links to the field to fix.
@@ -66,8 +66,8 @@ def test_a_reader_emails_an_article_to_three_friends_with_a_note(page, live_serv
     save_screenshot(page, "email-article-form")
     page.get_by_role("button", name="Send the article").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Thank you: the article is on its way"
-    assert page.get_by_role("status").inner_text() == (
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: the article is on its way")
+    expect(page.get_by_role("status")).to_have_text(
         "We are emailing “Council approves the new housing plan” to "
         "one@example.net, two@example.net and three@example.net."
     )
@@ -110,7 +110,7 @@ def test_a_visitor_without_javascript_writes_to_the_subscriptions_team(browser, 
 
         page.get_by_label("Phone number").fill("")
         page.get_by_role("button", name="Send your message").click()
-        assert page.get_by_role("heading", level=1).inner_text() == "Thank you: your message is on its way"
+        expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: your message is on its way")
         save_screenshot(page, "enquiry-subscribe-sent-no-js")
     finally:
         context.close()

@@ -5,6 +5,7 @@ in place, and the reader sees the question marked answered and listed above the 
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.roles import MODERATOR, WRITER
 from comments.models import ArticleCommentPolicy, Comment, CommentPolicy
@@ -83,7 +84,7 @@ def test_a_reader_asks_the_author_answers_and_the_question_is_listed_as_answered
 
     # A reader asks.
     sign_in(page, "rita@example.org", article_url)
-    assert page.get_by_text("Rhea answers your questions until Friday.").is_visible()
+    expect(page.get_by_text("Rhea answers your questions until Friday.")).to_be_visible()
     page.get_by_label("Your comment").fill("How many of the homes will be affordable?")
     page.get_by_role("button", name="Post comment").click()
     question = Comment.objects.get()
@@ -102,7 +103,7 @@ def test_a_reader_asks_the_author_answers_and_the_question_is_listed_as_answered
     region = page.locator(".qa")
     assert "1 answered · 0 waiting for an answer" in region.inner_text()
     listed = region.get_by_role("link", name="How many of the homes will be affordable?")
-    assert listed.is_visible()
+    expect(listed).to_be_visible()
     card = page.locator(f"#comment-{question.pk}")
     assert "comment--answered" in card.get_attribute("class")
     assert "Answered" in card.locator(".comment__labels").first.text_content()

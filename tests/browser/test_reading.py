@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
 from tests.conftest import save_screenshot
@@ -91,13 +92,13 @@ def newsroom(settings, tmp_path):
 def test_a_reader_goes_from_the_front_page_to_an_article_and_on_through_the_site(page, newsroom):
     page.goto("/")
     assert page.locator("h1").count() == 1
-    assert page.get_by_role("navigation", name="Sections").is_visible()
+    expect(page.get_by_role("navigation", name="Sections")).to_be_visible()
     assert_accessible(page, "home")
     save_screenshot(page, "reading-01-home")
 
     page.get_by_role("navigation", name="Sections").get_by_role("link", name="Politics").click()
     page.wait_for_url("**/politics/")
-    assert page.locator("h1").inner_text() == "Politics"
+    expect(page.locator("h1")).to_have_text("Politics")
     assert_accessible(page, "section")
     save_screenshot(page, "reading-02-section")
 
@@ -137,8 +138,8 @@ def test_a_reader_goes_from_the_front_page_to_an_article_and_on_through_the_site
 
     results.first.get_by_role("link", name="Nomvula Dlamini").click()
     page.wait_for_url("**/authors/nomvula-dlamini/")
-    assert page.locator("h1").inner_text() == "Nomvula Dlamini"
-    assert page.get_by_alt_text("Portrait of Nomvula Dlamini").is_visible()
+    expect(page.locator("h1")).to_have_text("Nomvula Dlamini")
+    expect(page.get_by_alt_text("Portrait of Nomvula Dlamini")).to_be_visible()
     assert_accessible(page, "author")
     save_screenshot(page, "reading-06-author")
 
@@ -184,7 +185,7 @@ def test_reading_works_with_javascript_off(browser, live_server, newsroom):
     try:
         tab = context.new_page()
         tab.goto(newsroom["articles"][0].get_absolute_url())
-        assert tab.locator(".article-body").is_visible()
+        expect(tab.locator(".article-body")).to_be_visible()
         # The size control needs the script, so without it there is nothing to press.
         assert not tab.locator("[data-font-size]").is_visible()
         tab.goto("/search/?q=clinic")
