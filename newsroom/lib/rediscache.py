@@ -41,6 +41,8 @@ PAUSE_SECONDS = 5
 
 # What read_page answers when Redis could not be asked.
 UNAVAILABLE = object()
+# What a copy in memory answers for a key it does not hold.
+_NOT_KEPT = object()
 
 # KEYS[1] is the site generation's key. The page's key is built from the generation it holds
 # (ARGV[1] .. generation .. ARGV[2]); beside the page, under the same key plus ":article",
@@ -201,15 +203,17 @@ class ResilientRedisCache(RedisCache):
     def _get(self, key, default, copies):
         if copies is None:
             return self._cache.get(key, default)
-        raw = copies.read(key)
-        if raw is None:
-            changes_heard = copies.changes_heard()
-            answer = self._script(READ_WITH_TTL_SCRIPT, 1, key)
-            if answer is None:
-                return default
-            raw, milliseconds_left = answer
-            copies.keep(key, raw, milliseconds_left, changes_heard)
-        return self._cache._serializer.loads(raw)
+        loads = self._cache._serializer.loads
+        value = copies.value(key, loads, missing=_NOT_KEPT)
+        if value is not _NOT_KEPT:
+            return value
+        changes_heard = copies.changes_heard()
+        answer = self._script(READ_WITH_TTL_SCRIPT, 1, key)
+        if answer is None:
+            return default
+        raw, milliseconds_left = answer
+        copies.keep(key, raw, milliseconds_left, changes_heard)
+        return loads(raw)
 
     def get_many(self, keys, version=None):
         parent = super()

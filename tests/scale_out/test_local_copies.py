@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisSerializer
 
 from articles.models import Article
 from newsroom.lib import nearcache
@@ -224,6 +225,26 @@ def test_a_value_read_while_a_change_was_heard_is_not_kept():
     copies.keep("unit:page", b"the old page", -1, before_the_read)
 
     assert copies.read("unit:page") is None
+
+
+def test_a_kept_string_is_unpickled_once_and_a_kept_dict_on_every_read():
+    copies = make_copies()
+    serializer = RedisSerializer()  # what the cache stores with
+    copies.keep("unit:piece", serializer.dumps("<p>A kept piece</p>"), -1, copies.changes_heard())
+    copies.keep("unit:entry", serializer.dumps({"headers": {}}), -1, copies.changes_heard())
+    unpickled = []
+
+    def loads(raw):
+        unpickled.append(raw)
+        return serializer.loads(raw)
+
+    assert copies.value("unit:piece", loads) == "<p>A kept piece</p>"
+    assert copies.value("unit:piece", loads) == "<p>A kept piece</p>"
+    assert len(unpickled) == 1
+    # A reader changing its dict changes nothing for the next reader.
+    copies.value("unit:entry", loads)["headers"]["X-Changed"] = "yes"
+    assert copies.value("unit:entry", loads) == {"headers": {}}
+    assert copies.value("unit:missing", loads, missing="not kept") == "not kept"
 
 
 def test_the_least_recently_used_copies_go_first_when_the_budget_is_full():
