@@ -88,7 +88,12 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reversed_path("articles:author", slug=self.slug)
+        return self.path_for(self.slug)
+
+    @staticmethod
+    def path_for(slug):
+        """The address of an author's page, for callers holding only the slug."""
+        return reversed_path("articles:author", slug=slug)
 
     @property
     def expertise_list(self):

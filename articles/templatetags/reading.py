@@ -1,6 +1,7 @@
-"""Template tags for the reader pages: the section navigation, bylines, responsive images,
-JSON-LD blocks and the sponsored-link marking of bodies."""
+"""Template tags for the reader pages: the section navigation, article cards, bylines,
+responsive images, JSON-LD blocks and the sponsored-link marking of bodies."""
 
+import html
 import json
 import logging
 import re
@@ -13,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Section
 from newsroom.lib import fragments
+from newsroom.lib.timestamps import date_element
 from newsroom.lib.urls import absolute_url
 
 register = template.Library()
@@ -33,20 +35,80 @@ def section_navigation():
 register.simple_tag(absolute_url, name="absolute_url")
 
 
+# Cards --------------------------------------------------------------------------------------
+
+
+@register.simple_tag
+def article_card(
+    article, heading_level=2, show_section=False, image=False, image_loading="lazy", lead=False, compact=False
+):
+    """An article in a listing (read with ArticleQuerySet.for_listing): its picture when
+    `image`, its section as a kicker when `show_section`, the headline as an h2 or an h3, the
+    standfirst unless `compact`, the byline, the date and its labels.
+
+    Built here rather than in a template: a listing shows up to forty, and the template engine
+    spent about 140 µs on each, a third of a home page built with nothing kept (issue 20).
+    Every value a person typed goes through _escape().
+    """
+    parts = [f'<article class="card{" card--compact" if compact else ""}">']
+    if image and article.featured_image:
+        picture = responsive_image(
+            article.featured_image,
+            article.image_alt,
+            sizes="(min-width: 60rem) 40rem, 100vw",
+            css_class="card__img",
+            loading=image_loading or "lazy",
+            crop="0.5625",
+        )
+        parts.append(f'<div class="card__image">{picture}</div>')
+    parts.append('<div class="card__text">')
+    section = article.section if show_section and article.section_id else None
+    if section:
+        section_link = f'<a href="{_escape(section.get_absolute_url())}">{_escape(section.name)}</a>'
+        parts.append(f'<p class="kicker">{section_link}</p>')
+    if heading_level == 2:
+        heading, css = "h2", "card__headline card__headline--lead" if lead else "card__headline"
+    else:
+        heading, css = "h3", "card__headline"
+    parts.append(
+        f'<{heading} class="{css}"><a href="{_escape(article.get_absolute_url())}">'
+        f"{_escape(article.headline)}</a></{heading}>"
+    )
+    if article.standfirst and not compact:
+        parts.append(f'<p class="card__standfirst">{_escape(article.standfirst)}</p>')
+    parts.append(byline(article, prefix=""))
+    parts.append(f'<p class="card__meta">{date_element(article.publish_at)}')
+    if article.shows_type_label:
+        parts.append(
+            f'<span class="label label--type label--{_escape(article.type_of_work)}">'
+            f"{_escape(str(article.get_type_of_work_display()))}</span>"
+        )
+    if article.is_premium:
+        parts.append('<span class="label label--premium">Subscribers</span>')
+    sponsor = article.effective_sponsor
+    if sponsor:
+        parts.append(f'<span class="label label--sponsored">Sponsored by {_escape(sponsor.name)}</span>')
+    if article.source_id:
+        parts.append(f'<span class="card__source">From {_escape(article.source.name)}</span>')
+    parts.append("</p></div></article>")
+    # The pieces are joined with newlines, as the words of a template are: the labels stay
+    # apart by a space.
+    return mark_safe("\n".join(parts))
+
+
 # Bylines ------------------------------------------------------------------------------------
 
 
-def byline_parts(bylines):
-    """[(byline, separator after it)] so that the names read as a sentence.
+def byline_parts(credits):
+    """[(credit, separator after it)] so that the names read as a sentence.
 
     Two people: “A, Role, and B, Role”; more than two with roles: “A, Role; B, Role; and C,
     Role” (semicolons keep the roles with their people); without roles, plain commas.
     """
-    bylines = list(bylines)
-    with_roles = any(byline.display_role for byline in bylines)
-    count = len(bylines)
+    with_roles = any(credit.role for credit in credits)
+    count = len(credits)
     parts = []
-    for index, byline in enumerate(bylines):
+    for index, credit in enumerate(credits):
         remaining = count - index - 1
         if remaining == 0:
             separator = ""
@@ -57,7 +119,7 @@ def byline_parts(bylines):
                 separator = "; and " if with_roles else ", and "
         else:
             separator = "; " if with_roles else ", "
-        parts.append((byline, separator))
+        parts.append((credit, separator))
     return parts
 
 
@@ -68,31 +130,37 @@ def byline(article, prefix="Written by", link=True):
     Built here rather than in a template of its own: an inclusion tag makes a context and
     renders a template for every card, and was a third of a listing card's rendering.
     """
-    parts = byline_parts(article.bylines.all())
+    parts = byline_parts(article.credits())
     if not parts:
         return ""
     # Each name and role is escaped where it is made and the separators are plain text, so the
     # pieces are joined as they are; format_html_join formatted and escape-checked each piece
     # again, a quarter of the byline's time on a listing.
     names = mark_safe(
-        "".join(f"{_byline_name(line, link)}{_byline_role(line)}{separator}" for line, separator in parts)
+        "".join(
+            f"{_byline_name(credit, link)}{_byline_role(credit)}{separator}" for credit, separator in parts
+        )
     )
     if prefix:
         return format_html('<p class="byline">{} {}</p>', prefix, names)
     return format_html('<p class="byline">{}</p>', names)
 
 
-def _byline_name(byline, link):
+def _byline_name(credit, link):
     if link:
-        return format_html(
-            '<a href="{}" class="byline__author">{}</a>', byline.author.get_absolute_url(), byline.author.name
-        )
-    return format_html('<span class="byline__author">{}</span>', byline.author.name)
+        address = _escape(credit.get_absolute_url())
+        return f'<a href="{address}" class="byline__author">{_escape(credit.name)}</a>'
+    return f'<span class="byline__author">{_escape(credit.name)}</span>'
 
 
-def _byline_role(byline):
-    role = byline.display_role
-    return format_html(', <span class="byline__role">{}</span>', role) if role else ""
+def _byline_role(credit):
+    return f', <span class="byline__role">{_escape(credit.role)}</span>' if credit.role else ""
+
+
+def _escape(text):
+    """What django.utils.html.escape does to a string, without its check for lazy arguments,
+    which cost as much as the escaping on a listing's hundreds of values. For str only."""
+    return html.escape(text)
 
 
 # Images -------------------------------------------------------------------------------------

@@ -321,6 +321,37 @@ def test_a_card_byline_shows_names_and_roles_as_text_never_as_markup(client, pol
     )
 
 
+def test_a_card_shows_what_people_typed_as_text_and_the_role_on_this_article(client):
+    section = SectionFactory(name="Courts <em>&</em> Crime", slug="courts")
+    reporter = AuthorFactory(name="Ann", slug="ann", role="Reporter")
+    ArticleFactory(
+        section=section,
+        headline="Judge <script>alert(1)</script> rules",
+        standfirst="What the <b>ruling</b> means & why",
+        sponsor=SponsorFactory(name="Acme <i>Trust</i>"),
+        source=SourceFactory(name="Partner <u>Press</u>"),
+        authors=[reporter],
+    )
+    home = html_of(client.get("/"))
+    card = home[home.index('<article class="card') : home.index("</article>")]
+    for shown in (
+        "Courts &lt;em&gt;&amp;&lt;/em&gt; Crime",
+        "Judge &lt;script&gt;alert(1)&lt;/script&gt; rules",
+        "What the &lt;b&gt;ruling&lt;/b&gt; means &amp; why",
+        "Sponsored by Acme &lt;i&gt;Trust&lt;/i&gt;",
+        "From Partner &lt;u&gt;Press&lt;/u&gt;",
+        '<span class="byline__role">Reporter</span>',
+    ):
+        assert shown in card
+    assert "<script>" not in home.split("</header>", 1)[1].split("<footer", 1)[0]
+
+    # A role given on this article wins over the author's usual one, on the card as on the page.
+    reporter.bylines.update(role="Court correspondent")
+    section_page = html_of(client.get("/courts/"))
+    assert '<span class="byline__role">Court correspondent</span>' in section_page
+    assert "Reporter" not in section_page
+
+
 def test_an_old_address_or_old_slug_answers_301_to_the_canonical_address(client, politics):
     article = ArticleFactory(slug="first-slug", section=politics)
     old_address = article.get_absolute_url()
