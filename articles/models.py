@@ -214,9 +214,14 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         """The articles with what their pages show around the text, in a fixed number of
         queries: section (and its sponsor: a sponsored section discloses it everywhere),
-        source, sponsor, and bylines with their authors."""
-        return self.select_related("section__sponsor", "source", "sponsor").prefetch_related(
-            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+        source, sponsor, and bylines with their authors. Not the search column: it is the
+        index's data, as long as the text again, never shown, and kept with the article page's
+        pieces it made them slower to read back."""
+        bylines = ArticleAuthor.objects.select_related("author")
+        return (
+            self.select_related("section__sponsor", "source", "sponsor")
+            .defer("search")
+            .prefetch_related(models.Prefetch("bylines", queryset=bylines))
         )
 
     def for_listing(self):
