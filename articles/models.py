@@ -215,7 +215,7 @@ class ArticleQuerySet(models.QuerySet):
         """The articles with what their pages show around the text, in a fixed number of
         queries: section (and its sponsor: a sponsored section discloses it everywhere),
         source, sponsor, and bylines with their authors. Not the search column: it is the
-        index's data, as long as the text again, never shown, and kept with the article page's
+        index's data, about as long as the text, never shown, and kept with the article page's
         pieces it made them slower to read back."""
         bylines = ArticleAuthor.objects.select_related("author")
         return (
