@@ -75,7 +75,7 @@ def one_search(query_text):
     rows = list(page.object_list)
     for article in rows:
         highlighted(article.snippet_text)
-        list(article.bylines.all())
+        article.credits()  # the byline, read with the row
     return paginator.count, len(rows)
 
 
