@@ -138,8 +138,8 @@ def home(request):
     latest = [pk for pk in rest if pk not in section_lead_ids][:LATEST_ON_HOME]
     shown = {*front, *latest} - excluded
     planned = section_block_ids(navigation_sections(), excluded, section_leads, shown)
-    # Every card of the page in one query (and one for their bylines): reading the top
-    # stories' and the blocks' cards apart compiled and prefetched twice for the same columns.
+    # Every card of the page in one query, bylines included: reading the top stories' and the
+    # blocks' cards apart compiled and fetched twice for the same columns.
     block_ids = [pk for _, lead_id, newest_ids in planned for pk in [lead_id, *newest_ids] if pk]
     cards = listed_articles().in_bulk([*front, *latest, *block_ids])
     # A story withdrawn since its id was read is simply left out.

@@ -16,7 +16,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from articles.views import article_for_page, article_page_context, published_article_or_404
+from articles.views import article_page_context, article_page_for, published_article_or_404
 from newsroom.lib.client_ip import client_ip
 from subscriptions import access, checkout, gifts, webhook
 from subscriptions.forms import GiftEmailForm
@@ -328,12 +328,13 @@ def open_gift(request, token):
         return _gift_unavailable(request, "revoked", link)
     if link.is_expired:
         return _gift_unavailable(request, "expired", link)
-    # The article as its own page loads it (bylines, tags and corrections in a fixed number
-    # of queries, kept under the site generation), so the two pages never differ.
-    article = article_for_page(link.article.slug)
-    if article is None:
+    # The article and its page's parts as its own page keeps them (under the site
+    # generation), so the two pages never differ and a gift read renders neither again.
+    page = article_page_for(link.article.slug)
+    if page is None:
         return _gift_unavailable(request, "withdrawn", link)
-    context = article_page_context(request, article)
+    article, parts = page
+    context = article_page_context(request, article, parts=parts)
     context |= {"gift": link, "opened_url": reverse("gift-opened", args=[link.token])}
     return _not_for_search_engines(render(request, "subscriptions/gift_read.html", context))
 
